@@ -1,0 +1,428 @@
+/**
+ * Reads a rules file into lines and options the way auditctl 3.0.9 / 4.2 does: words as
+ * in tokens.ts, then GNU getopt_long over the words with auditctl's option string
+ * `hicslDvtC:e:f:r:b:a:A:d:S:F:m:R:w:W:k:p:q:` and its five long options.
+ *
+ * getopt behaviour kept here: attached arguments (`-Farch=b64`, `-kfoo`), clusters
+ * (`-ic`), an option taking an argument swallows the next word even when it starts with
+ * `-` (`-k -F`), `--name=value` and `--name value`, unique prefixes of long names,
+ * permutation (words that are not options are skipped and reported as strays), and `--`
+ * ending the options.
+ */
+import { Range, lineRange } from './diagnostics';
+import { Token, auditctlWordLimit, isBlankLine, maxLineBytes, tokenizeLine } from './tokens';
+
+export type LineKind = 'comment' | 'blank' | 'control' | 'rule' | 'watch' | 'error';
+
+/** Canonical option names: the short letter with its dash, or the full long name. */
+export type OptionName =
+  | '-h' | '-i' | '-c' | '-s' | '-l' | '-D' | '-v' | '-t'
+  | '-C' | '-e' | '-f' | '-r' | '-b' | '-a' | '-A' | '-d' | '-S' | '-F' | '-m' | '-R'
+  | '-w' | '-W' | '-k' | '-p' | '-q'
+  | '--loginuid-immutable' | '--backlog_wait_time' | '--reset-lost'
+  | '--reset_backlog_wait_time_actual' | '--signal';
+
+interface OptionSpec {
+  name: OptionName;
+  takesArgument: boolean;
+}
+
+const shortOptions = new Map<string, OptionSpec>();
+for (const letter of 'hicslDvt') {
+  shortOptions.set(letter, { name: `-${letter}` as OptionName, takesArgument: false });
+}
+for (const letter of 'CefrbaAdSFmRwWkpq') {
+  shortOptions.set(letter, { name: `-${letter}` as OptionName, takesArgument: true });
+}
+
+/** auditctl's long options, in its long_opts order (both versions build all five). */
+export const longOptions: readonly { long: string; spec: OptionSpec }[] = [
+  { long: 'loginuid-immutable', spec: { name: '--loginuid-immutable', takesArgument: false } },
+  { long: 'backlog_wait_time', spec: { name: '--backlog_wait_time', takesArgument: true } },
+  { long: 'reset-lost', spec: { name: '--reset-lost', takesArgument: false } },
+  {
+    long: 'reset_backlog_wait_time_actual',
+    spec: { name: '--reset_backlog_wait_time_actual', takesArgument: false },
+  },
+  { long: 'signal', spec: { name: '--signal', takesArgument: true } },
+];
+
+/** Options that build a filter rule; a line with one of them is a rule or a watch. */
+export const ruleOptions: ReadonlySet<OptionName> = new Set<OptionName>([
+  '-a', '-A', '-d', '-S', '-F', '-C', '-k', '-p', '-w', '-W',
+]);
+
+export interface OptionArgument {
+  /** The argument as auditctl receives it (escapes removed). */
+  text: string;
+  /** As written in the line. */
+  raw: string;
+  range: Range;
+  /** True for `-Fx=1` / `--signal=HUP`, false when it is the next word. */
+  attached: boolean;
+  /** Index of the word that holds the argument. */
+  tokenIndex: number;
+}
+
+export interface ParsedOption {
+  name: OptionName;
+  /** As written: `-F`, `--backlog` (a prefix), or `-c` for the second letter of `-ic`. */
+  written: string;
+  /** The option's own characters (one letter and its dash, or the whole `--name`). */
+  range: Range;
+  argument?: OptionArgument;
+  /** Index of the word holding the option letter or long name. */
+  tokenIndex: number;
+  /** True when more letters of the same cluster follow (`-i` in `-ic`). */
+  midCluster: boolean;
+  /** True when written as a long-name prefix (`--backlog` for `--backlog_wait_time`). */
+  abbreviated?: boolean;
+}
+
+export type ParseProblemKind =
+  /** An unknown letter, unknown or ambiguous long name, or `--name=x` on a flag. */
+  | 'unknown-option'
+  /** The option wants an argument but is the last word. */
+  | 'missing-argument'
+  /** A word that is neither an option nor an option's argument. */
+  | 'stray-parameter';
+
+export interface ParseProblem {
+  kind: ParseProblemKind;
+  /** The word or option text concerned, as auditctl would echo it. */
+  text: string;
+  range: Range;
+  tokenIndex: number;
+  /** For unknown long names matching several options by prefix. */
+  candidates?: string[];
+}
+
+/** One step of getopt's walk over the words, in the order auditctl processes them. */
+export type LineItem =
+  | { kind: 'option'; option: ParsedOption }
+  | { kind: 'problem'; problem: ParseProblem };
+
+export interface RulesLine {
+  /** 0-based line number. */
+  line: number;
+  /** The line's text without its `\n` (a CR stays). */
+  text: string;
+  kind: LineKind;
+  tokens: Token[];
+  /** Options and problems, in getopt order. */
+  items: LineItem[];
+  options: ParsedOption[];
+  problems: ParseProblem[];
+  /** Words auditctl silently drops (more words than its argv slots; see tokens.ts). */
+  droppedTokens: Token[];
+  /** The `--` word, when present. */
+  endOfOptions?: Token;
+  /** Whether the line is longer than auditctl's read buffer (6143 bytes). */
+  overlong: boolean;
+}
+
+export interface RulesDocument {
+  lines: RulesLine[];
+}
+
+const DASH = 0x2d;
+
+export function parseRulesDocument(text: string): RulesDocument {
+  const lines: RulesLine[] = [];
+  let lineStart = 0;
+  let lineNumber = 0;
+
+  while (lineStart <= text.length) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline === -1 ? text.length : newline;
+    if (newline === -1 && lineStart === text.length && lineNumber > 0) break;
+    lines.push(parseRulesLine(text.slice(lineStart, lineEnd), lineNumber));
+    lineNumber++;
+    if (newline === -1) break;
+    lineStart = newline + 1;
+  }
+
+  return { lines };
+}
+
+export function parseRulesLine(text: string, line: number): RulesLine {
+  const result: RulesLine = {
+    line,
+    text,
+    kind: 'blank',
+    tokens: [],
+    items: [],
+    options: [],
+    problems: [],
+    droppedTokens: [],
+    overlong: text.length > maxLineBytes / 3 && Buffer.byteLength(text, 'utf8') > maxLineBytes,
+  };
+
+  if (isBlankLine(text)) return result;
+
+  const allTokens = tokenizeLine(text);
+  result.tokens = allTokens;
+  if (allTokens[0].raw.charCodeAt(0) === 0x23) {
+    result.kind = 'comment';
+    return result;
+  }
+
+  const limit = allTokens.length > 8 ? auditctlWordLimit(text) : allTokens.length;
+  const tokens = allTokens.length > limit ? allTokens.slice(0, limit) : allTokens;
+  if (tokens !== allTokens) result.droppedTokens = allTokens.slice(limit);
+
+  walkOptions(tokens, line, result);
+  result.kind = classify(result);
+  return result;
+}
+
+function walkOptions(tokens: Token[], line: number, result: RulesLine): void {
+  let index = 0;
+  let optionsEnded = false;
+
+  const pushOption = (option: ParsedOption) => {
+    result.items.push({ kind: 'option', option });
+    result.options.push(option);
+  };
+  const pushProblem = (problem: ParseProblem) => {
+    result.items.push({ kind: 'problem', problem });
+    result.problems.push(problem);
+  };
+
+  while (index < tokens.length) {
+    const token = tokens[index];
+    const word = token.text;
+
+    if (optionsEnded || word.length < 2 || word.charCodeAt(0) !== DASH) {
+      pushProblem(strayProblem(token, index, line));
+      index++;
+      continue;
+    }
+
+    if (word === '--') {
+      result.endOfOptions = token;
+      optionsEnded = true;
+      index++;
+      continue;
+    }
+
+    if (word.charCodeAt(1) === DASH) {
+      index = readLongOption(tokens, index, line, pushOption, pushProblem);
+      continue;
+    }
+
+    index = readShortCluster(tokens, index, line, pushOption, pushProblem);
+  }
+}
+
+function strayProblem(token: Token, tokenIndex: number, line: number): ParseProblem {
+  return {
+    kind: 'stray-parameter',
+    text: token.text,
+    range: lineRange(line, token.start, token.end),
+    tokenIndex,
+  };
+}
+
+function readLongOption(
+  tokens: Token[],
+  index: number,
+  line: number,
+  pushOption: (option: ParsedOption) => void,
+  pushProblem: (problem: ParseProblem) => void,
+): number {
+  const token = tokens[index];
+  const word = token.text;
+  const equals = word.indexOf('=');
+  const name = equals === -1 ? word.slice(2) : word.slice(2, equals);
+  const nameEnd = token.start + (equals === -1 ? token.raw.length : rawOffset(token, equals));
+  const optionRange = lineRange(line, token.start, nameEnd);
+
+  const exact = longOptions.find((entry) => entry.long === name);
+  const prefixed = exact ? [exact] : longOptions.filter((entry) => entry.long.startsWith(name));
+  if (prefixed.length !== 1) {
+    pushProblem({
+      kind: 'unknown-option',
+      text: word,
+      range: lineRange(line, token.start, token.end),
+      tokenIndex: index,
+      candidates: prefixed.length > 1 ? prefixed.map((entry) => `--${entry.long}`) : undefined,
+    });
+    return index + 1;
+  }
+
+  const { spec } = prefixed[0];
+  const option: ParsedOption = {
+    name: spec.name,
+    written: `--${name}`,
+    range: optionRange,
+    tokenIndex: index,
+    midCluster: false,
+    abbreviated: !exact || undefined,
+  };
+
+  if (equals !== -1) {
+    if (!spec.takesArgument) {
+      // getopt_long: "option '--reset-lost' doesn't allow an argument".
+      pushProblem({
+        kind: 'unknown-option',
+        text: word,
+        range: lineRange(line, token.start, token.end),
+        tokenIndex: index,
+      });
+      return index + 1;
+    }
+    option.argument = attachedArgument(token, equals + 1, line, index);
+    pushOption(option);
+    return index + 1;
+  }
+
+  if (!spec.takesArgument) {
+    pushOption(option);
+    return index + 1;
+  }
+
+  if (index + 1 >= tokens.length) {
+    pushProblem({ kind: 'missing-argument', text: word, range: optionRange, tokenIndex: index });
+    return index + 1;
+  }
+  option.argument = separateArgument(tokens[index + 1], line, index + 1);
+  pushOption(option);
+  return index + 2;
+}
+
+function readShortCluster(
+  tokens: Token[],
+  index: number,
+  line: number,
+  pushOption: (option: ParsedOption) => void,
+  pushProblem: (problem: ParseProblem) => void,
+): number {
+  const token = tokens[index];
+  const word = token.text;
+
+  for (let position = 1; position < word.length; position++) {
+    const letter = word[position];
+    const letterStart = token.start + rawOffset(token, position);
+    const letterEnd = token.start + rawOffset(token, position + 1);
+    const spec = shortOptions.get(letter);
+    const last = position === word.length - 1;
+
+    if (!spec) {
+      pushProblem({
+        kind: 'unknown-option',
+        text: word,
+        range: lineRange(line, position === 1 ? token.start : letterStart, letterEnd),
+        tokenIndex: index,
+      });
+      if (last) return index + 1;
+      continue;
+    }
+
+    const optionStart = position === 1 ? token.start : letterStart;
+    const option: ParsedOption = {
+      name: spec.name,
+      written: `-${letter}`,
+      range: lineRange(line, optionStart, letterEnd),
+      tokenIndex: index,
+      midCluster: !last && !spec.takesArgument,
+    };
+
+    if (!spec.takesArgument) {
+      pushOption(option);
+      continue;
+    }
+
+    if (!last) {
+      option.argument = attachedArgument(token, position + 1, line, index);
+      pushOption(option);
+      return index + 1;
+    }
+    if (index + 1 >= tokens.length) {
+      pushProblem({
+        kind: 'missing-argument',
+        text: `-${letter}`,
+        range: option.range,
+        tokenIndex: index,
+      });
+      return index + 1;
+    }
+    option.argument = separateArgument(tokens[index + 1], line, index + 1);
+    pushOption(option);
+    return index + 2;
+  }
+
+  return index + 1;
+}
+
+function attachedArgument(
+  token: Token,
+  textOffset: number,
+  line: number,
+  tokenIndex: number,
+): OptionArgument {
+  const rawStart = rawOffset(token, textOffset);
+  return {
+    text: token.text.slice(textOffset),
+    raw: token.raw.slice(rawStart),
+    range: lineRange(line, token.start + rawStart, token.end),
+    attached: true,
+    tokenIndex,
+  };
+}
+
+function separateArgument(token: Token, line: number, tokenIndex: number): OptionArgument {
+  return {
+    text: token.text,
+    raw: token.raw,
+    range: lineRange(line, token.start, token.end),
+    attached: false,
+    tokenIndex,
+  };
+}
+
+/**
+ * Where the character at `textOffset` of a word's unescaped text sits in its raw text.
+ * Words without escapes map one to one.
+ */
+export function rawOffset(token: Token, textOffset: number): number {
+  if (token.raw.length === token.text.length) return textOffset;
+  let raw = 0;
+  let text = 0;
+  while (text < textOffset && raw < token.raw.length) {
+    const code = token.raw.charCodeAt(raw);
+    const next = token.raw.charCodeAt(raw + 1);
+    raw += code === 0x5c && (next === 0x20 || next === 0x5c) ? 2 : 1;
+    text++;
+  }
+  return raw;
+}
+
+/** The range of characters [from, to) of a word's unescaped text, in line columns. */
+export function textRange(
+  token: Token,
+  line: number,
+  from: number,
+  to: number,
+): Range {
+  return lineRange(line, token.start + rawOffset(token, from), token.start + rawOffset(token, to));
+}
+
+function classify(result: RulesLine): LineKind {
+  let hasWatch = false;
+  let hasRule = false;
+  let hasControl = false;
+  for (const option of result.options) {
+    if (option.name === '-w' || option.name === '-W') hasWatch = true;
+    else if (option.name === '-a' || option.name === '-A' || option.name === '-d') hasRule = true;
+    else if (!ruleOptions.has(option.name)) hasControl = true;
+  }
+  if (hasRule) return 'rule';
+  if (hasWatch) return 'watch';
+  if (hasControl && result.problems.length === 0) return 'control';
+  if (result.options.length > 0 && result.problems.length === 0) {
+    // Only -S / -F / -k / -p / -C without a list: auditctl fails the line.
+    return 'error';
+  }
+  return hasControl ? 'control' : 'error';
+}

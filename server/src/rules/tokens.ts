@@ -1,0 +1,86 @@
+/**
+ * Splits one rules-file line into words exactly as auditctl does when it reads a file
+ * (auditctl.c fileopt: preprocess, audit_strsplit, postprocess).
+ *
+ * - Only the space character (0x20) separates words; runs of spaces are one separator.
+ *   Tabs, CR and every other character are ordinary word characters.
+ * - `\ ` keeps a space inside a word and `\\` stands for one backslash. The pair is
+ *   recognised on the whole line, but only words after the first are unescaped: the
+ *   first word keeps its escape pairs as written.
+ * - There is no quoting: quotes are literal characters.
+ * - A trailing CR (CRLF files) stays part of the last word.
+ */
+
+export interface Token {
+  /** The characters as written in the line, escapes included. */
+  raw: string;
+  /** The word as auditctl passes it on (escapes removed, except for the first word). */
+  text: string;
+  /** Column of the first character (UTF-16 units, 0-based). */
+  start: number;
+  /** Column after the last character. */
+  end: number;
+}
+
+/** Whether auditctl skips the line as blank: nothing but spaces (a tab is not blank). */
+export function isBlankLine(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    if (line.charCodeAt(i) !== 0x20) return false;
+  }
+  return true;
+}
+
+const SPACE = 0x20;
+const BACKSLASH = 0x5c;
+
+export function tokenizeLine(line: string): Token[] {
+  const tokens: Token[] = [];
+  const length = line.length;
+  let i = 0;
+
+  while (i < length) {
+    while (i < length && line.charCodeAt(i) === SPACE) i++;
+    if (i >= length) break;
+
+    const start = i;
+    let escaped = false;
+    let text = '';
+    let plainFrom = i;
+    while (i < length) {
+      const code = line.charCodeAt(i);
+      if (code === BACKSLASH && i + 1 < length) {
+        const next = line.charCodeAt(i + 1);
+        if (next === SPACE || next === BACKSLASH) {
+          // An escape pair: auditctl marks both characters, so neither splits the word
+          // nor starts another escape.
+          text += line.slice(plainFrom, i) + (next === SPACE ? ' ' : '\\');
+          escaped = true;
+          i += 2;
+          plainFrom = i;
+          continue;
+        }
+      }
+      if (code === SPACE) break;
+      i++;
+    }
+
+    const raw = line.slice(start, i);
+    if (escaped) text += line.slice(plainFrom, i);
+    const isFirst = tokens.length === 0;
+    tokens.push({ raw, text: escaped && !isFirst ? text : raw, start, end: i });
+  }
+
+  return tokens;
+}
+
+/**
+ * How many words auditctl keeps from a line: fileopt allocates strlen(line)/3 + 3 argv
+ * slots and silently drops the words that do not fit (only lines of very short words
+ * reach the limit). The length is in bytes, as auditctl sees the UTF-8 line.
+ */
+export function auditctlWordLimit(line: string): number {
+  return Math.floor(Buffer.byteLength(line, 'utf8') / 3) + 1;
+}
+
+/** auditctl reads a file through a 6144-byte buffer: longer lines are cut in two. */
+export const maxLineBytes = 6143;
