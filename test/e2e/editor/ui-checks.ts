@@ -1,0 +1,80 @@
+// What the browser checks on the workbench page when the in-editor suite reaches a
+// checkpoint: what a user would see, read from the DOM, with screenshots kept as artefacts.
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import type { CheckpointOutcome } from './exchange';
+import { artifactsDir } from './editor-suite';
+import type { CheckpointHandler } from './workbench';
+
+const waitMs = 10_000;
+
+async function screenshot(page: Page, name: string): Promise<string> {
+  const path = join(artifactsDir, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** The visible editor shows `expected.text`. */
+async function editorText(page: Page, expected: Record<string, string>):
+  Promise<CheckpointOutcome> {
+  const lines = page.locator('.editor-instance .monaco-editor .view-lines').first();
+  await lines.filter({ hasText: expected.text }).waitFor({ timeout: waitMs });
+  return { ok: true, message: 'the editor shows the text' };
+}
+
+/** At least `expected.minimum` red squiggles under the visible editor's text. */
+async function errorSquiggles(page: Page, expected: Record<string, string>):
+  Promise<CheckpointOutcome> {
+  const minimum = Number(expected.minimum);
+  const squiggles = page.locator('.editor-instance .monaco-editor .squiggly-error');
+  const started = Date.now();
+  while (await squiggles.count() < minimum && Date.now() - started < waitMs) {
+    await page.waitForTimeout(100);
+  }
+  const count = await squiggles.count();
+  return count >= minimum
+    ? { ok: true, message: `${count} error squiggles` }
+    : { ok: false, message: `${count} error squiggles in the editor, expected ${minimum}` };
+}
+
+/** The Problems panel lists `expected.file` with at least `expected.minimum` problems. */
+async function problemsPanel(page: Page, expected: Record<string, string>):
+  Promise<CheckpointOutcome> {
+  const panel = page.locator('.markers-panel');
+  await panel.waitFor({ state: 'visible', timeout: waitMs });
+  await panel.locator('.monaco-list-row').filter({ hasText: expected.file })
+    .first().waitFor({ timeout: waitMs });
+
+  // A file's heading row has no severity icon; each problem's row has one.
+  const rows = panel.locator('.monaco-list-row');
+  const problems = await panel.locator('.monaco-list-row .marker-icon').count();
+  const path = await screenshot(page, expected.screenshot ?? 'problems-panel');
+  const minimum = Number(expected.minimum);
+  if (problems < minimum) {
+    const text = (await rows.allInnerTexts()).join(' | ');
+    return { ok: false, message: `${problems} problems shown, expected ${minimum}: ${text}` };
+  }
+  return { ok: true, message: `${problems} problems shown; screenshot ${path}` };
+}
+
+/** The editor's hover widget is visible and shows `expected.text`. */
+async function hoverWidget(page: Page, expected: Record<string, string>):
+  Promise<CheckpointOutcome> {
+  const hover = page.locator('.monaco-hover:visible').filter({ hasText: expected.text });
+  try {
+    await hover.first().waitFor({ timeout: waitMs });
+  } catch {
+    await screenshot(page, 'hover-missing');
+    const shown = await page.locator('.monaco-hover').allInnerTexts();
+    return { ok: false, message: `no visible hover with "${expected.text}"; hovers: ${shown}` };
+  }
+  const path = await screenshot(page, 'hover');
+  return { ok: true, message: `hover shown; screenshot ${path}` };
+}
+
+export const workbenchChecks: Record<string, CheckpointHandler> = {
+  'editor-text': editorText,
+  'error-squiggles': errorSquiggles,
+  'problems-panel': problemsPanel,
+  'hover-widget': hoverWidget,
+};
