@@ -1,0 +1,506 @@
+/**
+ * The log engine's public entry: reads audit logs (files, rotated sets, .gz, stdin),
+ * groups and ranks them, and returns the noise report. Large plain files are split into
+ * byte ranges scanned by worker threads (one per core); the parts merge in file order.
+ */
+import { closeSync, openSync, readSync, statSync, existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { createGunzip } from 'node:zlib';
+import { createReadStream } from 'node:fs';
+import {
+  FactStrings, RecordNames, RecordScanner, printableLine, type RecordSink, type RecordView,
+  type SkipReason, type RecordFacts,
+} from './scan';
+import { AuditEvent, EventGrouper, defaultEventWindow, mergeFacts } from './events';
+import {
+  NoiseTally, buildNoiseReport, mergeSnapshots, type ReportOptions, type TallySnapshot,
+} from './rank';
+import type { NoiseReport } from './report';
+
+/** A path ('-' for standard input), or a named stream of bytes. */
+export type LogInput = string | { name: string; stream: AsyncIterable<Buffer | string> };
+
+export interface AnalyzeProgress {
+  file: string;
+  /** Bytes read so far over every input (compressed inputs count their output bytes). */
+  bytesRead: number;
+  /** Sum of the sizes of the inputs, when known. */
+  totalBytes: number | null;
+}
+
+export interface AnalyzeOptions extends ReportOptions {
+  /** Open events kept while grouping (default 4096). */
+  window?: number;
+  /** Worker threads for large files; 0 or 1 scans in this thread. Default: the cores. */
+  workers?: number;
+  /** Plain files at least this large are split over workers (default 32 MiB). */
+  parallelThreshold?: number;
+  onProgress?: (progress: AnalyzeProgress) => void;
+  signal?: AbortSignal;
+  /** The stream read for '-' (default process.stdin). */
+  stdin?: AsyncIterable<Buffer | string>;
+}
+
+const chunkSize = 1 << 20;
+const defaultParallelThreshold = 32 << 20;
+/** Records at the start of a byte range whose events may have begun in the range before. */
+const boundaryRecords = 20000;
+
+class AbortError extends Error {
+  constructor() {
+    super('The log analysis was cancelled.');
+    this.name = 'AbortError';
+  }
+}
+
+// --- one part: a file, or a byte range of one --------------------------------------
+
+/** The events of a part that may continue in the neighbouring part, as plain data. */
+export interface PortableEvent {
+  node: string | null;
+  timeMs: number;
+  serial: number;
+  records: number;
+  bytes: number;
+  types: string[];
+  hasSyscall: boolean;
+  facts: RecordFacts;
+  daemonStart: boolean;
+  daemonRecord: boolean;
+}
+
+export interface PartResult {
+  snapshot: TallySnapshot;
+  head: PortableEvent[];
+  tail: PortableEvent[];
+  lines: number;
+}
+
+/** Scanner, grouper and tally of one part, fed chunk by chunk. */
+export class PartScanner implements RecordSink {
+  readonly names = new RecordNames();
+  readonly strings = new FactStrings();
+  readonly tally = new NoiseTally(this.names);
+  readonly grouper: EventGrouper;
+  private scanner: RecordScanner;
+  private readonly head: AuditEvent[] = [];
+  private lineOffset = 0;
+
+  constructor(
+    private fileName: string,
+    options: { window?: number; holdHead?: boolean; fileIndex?: number } = {},
+  ) {
+    this.grouper = new EventGrouper(
+      this.names,
+      this.strings,
+      (event) => this.tally.addEvent(event),
+      {
+        window: options.window ?? defaultEventWindow,
+        holdFirstRecords: options.holdHead ? boundaryRecords : 0,
+        held: (event) => this.head.push(event),
+      },
+    );
+    this.scanner = new RecordScanner(this, { names: this.names, fileIndex: options.fileIndex });
+    this.tally.data.files.push(fileName);
+  }
+
+  /** Continues with the next file of a sequence (same grouping window, new line count). */
+  nextFile(fileName: string): void {
+    this.scanner.end();
+    this.lineOffset += this.scanner.lines;
+    this.fileName = fileName;
+    this.scanner = new RecordScanner(this, { names: this.names });
+    this.tally.data.files.push(fileName);
+  }
+
+  push(chunk: Buffer): void {
+    this.tally.data.inputBytes += chunk.length;
+    this.scanner.push(chunk);
+  }
+
+  record(view: RecordView): void {
+    this.tally.countRecord(view.typeId, view.nodeId, view.bytes);
+    this.grouper.addRecord(view);
+  }
+
+  skipped(lineNumber: number, reason: SkipReason, buf: Buffer, start: number, end: number): void {
+    const sample = this.tally.wantsSkippedSample
+      ? { file: this.fileName, line: lineNumber, reason, text: printableLine(buf, start, end) }
+      : undefined;
+    this.tally.skipped(sample, reason);
+  }
+
+  blank(): void {
+    this.tally.data.blankLines++;
+  }
+
+  /** Ends the input; `keepTail` leaves the open events out of the counts. */
+  finish(keepTail: boolean): PartResult {
+    this.scanner.end();
+    const lines = this.lineOffset + this.scanner.lines;
+    const tail = keepTail ? this.grouper.drainOpen() : [];
+    if (!keepTail) this.grouper.flush();
+    const snapshot = this.tally.snapshot(this.grouper);
+    return {
+      snapshot,
+      head: this.head.map((event) => portable(event, this.names)),
+      tail: tail.map((event) => portable(event, this.names)),
+      lines,
+    };
+  }
+}
+
+function portable(event: AuditEvent, names: RecordNames): PortableEvent {
+  return {
+    node: event.nodeId === 0 ? null : names.nodes.names[event.nodeId],
+    timeMs: event.timeMs,
+    serial: event.serial,
+    records: event.records,
+    bytes: event.bytes,
+    types: event.typeIds.map((id) => names.types.names[id]),
+    hasSyscall: event.hasSyscall,
+    facts: { ...event.facts },
+    daemonStart: event.daemonStart,
+    daemonRecord: event.daemonRecord,
+  };
+}
+
+/**
+ * Counts the events that straddle part boundaries: the open events at the end of one
+ * part and the first events of the next one join when their (node, time, serial) match.
+ */
+function boundarySnapshot(
+  pieces: readonly PortableEvent[][],
+  window: number,
+): TallySnapshot {
+  const names = new RecordNames();
+  const strings = new FactStrings();
+  const tally = new NoiseTally(names);
+  const grouper = new EventGrouper(names, strings, (event) => tally.addEvent(event), { window });
+
+  const joined = new Map<string, AuditEvent>();
+  for (const piece of pieces) {
+    for (const part of piece) {
+      const key = `${part.node ?? ''}\x00${part.timeMs}\x00${part.serial}`;
+      let event = joined.get(key);
+      if (event === undefined) {
+        event = new AuditEvent();
+        event.nodeId = part.node === null ? 0 : names.nodes.idOfString(part.node);
+        event.timeMs = part.timeMs;
+        event.serial = part.serial;
+        joined.set(key, event);
+      }
+      event.records += part.records;
+      event.bytes += part.bytes;
+      for (const type of part.types) {
+        const typeId = names.types.idOfString(type);
+        if (!event.typeIds.includes(typeId)) event.typeIds.push(typeId);
+      }
+      if (part.hasSyscall) {
+        mergeFacts(event.facts, part.facts, true);
+        event.hasSyscall = true;
+      } else if (!event.hasSyscall) {
+        mergeFacts(event.facts, part.facts, false);
+      }
+      event.daemonStart ||= part.daemonStart;
+      event.daemonRecord ||= part.daemonRecord;
+    }
+  }
+  for (const event of joined.values()) grouper.finish(event);
+  return tally.snapshot(grouper);
+}
+
+// --- inputs ---------------------------------------------------------------------------
+
+/** Rotation index of audit.log.N[.gz] (0 for audit.log), and the set's base name. */
+function rotation(path: string): { base: string; index: number } {
+  const name = path.replace(/\.gz$/, '');
+  const match = /^(.*)\.(\d+)$/.exec(name);
+  return match ? { base: match[1], index: Number(match[2]) } : { base: name, index: 0 };
+}
+
+/**
+ * Orders inputs so that a rotated set is read oldest first: audit.log.3, audit.log.2,
+ * audit.log.1, audit.log (auditd renames audit.log to .1 and shifts the rest up).
+ */
+export function orderLogInputs(inputs: readonly LogInput[]): LogInput[] {
+  const indexed = inputs.map((input, position) => ({ input, position }));
+  const firstOfBase = new Map<string, number>();
+  for (const { input, position } of indexed) {
+    if (typeof input !== 'string' || input === '-') continue;
+    const { base } = rotation(input);
+    if (!firstOfBase.has(base)) firstOfBase.set(base, position);
+  }
+  return indexed
+    .sort((a, b) => {
+      const keyOf = (entry: { input: LogInput; position: number }) => {
+        if (typeof entry.input !== 'string' || entry.input === '-') {
+          return { group: entry.position, index: 0 };
+        }
+        const { base, index } = rotation(entry.input);
+        return { group: firstOfBase.get(base) ?? entry.position, index };
+      };
+      const ka = keyOf(a);
+      const kb = keyOf(b);
+      return ka.group - kb.group || kb.index - ka.index || a.position - b.position;
+    })
+    .map(({ input }) => input);
+}
+
+function isGzip(path: string): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    const magic = Buffer.alloc(2);
+    return readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function inputName(input: LogInput): string {
+  if (typeof input !== 'string') return input.name;
+  return input === '-' ? '<stdin>' : input;
+}
+
+// --- the entry ------------------------------------------------------------------------
+
+/** Reads, groups and ranks the logs. Rejects with an AbortError when cancelled. */
+export async function analyzeLogs(
+  inputs: readonly LogInput[],
+  options: AnalyzeOptions = {},
+): Promise<NoiseReport> {
+  const ordered = orderLogInputs(inputs);
+  const window = options.window ?? defaultEventWindow;
+  const workers = options.workers ?? availableParallelism();
+  const threshold = options.parallelThreshold ?? defaultParallelThreshold;
+  const signal = options.signal;
+
+  let totalBytes: number | null = 0;
+  for (const input of ordered) {
+    if (typeof input === 'string' && input !== '-') {
+      totalBytes = totalBytes === null ? null : totalBytes + statSync(input).size;
+    } else totalBytes = null;
+  }
+
+  let bytesRead = 0;
+  const progress = (file: string, bytes: number) => {
+    bytesRead += bytes;
+    options.onProgress?.({ file, bytesRead, totalBytes });
+  };
+  const checkAbort = () => {
+    if (signal?.aborted) throw new AbortError();
+  };
+
+  const snapshots: TallySnapshot[] = [];
+  let sequential: PartScanner | undefined;
+  const endSequential = () => {
+    if (sequential === undefined) return;
+    snapshots.push(sequential.finish(false).snapshot);
+    sequential = undefined;
+  };
+  const sequentialFor = (name: string) => {
+    if (sequential === undefined) sequential = new PartScanner(name, { window });
+    else sequential.nextFile(name);
+    return sequential;
+  };
+
+  for (const input of ordered) {
+    checkAbort();
+    const name = inputName(input);
+
+    if (typeof input === 'string' && input !== '-') {
+      const size = statSync(input).size;
+      if (!isGzip(input) && workers > 1 && size >= threshold) {
+        endSequential();
+        const parts = await scanInWorkers(input, size, workers, window, progress, signal);
+        snapshots.push(...parts);
+        continue;
+      }
+      const part = sequentialFor(name);
+      if (isGzip(input)) {
+        await pushStream(createReadStream(input).pipe(createGunzip()), part, name, progress, signal);
+      } else {
+        await pushFile(input, part, name, progress, signal);
+      }
+      continue;
+    }
+
+    const stream = typeof input === 'string' ? options.stdin ?? process.stdin : input.stream;
+    await pushStream(stream, sequentialFor(name), name, progress, signal);
+  }
+  endSequential();
+
+  return buildNoiseReport(mergeSnapshots(snapshots), options);
+}
+
+async function pushFile(
+  path: string,
+  part: PartScanner,
+  name: string,
+  progress: (file: string, bytes: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(chunkSize);
+    for (;;) {
+      if (signal?.aborted) throw new AbortError();
+      const { bytesRead } = await handle.read(buffer, 0, chunkSize, null);
+      if (bytesRead === 0) break;
+      part.push(buffer.subarray(0, bytesRead));
+      progress(name, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+async function pushStream(
+  stream: AsyncIterable<Buffer | string>,
+  part: PartScanner,
+  name: string,
+  progress: (file: string, bytes: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  for await (const chunk of stream) {
+    if (signal?.aborted) throw new AbortError();
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
+    part.push(buffer);
+    progress(name, buffer.length);
+  }
+}
+
+// --- byte ranges in worker threads -------------------------------------------------------
+
+export interface RangeJob {
+  path: string;
+  start: number;
+  end: number;
+  window: number;
+  /** Not the first range: its first events may have begun in the range before. */
+  holdHead: boolean;
+  /** Not the last range: its open events at the end may continue in the next. */
+  keepTail: boolean;
+}
+
+/** Scans one byte range of a file synchronously (the body of a worker thread). */
+export function scanRange(job: RangeJob, progress?: (bytes: number) => void): PartResult {
+  const part = new PartScanner(job.path, { window: job.window, holdHead: job.holdHead });
+  const fd = openSync(job.path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(4 * chunkSize);
+    let position = job.start;
+    while (position < job.end) {
+      const length = Math.min(buffer.length, job.end - position);
+      const read = readSync(fd, buffer, 0, length, position);
+      if (read === 0) break;
+      part.push(buffer.subarray(0, read));
+      position += read;
+      progress?.(read);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return part.finish(job.keepTail);
+}
+
+/** Byte offsets that split a file into `count` ranges, each starting at a line start. */
+export function lineAlignedCuts(path: string, size: number, count: number): number[] {
+  const cuts = [0];
+  const fd = openSync(path, 'r');
+  try {
+    const probe = Buffer.allocUnsafe(64 * 1024);
+    for (let i = 1; i < count; i++) {
+      let position = Math.max(cuts[cuts.length - 1], Math.floor((size * i) / count));
+      let cut = -1;
+      while (position < size && cut < 0) {
+        const read = readSync(fd, probe, 0, probe.length, position);
+        if (read === 0) break;
+        const newline = probe.subarray(0, read).indexOf(0x0a);
+        if (newline >= 0) cut = position + newline + 1;
+        position += read;
+      }
+      if (cut < 0 || cut >= size) break;
+      if (cut > cuts[cuts.length - 1]) cuts.push(cut);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  cuts.push(size);
+  return cuts;
+}
+
+function workerScript(): string | undefined {
+  // Bundled: dist/log-worker.js beside dist/cli.js; compiled by tsc: worker.js beside this.
+  for (const candidate of [join(__dirname, 'log-worker.js'), join(__dirname, 'worker.js')]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+async function scanInWorkers(
+  path: string,
+  size: number,
+  workers: number,
+  window: number,
+  progress: (file: string, bytes: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<TallySnapshot[]> {
+  const script = workerScript();
+  const cuts = lineAlignedCuts(path, size, workers);
+  const jobs: RangeJob[] = [];
+  for (let i = 0; i + 1 < cuts.length; i++) {
+    jobs.push({
+      path, start: cuts[i], end: cuts[i + 1], window,
+      holdHead: i > 0, keepTail: i + 2 < cuts.length,
+    });
+  }
+
+  const name = path;
+  const run = (job: RangeJob): Promise<PartResult> => {
+    if (script === undefined) return Promise.resolve(scanRange(job, (b) => progress(name, b)));
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(script, { workerData: job });
+      const onAbort = () => {
+        void worker.terminate();
+        reject(new AbortError());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      worker.on('message', (message: { progress?: number; result?: PartResult }) => {
+        if (message.progress !== undefined) progress(name, message.progress);
+        if (message.result !== undefined) {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(message.result);
+        }
+      });
+      worker.on('error', (error) => {
+        signal?.removeEventListener('abort', onAbort);
+        reject(error);
+      });
+      worker.on('exit', (code) => {
+        if (code !== 0) reject(new Error(`log worker exited with code ${code}`));
+      });
+    });
+  };
+
+  if (signal?.aborted) throw new AbortError();
+  const results = await Promise.all(jobs.map(run));
+
+  // Line numbers of skipped lines are counted per range; make them file-relative.
+  let linesBefore = 0;
+  const snapshots: TallySnapshot[] = [];
+  for (let i = 0; i < results.length; i++) {
+    const result = results[i];
+    for (const sample of result.snapshot.skippedSamples) sample.line += linesBefore;
+    linesBefore += result.lines;
+    if (i > 0) {
+      snapshots.push(boundarySnapshot([results[i - 1].tail, result.head], window));
+    }
+    result.snapshot.files = i === 0 ? [path] : [];
+    snapshots.push(result.snapshot);
+  }
+  return snapshots;
+}

@@ -1,0 +1,302 @@
+/**
+ * Groups records into events by (node, timestamp, serial), as auditd writes them: the
+ * records of one event normally follow each other but may interleave with other events
+ * or arrive late. Grouping keeps a bounded window of open events (oldest closed first), so
+ * memory does not grow with the log.
+ */
+import {
+  ABSENT, FactStrings, RecordNames, RecordView, emptyFacts, readRecordFacts, resetFacts,
+  type RecordFacts,
+} from './scan';
+
+/** Open events kept before the oldest is closed. Interleaving deeper than this splits. */
+export const defaultEventWindow = 4096;
+
+/** One event: its identity, size and the facts that rankings and rules look at. */
+export class AuditEvent {
+  /** Index into RecordNames.nodes (0: no node= prefix). */
+  nodeId = 0;
+  timeMs = 0;
+  serial = 0;
+  records = 0;
+  bytes = 0;
+  /** Record type ids (RecordNames.types), each once, in order of arrival. */
+  typeIds: number[] = [];
+  /** True once a SYSCALL record was read: its facts then win over other records'. */
+  hasSyscall = false;
+  facts: RecordFacts = emptyFacts();
+  daemonStart = false;
+  /** Serial accounting skips auditd's own DAEMON_* records: they use auditd's counter. */
+  daemonRecord = false;
+
+  /** Next event with the same serial (hash chain). */
+  chain: AuditEvent | undefined = undefined;
+  /** Next event in arrival order (close queue). */
+  queueNext: AuditEvent | undefined = undefined;
+  /** Sequence number of the first record of the event within the scanned range. */
+  firstRecord = 0;
+}
+
+/** What each record type means for grouping, computed once per type id. */
+interface TypeInfo {
+  syscall: boolean;
+  daemon: boolean;
+  daemonStart: boolean;
+  /** PATH, CWD, EXECVE ... carry no exe, uid or key: their fields are not read. */
+  carriesFacts: boolean;
+}
+
+const typesWithoutFacts = new Set([
+  'PATH', 'CWD', 'EXECVE', 'PROCTITLE', 'EOE', 'SOCKADDR', 'BPRM_FCAPS', 'MMAP', 'FD_PAIR',
+  'OBJ_PID', 'CAPSET', 'IPC', 'SOCKETCALL', 'MQ_OPEN', 'MQ_SENDRECV', 'MQ_NOTIFY',
+  'MQ_GETSETATTR', 'KERN_MODULE', 'NETFILTER_CFG', 'OPENAT2', 'TIME_INJOFFSET',
+  'TIME_ADJNTPVAL', 'BPF', 'URINGOP',
+]);
+
+export interface SerialSegment {
+  nodeId: number;
+  first: number;
+  last: number;
+  min: number;
+  max: number;
+  events: number;
+  /** The segment begins at a DAEMON_START (auditd started; after a boot serials restart). */
+  startsWithDaemonStart: boolean;
+}
+
+export interface EventGrouperOptions {
+  window?: number;
+  /**
+   * Events whose first record is among the first `holdFirstRecords` records are handed
+   * to `held` instead of `sink`: when a log is split into byte ranges, an event may have
+   * begun in the previous range.
+   */
+  holdFirstRecords?: number;
+  held?: (event: AuditEvent) => void;
+}
+
+/**
+ * Receives records from the scanner, groups them, and hands each finished event to the
+ * sink. Counts lost serials per node between DAEMON_START boundaries.
+ */
+export class EventGrouper {
+  readonly window: number;
+  private readonly open = new Map<number, AuditEvent>();
+  private queueHead: AuditEvent | undefined;
+  private queueTail: AuditEvent | undefined;
+  private openCount = 0;
+  private last: AuditEvent | undefined;
+  private readonly typeInfo: TypeInfo[] = [];
+  private readonly scratch = emptyFacts();
+  private recordSeq = 0;
+  private readonly holdFirstRecords: number;
+  private readonly held: ((event: AuditEvent) => void) | undefined;
+
+  /** Serial segments per node, in order (the last one of a node is still growing). */
+  readonly segments: SerialSegment[] = [];
+  private readonly currentSegment = new Map<number, SerialSegment>();
+  restarts = 0;
+  records = 0;
+  /** Records whose fields were read (SYSCALL, user-space ...), and how many were ENRICHED. */
+  factRecords = 0;
+  enrichedRecords = 0;
+
+  constructor(
+    private readonly names: RecordNames,
+    readonly strings: FactStrings,
+    private readonly sink: (event: AuditEvent) => void,
+    options: EventGrouperOptions = {},
+  ) {
+    this.window = Math.max(1, options.window ?? defaultEventWindow);
+    this.holdFirstRecords = options.holdFirstRecords ?? 0;
+    this.held = options.held;
+  }
+
+  private info(typeId: number): TypeInfo {
+    let info = this.typeInfo[typeId];
+    if (info === undefined) {
+      const name = this.names.types.names[typeId];
+      info = {
+        syscall: name === 'SYSCALL',
+        daemon: name.startsWith('DAEMON_'),
+        daemonStart: name === 'DAEMON_START',
+        carriesFacts: !typesWithoutFacts.has(name),
+      };
+      this.typeInfo[typeId] = info;
+    }
+    return info;
+  }
+
+  addRecord(view: RecordView): void {
+    this.records++;
+    this.recordSeq++;
+    const timeMs = view.seconds * 1000 + view.millis;
+    const serial = view.serial;
+    const nodeId = view.nodeId;
+
+    let event = this.last;
+    if (
+      event === undefined ||
+      event.serial !== serial ||
+      event.timeMs !== timeMs ||
+      event.nodeId !== nodeId
+    ) {
+      event = this.find(nodeId, timeMs, serial) ?? this.create(nodeId, timeMs, serial);
+      this.last = event;
+    }
+
+    event.records++;
+    event.bytes += view.bytes;
+    const typeId = view.typeId;
+    const typeIds = event.typeIds;
+    if (!typeIds.includes(typeId)) typeIds.push(typeId);
+
+    const info = this.info(typeId);
+    if (info.syscall) {
+      // The SYSCALL record's values replace whatever another record supplied first.
+      const facts = this.scratch;
+      resetFacts(facts);
+      this.factRecords++;
+      if (readRecordFacts(view, facts, this.strings)) this.enrichedRecords++;
+      mergeFacts(event.facts, facts, true);
+      event.hasSyscall = true;
+    } else if (info.carriesFacts && !event.hasSyscall) {
+      const facts = this.scratch;
+      resetFacts(facts);
+      this.factRecords++;
+      if (readRecordFacts(view, facts, this.strings)) this.enrichedRecords++;
+      mergeFacts(event.facts, facts, false);
+    }
+    if (info.daemon) event.daemonRecord = true;
+    if (info.daemonStart) event.daemonStart = true;
+  }
+
+  private find(nodeId: number, timeMs: number, serial: number): AuditEvent | undefined {
+    for (let e = this.open.get(serial); e !== undefined; e = e.chain) {
+      if (e.timeMs === timeMs && e.nodeId === nodeId) return e;
+    }
+    return undefined;
+  }
+
+  private create(nodeId: number, timeMs: number, serial: number): AuditEvent {
+    if (this.openCount >= this.window) this.closeOldest();
+
+    const event = new AuditEvent();
+    event.nodeId = nodeId;
+    event.timeMs = timeMs;
+    event.serial = serial;
+    event.firstRecord = this.recordSeq;
+    event.chain = this.open.get(serial);
+    this.open.set(serial, event);
+    if (this.queueTail === undefined) this.queueHead = event;
+    else this.queueTail.queueNext = event;
+    this.queueTail = event;
+    this.openCount++;
+    return event;
+  }
+
+  private closeOldest(): void {
+    const event = this.queueHead;
+    if (event === undefined) return;
+    this.queueHead = event.queueNext;
+    if (this.queueHead === undefined) this.queueTail = undefined;
+    event.queueNext = undefined;
+    this.openCount--;
+
+    const first = this.open.get(event.serial);
+    if (first === event) {
+      if (event.chain === undefined) this.open.delete(event.serial);
+      else this.open.set(event.serial, event.chain);
+    } else {
+      for (let e = first; e !== undefined; e = e.chain) {
+        if (e.chain === event) {
+          e.chain = event.chain;
+          break;
+        }
+      }
+    }
+    event.chain = undefined;
+    if (this.last === event) this.last = undefined;
+
+    if (this.held !== undefined && event.firstRecord <= this.holdFirstRecords) {
+      this.held(event);
+      return;
+    }
+    this.finish(event);
+  }
+
+  /** Counts an event that is complete (also used for events merged across byte ranges). */
+  finish(event: AuditEvent): void {
+    if (event.daemonStart) {
+      // auditd started: after a boot the kernel's serials start again from 1.
+      this.restarts++;
+      this.currentSegment.delete(event.nodeId);
+      this.restartedNodes.add(event.nodeId);
+    }
+    if (!event.daemonRecord) this.countSerial(event);
+    this.sink(event);
+  }
+
+  private readonly restartedNodes = new Set<number>();
+
+  private countSerial(event: AuditEvent): void {
+    let segment = this.currentSegment.get(event.nodeId);
+    if (segment === undefined) {
+      segment = {
+        nodeId: event.nodeId, first: event.serial, last: event.serial,
+        min: event.serial, max: event.serial, events: 0,
+        startsWithDaemonStart: this.restartedNodes.delete(event.nodeId),
+      };
+      this.currentSegment.set(event.nodeId, segment);
+      this.segments.push(segment);
+    }
+    segment.events++;
+    segment.last = event.serial;
+    if (event.serial < segment.min) segment.min = event.serial;
+    if (event.serial > segment.max) segment.max = event.serial;
+  }
+
+  /** Closes every open event (end of input). */
+  flush(): void {
+    while (this.queueHead !== undefined) this.closeOldest();
+  }
+
+  /** Open events, oldest first, without closing them (the tail of a byte range). */
+  drainOpen(): AuditEvent[] {
+    const events: AuditEvent[] = [];
+    for (let e = this.queueHead; e !== undefined; e = e.queueNext) events.push(e);
+    this.open.clear();
+    this.queueHead = undefined;
+    this.queueTail = undefined;
+    this.openCount = 0;
+    this.last = undefined;
+    return events;
+  }
+}
+
+/** Copies set facts from `from` into `into`; `override` lets a SYSCALL record win. */
+export function mergeFacts(into: RecordFacts, from: RecordFacts, override: boolean): void {
+  if (from.arch !== ABSENT && (override || into.arch === ABSENT)) into.arch = from.arch;
+  if (from.syscall !== ABSENT && (override || into.syscall === ABSENT)) {
+    into.syscall = from.syscall;
+  }
+  if (from.success !== ABSENT && (override || into.success === ABSENT)) {
+    into.success = from.success;
+  }
+  if (from.hasExit && (override || !into.hasExit)) {
+    into.exit = from.exit;
+    into.hasExit = true;
+  }
+  if (from.uid !== ABSENT && (override || into.uid === ABSENT)) into.uid = from.uid;
+  if (from.auid !== ABSENT && (override || into.auid === ABSENT)) into.auid = from.auid;
+  if (from.euid !== ABSENT && (override || into.euid === ABSENT)) into.euid = from.euid;
+  if (from.suid !== ABSENT && (override || into.suid === ABSENT)) into.suid = from.suid;
+  if (from.fsuid !== ABSENT && (override || into.fsuid === ABSENT)) into.fsuid = from.fsuid;
+  if (from.gid !== ABSENT && (override || into.gid === ABSENT)) into.gid = from.gid;
+  if (from.egid !== ABSENT && (override || into.egid === ABSENT)) into.egid = from.egid;
+  if (from.sgid !== ABSENT && (override || into.sgid === ABSENT)) into.sgid = from.sgid;
+  if (from.fsgid !== ABSENT && (override || into.fsgid === ABSENT)) into.fsgid = from.fsgid;
+  if (from.exe !== undefined && (override || into.exe === undefined)) into.exe = from.exe;
+  if (from.key !== undefined && (override || into.key === undefined)) into.key = from.key;
+  if (from.subj !== undefined && (override || into.subj === undefined)) into.subj = from.subj;
+}

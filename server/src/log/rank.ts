@@ -1,0 +1,491 @@
+/**
+ * Noise ranking: per-event counts by executable, syscall, key, uid and auid, executable x
+ * syscall; per-record counts by type; bytes per executable; events per minute; the
+ * rotation forecast; and the event profile. A tally is built per byte range (or file),
+ * snapshotted into plain data that crosses worker threads, and snapshots merge.
+ */
+import {
+  defaultAuditVersion, machineForElf, messageTypeName, syscallTable, type AuditVersion,
+} from '../tables';
+import { ABSENT, splitKeys, type RecordNames, type SkipReason, type SkippedLine } from './scan';
+import type { AuditEvent, SerialSegment } from './events';
+import {
+  profileBucketKey, type EventProfileBucket, type LogFormat, type NoiseReport, type SerialGap,
+} from './report';
+
+/** auditd's max_log_file default, in MB (auditd counts 1 MB as 1048576 bytes). */
+export const defaultMaxLogFileMB = 8;
+const megabyte = 1048576;
+const deletedSuffix = ' (deleted)';
+const maxSkippedSamples = 10;
+
+/** Plain data (Maps, arrays, numbers) that structured clone carries between threads. */
+export interface TallySnapshot {
+  records: number;
+  events: number;
+  bytes: number;
+  inputBytes: number;
+  skippedLines: number;
+  blankLines: number;
+  skippedByReason: Map<SkipReason, number>;
+  skippedSamples: SkippedLine[];
+  firstTimeMs: number;
+  lastTimeMs: number;
+  byType: Map<string, number>;
+  byNode: Map<string, number>;
+  /** exe as logged -> [events, bytes] */
+  byExe: Map<string, [number, number]>;
+  /** (arch + 1) * 65536 + syscall -> events */
+  bySyscall: Map<number, number>;
+  byKey: Map<string, number>;
+  byUid: Map<number, number>;
+  byAuid: Map<number, number>;
+  byExeSyscall: Map<string, Map<number, number>>;
+  perMinute: Map<number, [number, number]>;
+  profile: Map<string, EventProfileBucket>;
+  segments: { node: string | null; segment: SerialSegment }[];
+  restarts: number;
+  eventsWithoutExe: number;
+  eventsWithoutKey: number;
+  /** Records whose fields were read (SYSCALL and user-space records). */
+  factRecords: number;
+  enrichedRecords: number;
+  files: string[];
+}
+
+export function emptySnapshot(): TallySnapshot {
+  return {
+    records: 0, events: 0, bytes: 0, inputBytes: 0, skippedLines: 0, blankLines: 0,
+    skippedByReason: new Map(), skippedSamples: [],
+    firstTimeMs: Infinity, lastTimeMs: -Infinity,
+    byType: new Map(), byNode: new Map(), byExe: new Map(), bySyscall: new Map(),
+    byKey: new Map(), byUid: new Map(), byAuid: new Map(), byExeSyscall: new Map(),
+    perMinute: new Map(), profile: new Map(), segments: [], restarts: 0,
+    eventsWithoutExe: 0, eventsWithoutKey: 0, factRecords: 0, enrichedRecords: 0, files: [],
+  };
+}
+
+function bump<K>(map: Map<K, number>, key: K, by = 1): void {
+  map.set(key, (map.get(key) ?? 0) + by);
+}
+
+function syscallKey(arch: number, syscall: number): number {
+  return (arch + 1) * 65536 + syscall;
+}
+
+export interface GrouperCounts {
+  segments: readonly SerialSegment[];
+  restarts: number;
+  factRecords: number;
+  enrichedRecords: number;
+}
+
+/** Accumulates events of one scan; ids (types, nodes) are those of the scan's names. */
+export class NoiseTally {
+  readonly data: TallySnapshot = emptySnapshot();
+  /** Records per type id (local ids, turned into names by snapshot()). */
+  private readonly recordsByType: number[] = [];
+  private readonly recordsByNode: number[] = [];
+  private readonly typeSignatures = new Map<string, string[]>();
+
+  constructor(private readonly names: RecordNames) {}
+
+  countRecord(typeId: number, nodeId: number, bytes: number): void {
+    const data = this.data;
+    data.records++;
+    data.bytes += bytes;
+    this.recordsByType[typeId] = (this.recordsByType[typeId] ?? 0) + 1;
+    if (nodeId !== 0) this.recordsByNode[nodeId] = (this.recordsByNode[nodeId] ?? 0) + 1;
+  }
+
+  skipped(line: SkippedLine | undefined, reason: SkipReason): void {
+    const data = this.data;
+    data.skippedLines++;
+    bump(data.skippedByReason, reason);
+    if (line !== undefined && data.skippedSamples.length < maxSkippedSamples) {
+      data.skippedSamples.push(line);
+    }
+  }
+
+  get wantsSkippedSample(): boolean {
+    return this.data.skippedSamples.length < maxSkippedSamples;
+  }
+
+  addEvent(event: AuditEvent): void {
+    const data = this.data;
+    const facts = event.facts;
+    data.events++;
+
+    const timeMs = event.timeMs;
+    if (timeMs < data.firstTimeMs) data.firstTimeMs = timeMs;
+    if (timeMs > data.lastTimeMs) data.lastTimeMs = timeMs;
+
+    const minute = Math.floor(timeMs / 60000);
+    const perMinute = data.perMinute.get(minute);
+    if (perMinute === undefined) data.perMinute.set(minute, [1, event.bytes]);
+    else {
+      perMinute[0]++;
+      perMinute[1] += event.bytes;
+    }
+
+    const exe = facts.exe;
+    if (exe === undefined) data.eventsWithoutExe++;
+    else {
+      const entry = data.byExe.get(exe);
+      if (entry === undefined) data.byExe.set(exe, [1, event.bytes]);
+      else {
+        entry[0]++;
+        entry[1] += event.bytes;
+      }
+    }
+
+    if (facts.syscall !== ABSENT) {
+      const key = syscallKey(facts.arch, facts.syscall);
+      bump(data.bySyscall, key);
+      if (exe !== undefined) {
+        let perExe = data.byExeSyscall.get(exe);
+        if (perExe === undefined) {
+          perExe = new Map();
+          data.byExeSyscall.set(exe, perExe);
+        }
+        bump(perExe, key);
+      }
+    }
+
+    const keys = splitKeys(facts.key);
+    if (keys.length === 0) data.eventsWithoutKey++;
+    for (const key of keys) bump(data.byKey, key);
+
+    if (facts.uid !== ABSENT) bump(data.byUid, facts.uid);
+    if (facts.auid !== ABSENT) bump(data.byAuid, facts.auid);
+
+    this.addToProfile(event, keys);
+  }
+
+  private addToProfile(event: AuditEvent, keys: string[]): void {
+    const facts = event.facts;
+    const signature = event.typeIds.join(',');
+    let types = this.typeSignatures.get(signature);
+    if (types === undefined) {
+      types = [...new Set(event.typeIds.map((id) => this.names.types.names[id]))].sort();
+      this.typeSignatures.set(signature, types);
+    }
+
+    const nullable = (value: number) => (value === ABSENT ? null : value);
+    const exitPositive = facts.hasExit && facts.exit > 0;
+    const bucket: EventProfileBucket = {
+      arch: nullable(facts.arch),
+      machine: facts.arch === ABSENT ? null : machineForElf(facts.arch) ?? null,
+      syscall: nullable(facts.syscall),
+      success: facts.success === ABSENT ? null : facts.success === 1,
+      exit: facts.hasExit && !exitPositive ? facts.exit : null,
+      exitPositive,
+      exe: facts.exe ?? null,
+      uid: nullable(facts.uid),
+      auid: nullable(facts.auid),
+      euid: nullable(facts.euid),
+      suid: nullable(facts.suid),
+      fsuid: nullable(facts.fsuid),
+      gid: nullable(facts.gid),
+      egid: nullable(facts.egid),
+      sgid: nullable(facts.sgid),
+      fsgid: nullable(facts.fsgid),
+      subj: facts.subj ?? null,
+      keys,
+      types,
+      events: 1,
+      records: event.records,
+      bytes: event.bytes,
+    };
+    const key = profileBucketKey(bucket);
+    const existing = this.data.profile.get(key);
+    if (existing === undefined) this.data.profile.set(key, bucket);
+    else {
+      existing.events++;
+      existing.records += event.records;
+      existing.bytes += event.bytes;
+    }
+  }
+
+  /** Plain data with names resolved, with the grouper's serial and format counts. */
+  snapshot(grouper: GrouperCounts): TallySnapshot {
+    const { segments, restarts } = grouper;
+    const data = this.data;
+    data.byType = new Map();
+    this.recordsByType.forEach((count, id) => {
+      if (count) data.byType.set(this.names.types.names[id], count);
+    });
+    data.byNode = new Map();
+    this.recordsByNode.forEach((count, id) => {
+      if (count) data.byNode.set(this.names.nodes.names[id], count);
+    });
+    data.segments = segments.map((segment) => ({
+      node: segment.nodeId === 0 ? null : this.names.nodes.names[segment.nodeId],
+      segment: { ...segment },
+    }));
+    data.restarts = restarts;
+    data.factRecords = grouper.factRecords;
+    data.enrichedRecords = grouper.enrichedRecords;
+    return data;
+  }
+}
+
+function mergeCounts<K>(into: Map<K, number>, from: Map<K, number>): void {
+  for (const [key, count] of from) bump(into, key, count);
+}
+
+function mergePairs<K>(into: Map<K, [number, number]>, from: Map<K, [number, number]>): void {
+  for (const [key, [a, b]] of from) {
+    const entry = into.get(key);
+    if (entry === undefined) into.set(key, [a, b]);
+    else {
+      entry[0] += a;
+      entry[1] += b;
+    }
+  }
+}
+
+/**
+ * Merges snapshots of consecutive parts of the input, in input order. Serial segments of
+ * one node that meet at a part boundary join unless the later one starts at DAEMON_START.
+ */
+export function mergeSnapshots(parts: readonly TallySnapshot[]): TallySnapshot {
+  const into = emptySnapshot();
+  for (const part of parts) {
+    into.records += part.records;
+    into.events += part.events;
+    into.bytes += part.bytes;
+    into.inputBytes += part.inputBytes;
+    into.skippedLines += part.skippedLines;
+    into.blankLines += part.blankLines;
+    mergeCounts(into.skippedByReason, part.skippedByReason);
+    for (const sample of part.skippedSamples) {
+      if (into.skippedSamples.length < maxSkippedSamples) into.skippedSamples.push(sample);
+    }
+    into.firstTimeMs = Math.min(into.firstTimeMs, part.firstTimeMs);
+    into.lastTimeMs = Math.max(into.lastTimeMs, part.lastTimeMs);
+    mergeCounts(into.byType, part.byType);
+    mergeCounts(into.byNode, part.byNode);
+    mergePairs(into.byExe, part.byExe);
+    mergeCounts(into.bySyscall, part.bySyscall);
+    mergeCounts(into.byKey, part.byKey);
+    mergeCounts(into.byUid, part.byUid);
+    mergeCounts(into.byAuid, part.byAuid);
+    for (const [exe, perExe] of part.byExeSyscall) {
+      let target = into.byExeSyscall.get(exe);
+      if (target === undefined) {
+        target = new Map();
+        into.byExeSyscall.set(exe, target);
+      }
+      mergeCounts(target, perExe);
+    }
+    mergePairs(into.perMinute, part.perMinute);
+    for (const [key, bucket] of part.profile) {
+      const existing = into.profile.get(key);
+      if (existing === undefined) into.profile.set(key, { ...bucket });
+      else {
+        existing.events += bucket.events;
+        existing.records += bucket.records;
+        existing.bytes += bucket.bytes;
+      }
+    }
+    mergeSegments(into.segments, part.segments);
+    into.restarts += part.restarts;
+    into.eventsWithoutExe += part.eventsWithoutExe;
+    into.eventsWithoutKey += part.eventsWithoutKey;
+    into.enrichedRecords += part.enrichedRecords;
+    into.factRecords += part.factRecords;
+    for (const file of part.files) if (!into.files.includes(file)) into.files.push(file);
+  }
+  return into;
+}
+
+function mergeSegments(
+  into: TallySnapshot['segments'],
+  from: readonly TallySnapshot['segments'][number][],
+): void {
+  const seen = new Set<string | null>();
+  for (const entry of from) {
+    const first = !seen.has(entry.node);
+    seen.add(entry.node);
+    let previous: TallySnapshot['segments'][number] | undefined;
+    if (first && !entry.segment.startsWithDaemonStart) {
+      for (let i = into.length - 1; i >= 0; i--) {
+        if (into[i].node === entry.node) {
+          previous = into[i];
+          break;
+        }
+      }
+    }
+    if (previous === undefined) {
+      into.push({ node: entry.node, segment: { ...entry.segment } });
+      continue;
+    }
+    const target = previous.segment;
+    target.events += entry.segment.events;
+    target.last = entry.segment.last;
+    target.min = Math.min(target.min, entry.segment.min);
+    target.max = Math.max(target.max, entry.segment.max);
+  }
+}
+
+export interface ReportOptions {
+  maxLogFileMB?: number;
+  version?: AuditVersion;
+}
+
+const machineNameCache = new Map<number, string>();
+
+function archName(arch: number): string {
+  let name = machineNameCache.get(arch);
+  if (name === undefined) {
+    name = arch === ABSENT ? 'unknown' : machineForElf(arch) ?? arch.toString(16);
+    machineNameCache.set(arch, name);
+  }
+  return name;
+}
+
+function syscallName(arch: number, number: number, version: AuditVersion): string | undefined {
+  const machine = arch === ABSENT ? undefined : machineForElf(arch);
+  if (machine === undefined) return undefined;
+  return (
+    syscallTable(machine, version)?.byNumber.get(number) ??
+    syscallTable(machine, version === '4.2' ? '3.0.9' : '4.2')?.byNumber.get(number)
+  );
+}
+
+/** The exe with the kernel's " (deleted)" suffix removed, and whether it had one. */
+export function normaliseExe(exe: string): { exe: string; deleted: boolean } {
+  return exe.endsWith(deletedSuffix)
+    ? { exe: exe.slice(0, -deletedSuffix.length), deleted: true }
+    : { exe, deleted: false };
+}
+
+function iso(timeMs: number): string | null {
+  return Number.isFinite(timeMs) ? new Date(timeMs).toISOString() : null;
+}
+
+function byCountThenName<T>(count: (t: T) => number, name: (t: T) => string) {
+  return (a: T, b: T) => count(b) - count(a) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
+}
+
+/** Turns a (merged) snapshot into the report, every list sorted by count. */
+export function buildNoiseReport(data: TallySnapshot, options: ReportOptions = {}): NoiseReport {
+  const version = options.version ?? defaultAuditVersion;
+  const maxLogFileMB = options.maxLogFileMB ?? defaultMaxLogFileMB;
+
+  const byExe = new Map<string, { exe: string; events: number; bytes: number; deleted: boolean }>();
+  for (const [logged, [events, bytes]] of data.byExe) {
+    const { exe, deleted } = normaliseExe(logged);
+    const entry = byExe.get(exe);
+    if (entry === undefined) byExe.set(exe, { exe, events, bytes, deleted });
+    else {
+      entry.events += events;
+      entry.bytes += bytes;
+      entry.deleted ||= deleted;
+    }
+  }
+
+  const splitSyscallKey = (key: number) => {
+    const arch = Math.floor(key / 65536) - 1;
+    return { arch, number: key - (arch + 1) * 65536 };
+  };
+
+  const bySyscall = [...data.bySyscall].map(([key, events]) => {
+    const { arch, number } = splitSyscallKey(key);
+    return { arch: archName(arch), number, name: syscallName(arch, number, version), events };
+  });
+
+  const exeSyscall = new Map<string, number>();
+  for (const [logged, perExe] of data.byExeSyscall) {
+    const { exe } = normaliseExe(logged);
+    for (const [key, events] of perExe) {
+      const mapKey = `${key}\x00${exe}`;
+      exeSyscall.set(mapKey, (exeSyscall.get(mapKey) ?? 0) + events);
+    }
+  }
+  const byExeSyscall = [...exeSyscall].map(([mapKey, events]) => {
+    const split = mapKey.indexOf('\x00');
+    const { arch, number } = splitSyscallKey(Number(mapKey.slice(0, split)));
+    return {
+      exe: mapKey.slice(split + 1), arch: archName(arch), number,
+      name: syscallName(arch, number, version), events,
+    };
+  });
+
+  const byType = [...data.byType].map(([type, records]) => {
+    const unknown = /^UNKNOWN\[(\d+)\]$/.exec(type);
+    const knownAs = unknown ? messageTypeName(Number(unknown[1])) : undefined;
+    return knownAs === undefined ? { type, records } : { type, records, knownAs };
+  });
+
+  const spanMs = data.events > 0 ? data.lastTimeMs - data.firstTimeMs : 0;
+  const bytesPerMinute = spanMs > 0 ? data.bytes / (spanMs / 60000) : null;
+
+  const serialGaps: SerialGap[] = data.segments.map(({ node, segment }) => ({
+    node,
+    firstSerial: segment.min,
+    lastSerial: segment.max,
+    events: segment.events,
+    lost: Math.max(0, segment.max - segment.min + 1 - segment.events),
+  }));
+
+  const interpreted = data.skippedByReason.get('ausearch-interpreted') ?? 0;
+  let format: LogFormat = 'raw';
+  if (data.records === 0) format = interpreted > 0 ? 'ausearch-interpreted' : 'empty';
+  else if (data.enrichedRecords === data.factRecords) format = 'enriched';
+  else if (data.enrichedRecords > 0) format = 'mixed';
+
+  const ids = (map: Map<number, number>) =>
+    [...map].map(([id, events]) => ({ id, events }))
+      .sort((a, b) => b.events - a.events || a.id - b.id);
+
+  return {
+    records: data.records,
+    events: data.events,
+    skippedLines: data.skippedLines,
+    lostRecords: serialGaps.reduce((sum, gap) => sum + gap.lost, 0),
+    firstTime: iso(data.firstTimeMs),
+    lastTime: iso(data.lastTimeMs),
+    byExe: [...byExe.values()].sort(byCountThenName((e) => e.events, (e) => e.exe)),
+    bySyscall: bySyscall.sort(
+      byCountThenName((s) => s.events, (s) => `${s.arch}/${String(s.number).padStart(5, '0')}`),
+    ),
+    byKey: [...data.byKey].map(([key, events]) => ({ key, events }))
+      .sort(byCountThenName((k) => k.events, (k) => k.key)),
+    byType: byType.sort(byCountThenName((t) => t.records, (t) => t.type)),
+    byExeSyscall: byExeSyscall.sort(
+      byCountThenName((s) => s.events, (s) => `${s.exe}\x00${s.arch}/${s.number}`),
+    ),
+    suggestions: [],
+    byUid: ids(data.byUid),
+    byAuid: ids(data.byAuid),
+    perMinute: [...data.perMinute].sort((a, b) => a[0] - b[0])
+      .map(([minute, [events, bytes]]) => ({
+        minute: new Date(minute * 60000).toISOString(), events, bytes,
+      })),
+    rotation: {
+      maxLogFileMB,
+      bytesPerMinute,
+      minutesPerRotation: bytesPerMinute ? (maxLogFileMB * megabyte) / bytesPerMinute : null,
+    },
+    spanSeconds: spanMs / 1000,
+    bytes: data.bytes,
+    inputBytes: data.inputBytes,
+    blankLines: data.blankLines,
+    skippedByReason: Object.fromEntries(data.skippedByReason),
+    skippedSamples: data.skippedSamples,
+    restarts: data.restarts,
+    serialGaps: serialGaps.filter((gap) => gap.lost > 0),
+    eventsWithoutExe: data.eventsWithoutExe,
+    eventsWithoutKey: data.eventsWithoutKey,
+    format,
+    enrichedRecords: data.enrichedRecords,
+    nodes: [...data.byNode].map(([node, records]) => ({ node, records }))
+      .sort((a, b) => b.records - a.records),
+    files: data.files,
+    profile: {
+      buckets: [...data.profile.values()].sort((a, b) => b.events - a.events),
+    },
+  };
+}

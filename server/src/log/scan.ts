@@ -1,0 +1,803 @@
+/**
+ * The one place where audit.log bytes become records. Every reader of logs (the CLI, the
+ * language server, the worker threads, the tests) goes through this file, so a parsing fix
+ * lands everywhere at once.
+ *
+ * The scanner works on Buffers: it finds line ends with Buffer.indexOf, reads the record
+ * head (`node=`, `type=`, `msg=audit(SEC.MILLIS:SERIAL)`) with byte loops, and decodes a
+ * field into a string only when a caller asks for it. Lines are never split into strings.
+ *
+ * Record format mirrored (auditd 3.0.9 / 4.2): `[node=NAME ]type=NAME msg=audit(S.M:N): ...`
+ * with an optional 0x1D separator before the ENRICHED interpretation (log_format=ENRICHED).
+ */
+
+const LF = 0x0a;
+const CR = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+const GS = 0x1d; // AUDIT_INTERP_SEPARATOR
+const DQUOTE = 0x22;
+const SQUOTE = 0x27;
+const EQ = 0x3d;
+const COLON = 0x3a;
+const DOT = 0x2e;
+const LPAREN = 0x28;
+const RPAREN = 0x29;
+const DIGIT0 = 0x30;
+const DIGIT9 = 0x39;
+
+const NODE_PREFIX = Buffer.from('node=');
+const TYPE_PREFIX = Buffer.from('type=');
+const SPACE_TYPE = Buffer.from(' type=');
+const MSG_AUDIT = Buffer.from('msg=audit(');
+
+/** Why a line was not read as an audit record. */
+export type SkipReason =
+  | 'ausearch-interpreted'
+  | 'ausearch-separator'
+  | 'syslog'
+  | 'binary'
+  | 'comment'
+  | 'malformed-record'
+  | 'truncated'
+  | 'not-audit';
+
+export const skipReasonText: Readonly<Record<SkipReason, string>> = {
+  'ausearch-interpreted': 'interpreted `ausearch -i` output, not a raw audit.log record',
+  'ausearch-separator': 'an `ausearch` event separator or time header',
+  'syslog': 'a syslog line, not an audit.log record',
+  'binary': 'binary data',
+  'comment': 'a comment line',
+  'malformed-record': 'starts like a record but has no valid msg=audit(SECONDS.MILLIS:SERIAL)',
+  'truncated': 'the last line ends without a newline and is not a complete record',
+  'not-audit': 'not an audit record',
+};
+
+/** One skipped line, as reported to the user (the first few of a run). */
+export interface SkippedLine {
+  file: string;
+  line: number;
+  reason: SkipReason;
+  /** The start of the line, with control and non-ASCII bytes escaped. */
+  text: string;
+}
+
+/**
+ * A view of one record inside a Buffer. The scanner reuses one view for every record:
+ * it is valid only during the sink callback. Offsets are absolute within `buf`.
+ */
+export class RecordView {
+  buf: Buffer = Buffer.alloc(0);
+  lineStart = 0;
+  /** End of the line, without the newline (and without a trailing CR). */
+  lineEnd = 0;
+  /** Bytes the record takes in the file, newline included. */
+  bytes = 0;
+  /** First byte after `msg=audit(...):` and its space. */
+  bodyStart = 0;
+  nodeId = 0;
+  typeId = 0;
+  seconds = 0;
+  millis = 0;
+  serial = 0;
+  lineNumber = 0;
+  fileIndex = 0;
+
+  /** Milliseconds since the epoch. */
+  get timeMs(): number {
+    return this.seconds * 1000 + this.millis;
+  }
+
+  get text(): string {
+    return this.buf.toString('latin1', this.lineStart, this.lineEnd);
+  }
+}
+
+export interface RecordSink {
+  record(view: RecordView): void;
+  skipped(lineNumber: number, reason: SkipReason, buf: Buffer, start: number, end: number): void;
+  blank?(lineNumber: number): void;
+}
+
+// --- interning: names seen once per distinct byte string, not once per record ----------
+
+/** Maps byte strings to small ids and strings without decoding the same bytes twice. */
+export class ByteInterner {
+  readonly names: string[] = [''];
+  private readonly keys: Buffer[] = [Buffer.alloc(0)];
+  private readonly byHash = new Map<number, number[]>();
+
+  constructor(private readonly decode: (buf: Buffer, start: number, end: number) => string) {}
+
+  idOf(buf: Buffer, start: number, end: number): number {
+    let hash = end - start;
+    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + buf[i]) | 0;
+
+    const candidates = this.byHash.get(hash);
+    if (candidates !== undefined) {
+      for (const id of candidates) {
+        const key = this.keys[id];
+        if (key.length === end - start && buf.compare(key, 0, key.length, start, end) === 0) {
+          return id;
+        }
+      }
+    }
+
+    const id = this.names.length;
+    this.keys.push(Buffer.from(buf.subarray(start, end)));
+    this.names.push(this.decode(buf, start, end));
+    if (candidates !== undefined) candidates.push(id);
+    else this.byHash.set(hash, [id]);
+    return id;
+  }
+
+  idOfString(name: string): number {
+    const buf = Buffer.from(name, 'latin1');
+    return this.idOf(buf, 0, buf.length);
+  }
+}
+
+const latin1 = (buf: Buffer, start: number, end: number) => buf.toString('latin1', start, end);
+
+/** Record type and node names seen by one scanner; ids are per scanner. */
+export class RecordNames {
+  readonly types = new ByteInterner(latin1);
+  readonly nodes = new ByteInterner(latin1);
+}
+
+// --- the line scanner -----------------------------------------------------------------
+
+export interface ScannerOptions {
+  fileIndex?: number;
+  /** Line number of the first line pushed (1 unless scanning from a byte range). */
+  firstLine?: number;
+  names?: RecordNames;
+}
+
+/**
+ * Splits pushed chunks into lines and hands each record to the sink. Partial lines are
+ * carried over between chunks; a line longer than a chunk is assembled once.
+ */
+export class RecordScanner {
+  readonly names: RecordNames;
+  readonly view = new RecordView();
+  private carry: Buffer[] = [];
+  private carryBytes = 0;
+  private lineNumber: number;
+
+  constructor(private readonly sink: RecordSink, options: ScannerOptions = {}) {
+    this.names = options.names ?? new RecordNames();
+    this.view.fileIndex = options.fileIndex ?? 0;
+    this.lineNumber = (options.firstLine ?? 1) - 1;
+  }
+
+  /** Lines seen so far. */
+  get lines(): number {
+    return this.lineNumber;
+  }
+
+  push(chunk: Buffer): void {
+    let start = 0;
+
+    if (this.carryBytes > 0) {
+      const newline = chunk.indexOf(LF);
+      if (newline < 0) {
+        this.carry.push(chunk);
+        this.carryBytes += chunk.length;
+        return;
+      }
+      this.carry.push(chunk.subarray(0, newline + 1));
+      const line = Buffer.concat(this.carry, this.carryBytes + newline + 1);
+      this.carry = [];
+      this.carryBytes = 0;
+      this.scanLine(line, 0, line.length - 1, true);
+      start = newline + 1;
+    }
+
+    for (;;) {
+      const newline = chunk.indexOf(LF, start);
+      if (newline < 0) break;
+      this.scanLine(chunk, start, newline, true);
+      start = newline + 1;
+    }
+
+    if (start < chunk.length) {
+      // Copy: the caller may reuse the chunk's memory for the next read.
+      const rest = Buffer.from(chunk.subarray(start));
+      this.carry.push(rest);
+      this.carryBytes += rest.length;
+    }
+  }
+
+  /** Flushes a last line that has no newline. */
+  end(): void {
+    if (this.carryBytes === 0) return;
+    const line = Buffer.concat(this.carry, this.carryBytes);
+    this.carry = [];
+    this.carryBytes = 0;
+    this.scanLine(line, 0, line.length, false);
+  }
+
+  private scanLine(buf: Buffer, start: number, end: number, terminated: boolean): void {
+    this.lineNumber++;
+    const bytes = end - start + (terminated ? 1 : 0);
+    if (end > start && buf[end - 1] === CR) end--;
+
+    if (end === start) {
+      this.sink.blank?.(this.lineNumber);
+      return;
+    }
+
+    const view = this.view;
+    if (readRecordHead(buf, start, end, view, this.names)) {
+      view.lineNumber = this.lineNumber;
+      view.bytes = bytes;
+      this.sink.record(view);
+      return;
+    }
+
+    let reason = classifyNonRecord(buf, start, end);
+    if (!terminated && (reason === 'malformed-record' || reason === 'not-audit')) {
+      reason = 'truncated';
+    }
+    this.sink.skipped(this.lineNumber, reason, buf, start, end);
+  }
+}
+
+function startsWith(buf: Buffer, at: number, end: number, prefix: Buffer): boolean {
+  if (end - at < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    if (buf[at + i] !== prefix[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * Reads `[node=NAME ]type=NAME msg=audit(SEC.MILLIS:SERIAL):` into the view. Returns false
+ * when the line is not a raw record (the caller then classifies it).
+ */
+export function readRecordHead(
+  buf: Buffer,
+  start: number,
+  end: number,
+  view: RecordView,
+  names: RecordNames,
+): boolean {
+  let p = start;
+  view.nodeId = 0;
+
+  if (buf[p] === 0x6e && startsWith(buf, p, end, NODE_PREFIX)) {
+    // A node name may hold spaces (name_format=user); it ends at the first " type=".
+    const nameStart = p + NODE_PREFIX.length;
+    const typeAt = indexWithin(buf, SPACE_TYPE, nameStart, end);
+    if (typeAt < 0) return false;
+    view.nodeId = names.nodes.idOf(buf, nameStart, typeAt);
+    p = typeAt + 1;
+  }
+
+  if (!startsWith(buf, p, end, TYPE_PREFIX)) return false;
+  p += TYPE_PREFIX.length;
+  const typeStart = p;
+  while (p < end && buf[p] !== SPACE) p++;
+  if (p === typeStart || p >= end) return false;
+  const typeEnd = p;
+  p++;
+
+  if (!startsWith(buf, p, end, MSG_AUDIT)) return false;
+  p += MSG_AUDIT.length;
+
+  let seconds = 0;
+  let digits = 0;
+  let c = 0;
+  while (p < end && (c = buf[p]) >= DIGIT0 && c <= DIGIT9) {
+    seconds = seconds * 10 + (c - DIGIT0);
+    p++;
+    digits++;
+  }
+  if (digits === 0 || c !== DOT) return false;
+  p++;
+
+  let millis = 0;
+  digits = 0;
+  while (p < end && (c = buf[p]) >= DIGIT0 && c <= DIGIT9) {
+    millis = millis * 10 + (c - DIGIT0);
+    p++;
+    digits++;
+  }
+  if (digits === 0 || c !== COLON) return false;
+  p++;
+
+  let serial = 0;
+  digits = 0;
+  while (p < end && (c = buf[p]) >= DIGIT0 && c <= DIGIT9) {
+    serial = serial * 10 + (c - DIGIT0);
+    p++;
+    digits++;
+  }
+  if (digits === 0 || c !== RPAREN) return false;
+  p++;
+  if (p < end && buf[p] === COLON) p++;
+  while (p < end && buf[p] === SPACE) p++;
+
+  view.buf = buf;
+  view.lineStart = start;
+  view.lineEnd = end;
+  view.bodyStart = p;
+  view.typeId = names.types.idOf(buf, typeStart, typeEnd);
+  view.seconds = seconds;
+  view.millis = millis;
+  view.serial = serial;
+  return true;
+}
+
+function indexWithin(buf: Buffer, needle: Buffer, from: number, end: number): number {
+  // Bounded search: Buffer.indexOf would run past the line on a line without a match.
+  const first = needle[0];
+  const last = end - needle.length;
+  for (let i = from; i <= last; i++) {
+    if (buf[i] !== first) continue;
+    let j = 1;
+    while (j < needle.length && buf[i + j] === needle[j]) j++;
+    if (j === needle.length) return i;
+  }
+  return -1;
+}
+
+const MONTHS = new Set([
+  'Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec',
+]);
+
+/** Names what a line that is not a raw record is. */
+export function classifyNonRecord(buf: Buffer, start: number, end: number): SkipReason {
+  const probeEnd = Math.min(end, start + 256);
+  let control = 0;
+  for (let i = start; i < probeEnd; i++) {
+    const c = buf[i];
+    if (c === 0) return 'binary';
+    if ((c < SPACE && c !== TAB && c !== GS) || c === 0x7f) control++;
+  }
+  if (control * 8 > probeEnd - start) return 'binary';
+
+  const head = buf.toString('latin1', start, Math.min(end, start + 64));
+  if (head.startsWith('----')) return 'ausearch-separator';
+  if (head.startsWith('time->')) return 'ausearch-separator';
+  if (head.startsWith('#')) return 'comment';
+
+  if (head.startsWith('type=') || head.startsWith('node=')) {
+    // ausearch -i prints msg=audit(04/12/2017 22:48:09.295:58) : with a local date.
+    const line = buf.toString('latin1', start, Math.min(end, start + 512));
+    const interpreted = /msg=audit\([^)]*[/ -][^)]*:\d+\) :/.test(line);
+    return interpreted ? 'ausearch-interpreted' : 'malformed-record';
+  }
+
+  // BSD syslog "Dec  3 13:30:21 host prog: ...", RFC 5424 "<13>1 2026-..." or RFC 3339.
+  if (MONTHS.has(head.slice(0, 3)) && /^[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d /.test(head)) {
+    return 'syslog';
+  }
+  if (/^<\d{1,3}>/.test(head)) return 'syslog';
+  if (/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d/.test(head)) return 'syslog';
+  return 'not-audit';
+}
+
+/** A short printable form of a skipped line for reports. */
+export function printableLine(buf: Buffer, start: number, end: number, max = 120): string {
+  let out = '';
+  const stop = Math.min(end, start + max);
+  for (let i = start; i < stop; i++) {
+    const c = buf[i];
+    if (c >= SPACE && c < 0x7f) out += String.fromCharCode(c);
+    else out += '\\x' + c.toString(16).padStart(2, '0');
+  }
+  return end > stop ? out + '...' : out;
+}
+
+// --- fields ---------------------------------------------------------------------------
+
+/** The facts of one record that the event grouping and the rankings use. */
+export interface RecordFacts {
+  arch: number;
+  syscall: number;
+  success: number;
+  exit: number;
+  hasExit: boolean;
+  uid: number;
+  auid: number;
+  euid: number;
+  suid: number;
+  fsuid: number;
+  gid: number;
+  egid: number;
+  sgid: number;
+  fsgid: number;
+  exe: string | undefined;
+  key: string | undefined;
+  subj: string | undefined;
+}
+
+/** A value that a record did not carry. Real ids are 0..4294967295, so -1 is free. */
+export const ABSENT = -1;
+
+export function emptyFacts(): RecordFacts {
+  return {
+    arch: ABSENT, syscall: ABSENT, success: ABSENT, exit: 0, hasExit: false,
+    uid: ABSENT, auid: ABSENT, euid: ABSENT, suid: ABSENT, fsuid: ABSENT,
+    gid: ABSENT, egid: ABSENT, sgid: ABSENT, fsgid: ABSENT,
+    exe: undefined, key: undefined, subj: undefined,
+  };
+}
+
+export function resetFacts(facts: RecordFacts): void {
+  facts.arch = ABSENT;
+  facts.syscall = ABSENT;
+  facts.success = ABSENT;
+  facts.exit = 0;
+  facts.hasExit = false;
+  facts.uid = ABSENT;
+  facts.auid = ABSENT;
+  facts.euid = ABSENT;
+  facts.suid = ABSENT;
+  facts.fsuid = ABSENT;
+  facts.gid = ABSENT;
+  facts.egid = ABSENT;
+  facts.sgid = ABSENT;
+  facts.fsgid = ABSENT;
+  facts.exe = undefined;
+  facts.key = undefined;
+  facts.subj = undefined;
+}
+
+/** Decoders shared by one scan, so that equal exe/key/subj bytes decode once. */
+export class FactStrings {
+  readonly exe = new ByteInterner(decodeText);
+  readonly hexExe = new ByteInterner(decodeHexText);
+  readonly key = new ByteInterner(decodeText);
+  readonly hexKey = new ByteInterner(decodeHexText);
+  readonly subj = new ByteInterner(latin1);
+}
+
+function decodeText(buf: Buffer, start: number, end: number): string {
+  return buf.toString('utf8', start, end);
+}
+
+function decodeHexText(buf: Buffer, start: number, end: number): string {
+  return decodeHex(buf, start, end).toString('utf8');
+}
+
+function hexValue(c: number): number {
+  if (c >= DIGIT0 && c <= DIGIT9) return c - DIGIT0;
+  if (c >= 0x41 && c <= 0x46) return c - 0x41 + 10;
+  if (c >= 0x61 && c <= 0x66) return c - 0x61 + 10;
+  return -1;
+}
+
+/** True when the bytes are an even number of hex digits (the kernel's untrusted-string form). */
+export function isHexEncoded(buf: Buffer, start: number, end: number): boolean {
+  if (end <= start || (end - start) % 2 !== 0) return false;
+  for (let i = start; i < end; i++) {
+    if (hexValue(buf[i]) < 0) return false;
+  }
+  return true;
+}
+
+export function decodeHex(buf: Buffer, start: number, end: number): Buffer {
+  const out = Buffer.allocUnsafe((end - start) >> 1);
+  for (let i = start, o = 0; i + 1 < end; i += 2, o++) {
+    out[o] = (hexValue(buf[i]) << 4) | hexValue(buf[i + 1]);
+  }
+  return out;
+}
+
+function parseDecimal(buf: Buffer, start: number, end: number): number {
+  let p = start;
+  let negative = false;
+  if (buf[p] === 0x2d) {
+    negative = true;
+    p++;
+  }
+  if (p >= end) return ABSENT;
+  let value = 0;
+  for (; p < end; p++) {
+    const c = buf[p];
+    if (c < DIGIT0 || c > DIGIT9) return ABSENT;
+    value = value * 10 + (c - DIGIT0);
+  }
+  return negative ? -value : value;
+}
+
+function parseHexNumber(buf: Buffer, start: number, end: number): number {
+  if (end <= start || end - start > 8) return ABSENT;
+  let value = 0;
+  for (let p = start; p < end; p++) {
+    const digit = hexValue(buf[p]);
+    if (digit < 0) return ABSENT;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+/** uid-like values: a number, or -1 written as 4294967295 stays as the kernel wrote it. */
+function parseId(buf: Buffer, start: number, end: number): number {
+  const value = parseDecimal(buf, start, end);
+  return value < 0 ? ABSENT : value;
+}
+
+function stringValue(
+  buf: Buffer,
+  start: number,
+  end: number,
+  quoted: boolean,
+  plain: ByteInterner,
+  hex: ByteInterner,
+): string | undefined {
+  if (quoted) return plain.names[plain.idOf(buf, start, end)];
+  // (null), (none) and ? mean "no value" in kernel and user-space records.
+  if (end === start || buf[start] === LPAREN || (end - start === 1 && buf[start] === 0x3f)) {
+    return undefined;
+  }
+  if (isHexEncoded(buf, start, end)) return hex.names[hex.idOf(buf, start, end)];
+  return plain.names[plain.idOf(buf, start, end)];
+}
+
+/**
+ * Reads the event-relevant fields of one record into `facts` (fields it lacks are left
+ * alone). Stops at the ENRICHED separator; descends into a user-space `msg='...'`.
+ * Returns true when the record has an ENRICHED part.
+ */
+export function readRecordFacts(
+  view: RecordView,
+  facts: RecordFacts,
+  strings: FactStrings,
+): boolean {
+  const buf = view.buf;
+  const end = view.lineEnd;
+  let p = view.bodyStart;
+  let inMessage = false;
+
+  while (p < end) {
+    let c = buf[p];
+    if (c === SPACE) {
+      p++;
+      continue;
+    }
+    if (c === GS) return true;
+
+    const nameStart = p;
+    while (p < end && (c = buf[p]) !== EQ && c !== SPACE && c !== GS) p++;
+    if (p >= end) return false;
+    if (c !== EQ) continue;
+    const nameEnd = p;
+    p++;
+
+    let valueStart = p;
+    let valueEnd: number;
+    let quoted = false;
+    c = p < end ? buf[p] : 0;
+    if (c === DQUOTE) {
+      quoted = true;
+      valueStart = p + 1;
+      p = valueStart;
+      while (p < end && buf[p] !== DQUOTE) p++;
+      valueEnd = p;
+      if (p < end) p++;
+    } else if (c === SQUOTE) {
+      // msg='op=... exe="..." res=success': the fields inside are the record's own.
+      inMessage = true;
+      p++;
+      continue;
+    } else {
+      while (p < end && (c = buf[p]) !== SPACE && c !== GS) p++;
+      valueEnd = p;
+      if (inMessage && valueEnd > valueStart && buf[valueEnd - 1] === SQUOTE) valueEnd--;
+    }
+
+    const nameLength = nameEnd - nameStart;
+    const n0 = buf[nameStart];
+    if (nameLength === 3) {
+      const n1 = buf[nameStart + 1];
+      const n2 = buf[nameStart + 2];
+      if (n1 === 0x69 && n2 === 0x64) {
+        // uid, gid
+        if (n0 === 0x75) facts.uid = parseId(buf, valueStart, valueEnd);
+        else if (n0 === 0x67) facts.gid = parseId(buf, valueStart, valueEnd);
+      } else if (n0 === 0x65 && n1 === 0x78 && n2 === 0x65) {
+        if (facts.exe === undefined) {
+          facts.exe = stringValue(buf, valueStart, valueEnd, quoted, strings.exe, strings.hexExe);
+        }
+      } else if (n0 === 0x6b && n1 === 0x65 && n2 === 0x79) {
+        facts.key = stringValue(buf, valueStart, valueEnd, quoted, strings.key, strings.hexKey);
+      } else if (n0 === 0x72 && n1 === 0x65 && n2 === 0x73 && facts.success === ABSENT) {
+        // user-space res=success|failed, kernel res=1|0
+        const r = buf[valueStart];
+        facts.success = r === 0x73 || r === 0x31 ? 1 : r === 0x66 || r === DIGIT0 ? 0 : ABSENT;
+      }
+    } else if (nameLength === 4) {
+      const n1 = buf[nameStart + 1];
+      const n2 = buf[nameStart + 2];
+      const n3 = buf[nameStart + 3];
+      if (n2 === 0x69 && n3 === 0x64) {
+        // auid euid suid egid sgid
+        if (n0 === 0x61 && n1 === 0x75) facts.auid = parseId(buf, valueStart, valueEnd);
+        else if (n0 === 0x65 && n1 === 0x75) facts.euid = parseId(buf, valueStart, valueEnd);
+        else if (n0 === 0x73 && n1 === 0x75) facts.suid = parseId(buf, valueStart, valueEnd);
+        else if (n0 === 0x65 && n1 === 0x67) facts.egid = parseId(buf, valueStart, valueEnd);
+        else if (n0 === 0x73 && n1 === 0x67) facts.sgid = parseId(buf, valueStart, valueEnd);
+      } else if (n0 === 0x61 && n1 === 0x72 && n2 === 0x63 && n3 === 0x68) {
+        facts.arch = parseHexNumber(buf, valueStart, valueEnd);
+      } else if (n0 === 0x65 && n1 === 0x78 && n2 === 0x69 && n3 === 0x74) {
+        const exit = parseDecimal(buf, valueStart, valueEnd);
+        if (exit !== ABSENT || (valueEnd - valueStart === 2 && buf[valueStart] === 0x2d)) {
+          facts.exit = exit;
+          facts.hasExit = true;
+        }
+      } else if (n0 === 0x73 && n1 === 0x75 && n2 === 0x62 && n3 === 0x6a) {
+        if (facts.subj === undefined && valueEnd > valueStart) {
+          facts.subj = strings.subj.names[strings.subj.idOf(buf, valueStart, valueEnd)];
+        }
+      }
+    } else if (nameLength === 5) {
+      if (n0 === 0x66 && buf[nameStart + 1] === 0x73 && buf[nameStart + 4] === 0x64) {
+        const n2 = buf[nameStart + 2];
+        if (n2 === 0x75) facts.fsuid = parseId(buf, valueStart, valueEnd);
+        else if (n2 === 0x67) facts.fsgid = parseId(buf, valueStart, valueEnd);
+      }
+    } else if (nameLength === 7 && n0 === 0x73) {
+      const n1 = buf[nameStart + 1];
+      if (n1 === 0x79 && buf[nameStart + 6] === 0x6c) {
+        facts.syscall = parseDecimal(buf, valueStart, valueEnd);
+      } else if (n1 === 0x75 && buf[nameStart + 6] === 0x73) {
+        const s = buf[valueStart];
+        facts.success = s === 0x79 ? 1 : s === 0x6e ? 0 : ABSENT;
+      }
+    }
+  }
+  return false;
+}
+
+// --- the full field parser (slow path: tests, hover, sample neutralising) --------------
+
+export interface RecordField {
+  name: string;
+  /** The value as written, without surrounding quotes. */
+  raw: string;
+  /** The decoded value: hex-encoded values of string fields decoded, quoted ones as is. */
+  value: string;
+  quoted: boolean;
+  hex: boolean;
+}
+
+/** Fields the kernel or libaudit may write as bare hex (audit_log_untrustedstring). */
+const hexCapableFields = new Set([
+  'comm', 'exe', 'cwd', 'name', 'proctitle', 'key', 'obj', 'subj', 'data', 'acct', 'hostname',
+  'cmd', 'old', 'new', 'path', 'dir', 'file', 'vm', 'sauid', 'grp', 'id',
+]);
+
+function isHexCapable(name: string): boolean {
+  return hexCapableFields.has(name) || /^a\d+(\[\d+\])?$/.test(name);
+}
+
+export interface ParsedRecord {
+  node: string | undefined;
+  type: string;
+  seconds: number;
+  millis: number;
+  serial: number;
+  fields: RecordField[];
+  /** The ENRICHED part after 0x1D, as fields (AUID="root" ...). */
+  interpretation: RecordField[];
+  /** Text of the record that is not name=value, e.g. "avc:  denied  { read }". */
+  words: string[];
+}
+
+/** Parses one line completely. Returns undefined if it is not a raw record. */
+export function parseRecordLine(line: Buffer | string): ParsedRecord | undefined {
+  const buf = typeof line === 'string' ? Buffer.from(line, 'utf8') : line;
+  let end = buf.length;
+  while (end > 0 && (buf[end - 1] === LF || buf[end - 1] === CR)) end--;
+
+  const names = new RecordNames();
+  const view = new RecordView();
+  if (!readRecordHead(buf, 0, end, view, names)) return undefined;
+
+  let separator = buf.indexOf(GS, view.bodyStart);
+  if (separator < 0 || separator > end) separator = end;
+
+  const { fields, words } = splitFields(buf, view.bodyStart, separator, true);
+  const interpretation = splitFields(buf, Math.min(separator + 1, end), end, false).fields;
+  return {
+    node: view.nodeId === 0 ? undefined : names.nodes.names[view.nodeId],
+    type: names.types.names[view.typeId],
+    seconds: view.seconds,
+    millis: view.millis,
+    serial: view.serial,
+    fields,
+    interpretation,
+    words,
+  };
+}
+
+function splitFields(buf: Buffer, start: number, end: number, decodeHexValues: boolean) {
+  const fields: RecordField[] = [];
+  const words: string[] = [];
+  let p = start;
+  let inMessage = false;
+
+  while (p < end) {
+    let c = buf[p];
+    if (c === SPACE) {
+      p++;
+      continue;
+    }
+    const tokenStart = p;
+    while (p < end && (c = buf[p]) !== EQ && c !== SPACE) p++;
+    if (p >= end || c !== EQ) {
+      let wordEnd = p;
+      if (inMessage && wordEnd > tokenStart && buf[wordEnd - 1] === SQUOTE) wordEnd--;
+      if (wordEnd > tokenStart) words.push(buf.toString('utf8', tokenStart, wordEnd));
+      continue;
+    }
+    const name = buf.toString('latin1', tokenStart, p);
+    p++;
+
+    c = p < end ? buf[p] : 0;
+    if (c === SQUOTE) {
+      inMessage = true;
+      p++;
+      continue;
+    }
+    let valueStart = p;
+    let valueEnd: number;
+    let quoted = false;
+    if (c === DQUOTE) {
+      quoted = true;
+      valueStart = p + 1;
+      p = valueStart;
+      while (p < end && buf[p] !== DQUOTE) p++;
+      valueEnd = p;
+      if (p < end) p++;
+    } else {
+      while (p < end && buf[p] !== SPACE) p++;
+      valueEnd = p;
+      if (inMessage && valueEnd > valueStart && buf[valueEnd - 1] === SQUOTE) valueEnd--;
+    }
+
+    const raw = buf.toString('utf8', valueStart, valueEnd);
+    const hex =
+      decodeHexValues && !quoted && isHexCapable(name) && isHexEncoded(buf, valueStart, valueEnd);
+    const value = hex ? decodeHex(buf, valueStart, valueEnd).toString('utf8') : raw;
+    fields.push({ name, raw, value, quoted, hex });
+  }
+  return { fields, words };
+}
+
+/** The keys of a `key=` value: several keys are joined by 0x01; (null) means none. */
+export function splitKeys(key: string | undefined): string[] {
+  if (key === undefined || key === '(null)' || key === '') return [];
+  return key.includes('\x01') ? key.split('\x01').filter((k) => k !== '') : [key];
+}
+
+/**
+ * The argv of an event's EXECVE records. Long arguments are split by the kernel into
+ * `aN_len=TOTAL aN[0]=... aN[1]=...` over several records; the pieces are joined here.
+ */
+export function execveArguments(records: readonly ParsedRecord[]): string[] {
+  const args: string[] = [];
+  const pieces = new Map<number, string[]>();
+
+  for (const record of records) {
+    if (record.type !== 'EXECVE') continue;
+    for (const field of record.fields) {
+      const match = /^a(\d+)(?:\[(\d+)\])?$/.exec(field.name);
+      if (!match) continue;
+      const index = Number(match[1]);
+      if (match[2] === undefined) {
+        args[index] = field.value;
+        continue;
+      }
+      const parts = pieces.get(index) ?? [];
+      parts[Number(match[2])] = field.value;
+      pieces.set(index, parts);
+    }
+  }
+  for (const [index, parts] of pieces) args[index] = parts.join('');
+  return Array.from(args, (arg) => arg ?? '');
+}
