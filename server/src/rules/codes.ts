@@ -6,6 +6,7 @@
  * message lives here.
  */
 import type { Range, RuleDiagnostic, Severity } from './diagnostics';
+import { rulesetCodeTable } from './rulesetCodes';
 
 /** The quick fixes a code's `data` can feed (data is always `FixData`). */
 export type FixKind =
@@ -24,7 +25,9 @@ export type FixKind =
   | 'remove-line' // a duplicate rule
   | 'move-above-immutable' // rules after -e 2
   | 'split-line' // two rules fused on one line
-  | 'remove-comment'; // an inline comment
+  | 'remove-comment' // an inline comment
+  | 'move-rule-above' // a pre-empted never rule above the rule that pre-empts it
+  | 'add-final-newline'; // a rules.d file that would fuse with the next one
 
 export interface FixEdit {
   range: Range;
@@ -580,6 +583,9 @@ const table: CodeInfo[] = [
     auditctl: '{verb} rule - bad keyword {value}',
   },
 ];
+
+// The whole-ruleset analysis keeps its codes beside it (rulesetCodes.ts).
+table.push(...rulesetCodeTable);
 
 export const codeTable: ReadonlyMap<string, CodeInfo> = new Map(
   table.map((entry) => [entry.code, entry]),

@@ -1,0 +1,95 @@
+/**
+ * How augenrules turns a rules.d folder into one rules stream (reference §1.10): the
+ * `*.rules` files in natural version order (`sort -V` in 4.2, `ls -1v` in 3.0.9, both
+ * GNU filevercmp), concatenated, comments and blank lines dropped, then the control lines
+ * moved: the last bare `-D` first, the last `-b` second, the last `-f` third, the last
+ * `-e` at the end; earlier ones of each kind are dropped.
+ */
+
+/** GNU filevercmp, the order of `sort -V` and `ls -v`. */
+export function compareFileVersions(a: string, b: string): number {
+  if (a === b) return 0;
+  if (a === '') return -1;
+  if (b === '') return 1;
+
+  // Hidden files come first, as in filevercmp.
+  const hiddenA = a.startsWith('.');
+  const hiddenB = b.startsWith('.');
+  if (hiddenA !== hiddenB) return hiddenA ? -1 : 1;
+
+  const prefixA = withoutSuffix(a);
+  const prefixB = withoutSuffix(b);
+  const byPrefix = prefixA === prefixB ? 0 : compareVersions(prefixA, prefixB);
+  if (byPrefix !== 0) return byPrefix;
+
+  const whole = compareVersions(a, b);
+  return whole !== 0 ? whole : a < b ? -1 : 1;
+}
+
+/** A name without its file suffix, `(\.[A-Za-z~][A-Za-z0-9~]*)*$` in filevercmp. */
+function withoutSuffix(name: string): string {
+  const match = /(\.[A-Za-z~][A-Za-z0-9~]*)*$/.exec(name);
+  return match ? name.slice(0, match.index) : name;
+}
+
+function isDigit(c: string): boolean {
+  return c >= '0' && c <= '9';
+}
+
+/** Debian's version character order: `~` first, then end, letters, other characters. */
+function characterOrder(c: string | undefined): number {
+  if (c === undefined || isDigit(c)) return 0;
+  if (/[A-Za-z]/.test(c)) return c.charCodeAt(0);
+  if (c === '~') return -1;
+  return c.charCodeAt(0) + 256;
+}
+
+function compareVersions(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    // The non-digit parts, character by character.
+    while ((i < a.length && !isDigit(a[i])) || (j < b.length && !isDigit(b[j]))) {
+      const first = characterOrder(a[i]);
+      const second = characterOrder(b[j]);
+      if (first !== second) return first - second;
+      i++;
+      j++;
+    }
+
+    // The digit parts, as numbers: leading zeros skipped, then length, then digits.
+    while (a[i] === '0') i++;
+    while (b[j] === '0') j++;
+    let firstDifference = 0;
+    while (i < a.length && j < b.length && isDigit(a[i]) && isDigit(b[j])) {
+      if (firstDifference === 0) firstDifference = a.charCodeAt(i) - b.charCodeAt(j);
+      i++;
+      j++;
+    }
+    if (i < a.length && isDigit(a[i])) return 1;
+    if (j < b.length && isDigit(b[j])) return -1;
+    if (firstDifference !== 0) return firstDifference;
+  }
+  return 0;
+}
+
+/** The names augenrules reads, in its order: `*.rules` only. */
+export function augenrulesFileOrder(names: readonly string[]): string[] {
+  return names.filter((name) => name.endsWith('.rules')).sort(compareFileVersions);
+}
+
+export type MovedControl = 'delete-all' | 'backlog' | 'failure' | 'enable';
+
+/**
+ * Which augenrules move a line gets, by its text. `indentAware` follows gawk, where `\s`
+ * matches the indent; Debian's augenrules runs mawk, which does not know `\s`, so an
+ * indented control line stays in place there.
+ */
+export function movedControlOf(text: string, indentAware: boolean): MovedControl | undefined {
+  const body = indentAware ? text.replace(/^[ \t]+/, '') : text;
+  if (/^-D[ \t]*$/.test(body)) return 'delete-all';
+  if (body.startsWith('-b')) return 'backlog';
+  if (body.startsWith('-f')) return 'failure';
+  if (body.startsWith('-e')) return 'enable';
+  return undefined;
+}
