@@ -824,7 +824,7 @@ export function runLines(lines, shim) {
 
       const outcome = runShimmed(shim, workDirectory, ['-R', 'line.rules']);
       deleteAllRules(shim, workDirectory);
-      results.push(outcome);
+      results.push({ ...outcome, hostReasons: hostDependence(line).reasons });
 
       if (index % 100 === 99) requireAuditingDisabled();
     });
