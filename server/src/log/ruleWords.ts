@@ -1,0 +1,80 @@
+/**
+ * Writing a value from a log into a rules-file word, so that auditctl reads back exactly
+ * that value and nothing else.
+ *
+ * auditctl reads a rules file line by line and splits it on spaces only; inside a word
+ * `\ ` stands for a space and `\\` for a backslash (auditctl.c fileopt; reference §1.1).
+ * Nothing else is special inside a word: no quotes, no other escapes. A value can still
+ * not be written when:
+ * - it holds a newline (the line would end there) or another control character (a tab is
+ *   an ordinary character to auditctl, but an editor or a later reader sees a separator);
+ * - it is not valid text (the log's bytes were not UTF-8; the rules file is UTF-8 text);
+ * - `-F name<op>value` would split at the wrong place: libaudit looks for `!=`, `>=`,
+ *   `<=`, `&=` anywhere in the argument before it looks for `=` (audit_rule_fieldpair_data),
+ *   so a value holding one of them is read as another field and operator;
+ * - the kernel refuses it (exe=: absolute, not ending in `/`, at most PATH_MAX bytes).
+ */
+
+export type RuleWord = { ok: true; text: string } | { ok: false; reason: string };
+
+/** PATH_MAX: the kernel's audit_unpack_string refuses longer strings. */
+const pathMax = 4096;
+
+const twoCharOperators = ['!=', '>=', '<=', '&='];
+
+/** Escapes a value for a rules file the way auditctl unescapes it. */
+export function escapeRuleValue(value: string): RuleWord {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 0x0a) return { ok: false, reason: 'it contains a newline, which ends a rules line' };
+    if (code < 0x20 || code === 0x7f) {
+      return {
+        ok: false,
+        reason: `it contains the control character 0x${code.toString(16).padStart(2, '0')}, ` +
+          'which a rules file cannot hold unambiguously',
+      };
+    }
+    if (code === 0xfffd) {
+      return {
+        ok: false,
+        reason: 'its bytes in the log are not valid UTF-8, so the rules file cannot name it',
+      };
+    }
+    if (code >= 0xd800 && code <= 0xdfff) {
+      return { ok: false, reason: 'it is not valid text (a lone surrogate)' };
+    }
+  }
+  return { ok: true, text: value.replace(/\\/g, '\\\\').replace(/ /g, '\\ ') };
+}
+
+/** The `-F exe=` word for an executable path, or why there cannot be one. */
+export function exeFieldWord(exe: string): RuleWord {
+  if (!exe.startsWith('/')) {
+    return { ok: false, reason: 'it is not an absolute path (the kernel needs exe= to start with /)' };
+  }
+  if (exe.length > 1 && exe.endsWith('/')) {
+    return { ok: false, reason: 'it ends with / (the kernel refuses exe= values that do)' };
+  }
+  if (Buffer.byteLength(exe, 'utf8') > pathMax) {
+    return { ok: false, reason: `it is longer than PATH_MAX (${pathMax} bytes)` };
+  }
+  const operator = twoCharOperators.find((op) => exe.includes(op));
+  if (operator) {
+    return {
+      ok: false,
+      reason: `it contains "${operator}", which auditctl reads as the operator of -F`,
+    };
+  }
+  const escaped = escapeRuleValue(exe);
+  if (!escaped.ok) return escaped;
+  return { ok: true, text: `exe=${escaped.text}` };
+}
+
+/**
+ * A key made from a program name: letters, digits, `.`, `_` and `-` kept, anything else
+ * turned into `_`, so the key needs no escape and stays within the 256-byte limit.
+ */
+export function keyFromName(prefix: string, name: string): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200);
+  return `${prefix}${safe.length > 0 ? safe : 'unnamed'}`;
+}
