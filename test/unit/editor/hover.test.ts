@@ -1,0 +1,161 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseRulesDocument } from '../../../server/src/rules/parse';
+import { HoverOptions, hoverAt } from '../../../server/src/rules/hover';
+
+const x86: HoverOptions = { auditVersion: '4.2', hostMachine: 'x86_64' };
+
+function hover(text: string, line: number, character: number, options = x86) {
+  return hoverAt(parseRulesDocument(text), { line, character }, options);
+}
+
+/** The column of the n-th occurrence of `needle` in `text`, plus `offset`. */
+function col(text: string, needle: string, offset = 0): number {
+  const at = text.indexOf(needle);
+  assert.ok(at >= 0, `${needle} not in ${text}`);
+  return at + offset;
+}
+
+test('a syscall number on b64 names unlinkat, with timer_delete on b32 beside it', () => {
+  const line = '-a always,exit -F arch=b64 -S 263 -k del';
+  const result = hover(line, 0, col(line, '263', 1));
+  assert.ok(result);
+  assert.match(result.contents, /\*\*263\*\* on b64 \(x86_64\) is \*\*unlinkat\*\*/);
+  assert.match(result.contents, /on b32 \(i386\) it is \*\*timer_delete\*\*/);
+  assert.match(result.contents, /delete a name and possibly the file it refers to/);
+  assert.deepEqual(result.range, {
+    start: { line: 0, character: col(line, '263') },
+    end: { line: 0, character: col(line, '263') + 3 },
+  });
+});
+
+test('the same number under arch=b32 is timer_delete', () => {
+  const line = '-a always,exit -F arch=b32 -S 263';
+  const result = hover(line, 0, col(line, '263'));
+  assert.ok(result);
+  assert.match(result.contents, /\*\*263\*\* on b32 \(i386\) is \*\*timer_delete\*\*/);
+  assert.match(result.contents, /on b64 \(x86_64\) it is \*\*unlinkat\*\*/);
+});
+
+test('a syscall name shows its number on each arch and a description', () => {
+  const line = '-a always,exit -F arch=b64 -S open,openat -k access';
+  const result = hover(line, 0, col(line, 'openat', 2));
+  assert.ok(result);
+  assert.match(result.contents, /\*\*openat\*\* is syscall 257 on b64 \(x86_64\)/);
+  assert.match(result.contents, /\| b32 \(i386\) \| 295 \|/);
+  assert.match(result.contents, /\| aarch64 \| 56 \|/);
+  assert.match(result.contents, /open and possibly create a file/);
+  assert.equal(result.range.start.character, col(line, 'openat'));
+  assert.equal(result.range.end.character, col(line, 'openat') + 6);
+});
+
+test('a syscall the rule arch lacks says so and names the arch', () => {
+  const line = '-a always,exit -F arch=aarch64 -S open';
+  const result = hover(line, 0, col(line, 'open'));
+  assert.ok(result);
+  assert.match(result.contents, /\*\*open\*\* is not a syscall on aarch64/);
+  assert.match(result.contents, /\| b64 \(x86_64\) \| 2 \|/);
+});
+
+test('a name only upstream knows tells which version has it', () => {
+  const line = '-a always,exit -F arch=b64 -S fchmodat2';
+  const result = hover(line, 0, col(line, 'fchmodat2'), { ...x86, auditVersion: '3.0.9' });
+  assert.ok(result);
+  assert.match(result.contents, /not in audit 3\.0\.9's table for b64 \(x86_64\); audit 4\.2 has it/);
+});
+
+test('without -F arch the host table is used and the hover says so', () => {
+  const line = '-a always,exit -S 59';
+  const result = hover(line, 0, col(line, '59'));
+  assert.ok(result);
+  assert.match(result.contents, /\*\*59\*\* on b64 \(x86_64\) is \*\*execve\*\*/);
+  assert.match(result.contents, /No `-F arch=` before this -S/);
+});
+
+test('a field name shows meaning, lists, operators, value kind and kernel', () => {
+  const line = '-a always,exit -F arch=b64 -S execve -F exe=/usr/bin/sudo -k priv';
+  const result = hover(line, 0, col(line, 'exe=', 1));
+  assert.ok(result);
+  assert.match(result.contents, /\*\*exe\*\* \(field 112\): full path of the executable/);
+  assert.match(result.contents, /Operators: = !=/);
+  assert.match(result.contents, /Needs kernel 4\.3 \(feature EXECUTABLE_PATH\)/);
+  assert.equal(result.range.end.character - result.range.start.character, 3);
+});
+
+test('an operator the kernel refuses on the field is explained', () => {
+  const line = '-a always,exit -S open -F uid&1';
+  const result = hover(line, 0, col(line, '&'));
+  assert.ok(result);
+  assert.match(result.contents, /kernel refuses `&` on uid/);
+});
+
+test('list and action words', () => {
+  const line = '-a never,exclude -F msgtype=CWD';
+  assert.match(hover(line, 0, 4)!.contents, /\*\*never\*\* \(action\)/);
+  assert.match(hover(line, 0, col(line, 'exclude'))!.contents, /\*\*exclude\*\* \(filter list\)/);
+  const caps = '-a ALWAYS,exit';
+  assert.match(hover(caps, 0, 4)!.contents, /case-sensitive/);
+});
+
+test('msgtype names and numbers', () => {
+  const line = '-a never,exclude -F msgtype=CWD';
+  assert.match(hover(line, 0, col(line, 'CWD'))!.contents, /\*\*CWD\*\* is 1307/);
+  const number = '-a never,exclude -F msgtype=1307';
+  assert.match(hover(number, 0, col(number, '1307'))!.contents, /1307 is \*\*CWD\*\*/);
+});
+
+test('errno names, arch values and perm letters', () => {
+  const line = '-a always,exit -F arch=b32 -S open -F exit=-EACCES -F perm=wa -k a';
+  assert.match(hover(line, 0, col(line, 'EACCES'))!.contents, /\*\*EACCES\*\* is errno 13/);
+  assert.match(hover(line, 0, col(line, 'b32'))!.contents, /\*\*i386\*\* \(32-bit/);
+  assert.match(hover(line, 0, col(line, '=wa', 1))!.contents, /`w` write/);
+  const watch = '-w /etc/shadow -p rwxa -k shadow';
+  const perms = hover(watch, 0, col(watch, 'rwxa'))!.contents;
+  assert.match(perms, /`r` read/);
+  assert.match(perms, /`a` attribute change/);
+});
+
+test('every option has a hover', () => {
+  const lines = [
+    '-D', '-b 8192', '-f 1', '-r 100', '-e 2', '-i', '-c', '--backlog_wait_time 60000',
+    '--loginuid-immutable', '--reset-lost', '-w /etc -p wa -k etc', '-a always,exit -S all -k x',
+    '-A always,exit -S all -C uid!=euid -k y', '-d always,exit -S all', '-W /etc', '-l', '-s',
+    '-t', '-v', '-m hi', '--signal HUP', '-q /a,/b', '-R file', '-h',
+  ];
+  for (const line of lines) {
+    const document = parseRulesDocument(line);
+    for (const option of document.lines[0].options) {
+      const result = hoverAt(document, option.range.start, x86);
+      assert.ok(result, `no hover for ${option.written} in ${line}`);
+      assert.ok(result.contents.length > 10);
+    }
+  }
+});
+
+test('control values: -e 2 locks, -f 2 panics, a bad -e value lists the choices', () => {
+  assert.match(hover('-e 2', 0, 3)!.contents, /lock the configuration/);
+  assert.match(hover('-f 2', 0, 3)!.contents, /panic/);
+  assert.match(hover('-e 3', 0, 3)!.contents, /not a value -e takes/);
+});
+
+test('a key says how many rules share it', () => {
+  const text = [
+    '-w /etc/passwd -p wa -k identity',
+    '-w /etc/group -p wa -k identity',
+    '-a always,exit -F arch=b64 -S setuid -F key=identity',
+    '-w /etc/shadow -p wa -k shadow',
+  ].join('\n');
+  const document = parseRulesDocument(text);
+  const first = hoverAt(document, { line: 0, character: 26 }, x86);
+  assert.ok(first);
+  assert.match(first.contents, /Key \*\*identity\*\*: 3 rules in this file share it/);
+  const single = hoverAt(document, { line: 3, character: 27 }, x86);
+  assert.match(single!.contents, /Key \*\*shadow\*\*: 1 rule in this file has it/);
+});
+
+test('comments, blank lines and positions past the end have no hover', () => {
+  assert.equal(hover('# -a always,exit', 0, 3), undefined);
+  assert.equal(hover('', 0, 0), undefined);
+  assert.equal(hover('-D', 5, 0), undefined);
+  assert.equal(hover('-a always,exit -S open', 0, 100), undefined);
+});
