@@ -286,8 +286,8 @@ function exitRulesForProgram(
       result.rules.push({
         text: `${head}${chunk.join(',')}${tail}`,
         machine,
-        model: neverExitModel(machine, chosen.map((w) => w.number), chosen.map((w) => w.name),
-          activity.exe),
+        model: neverExitModel(machine, chosen.map((w) => w.number).sort((a, b) => a - b),
+          chosen.map((w) => w.name), activity.exe),
       });
     }
   }

@@ -1,0 +1,191 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { proposeExclusion } from '../../../server/src/log/exclusions';
+import type { EventProfile, EventProfileBucket } from '../../../server/src/log/report';
+import type { RuleModel } from '../../../server/src/rules/model';
+import { parseRulesLine } from '../../../server/src/rules/parse';
+
+const archOf: Record<string, number> = { x86_64: 0xc000003e, i386: 0x40000003 };
+
+/** One profile bucket; counts and facts that matter to a test are given, the rest null. */
+function bucket(facts: Partial<EventProfileBucket>): EventProfileBucket {
+  const machine = facts.machine ?? 'x86_64';
+  return {
+    arch: machine ? archOf[machine] : null, machine, syscall: null, success: true, exit: null,
+    exitPositive: false, exe: null, uid: 0, auid: 4294967295, euid: 0, suid: 0, fsuid: 0,
+    gid: 0, egid: 0, sgid: 0, fsgid: 0, subj: null, keys: [],
+    types: ['PROCTITLE', 'SYSCALL'], events: 1, records: 2, bytes: 400, ...facts,
+  };
+}
+
+// A DNS server answering on the 64-bit ABI, a 32-bit helper, a shell and sudo.
+const profile: EventProfile = {
+  buckets: [
+    bucket({ exe: '/usr/sbin/named', syscall: 307, keys: ['net_ipv4'], events: 2957,
+      bytes: 2_400_000 }),
+    bucket({ exe: '/usr/sbin/named', syscall: 49, keys: ['net_ipv4'], events: 6, bytes: 5000 }),
+    bucket({ exe: '/usr/sbin/named', syscall: 59, keys: ['exec'], events: 1, bytes: 1200 }),
+    bucket({ exe: '/opt/legacy/bin/agent32', machine: 'i386', syscall: 102,
+      keys: ['net_ipv4'], events: 40, bytes: 30_000 }),
+    bucket({ exe: '/opt/legacy/bin/agent32', machine: 'i386', syscall: 11, keys: ['exec'],
+      events: 2, bytes: 2000 }),
+    bucket({ exe: '/usr/bin/bash', syscall: 59, keys: ['exec'], events: 32, bytes: 40_000 }),
+    bucket({ exe: '/usr/bin/sudo', syscall: 59, keys: ['exec'], uid: 1000, euid: 0,
+      events: 3, bytes: 4000 }),
+    bucket({ exe: '/usr/bin/dig', syscall: 42, keys: ['net_ipv4'], events: 25, bytes: 20_000 }),
+    bucket({ exe: '/usr/bin/dig', syscall: 49, keys: ['net_ipv4'], events: 25, bytes: 20_000 }),
+    bucket({ exe: '/usr/sbin/sshd', machine: null, arch: null, syscall: null,
+      types: ['USER_LOGIN'], keys: [], events: 4, bytes: 900 }),
+  ],
+};
+
+const rulesOf = (selection: Parameters<typeof proposeExclusion>[0], version?: '3.0.9' | '4.2') =>
+  proposeExclusion(selection, profile, { auditVersion: version });
+
+test('exe: one rule per ABI, names from the log numbers, b32 twin when the log has b32', () => {
+  const proposal = rulesOf({ kind: 'exe', exe: '/usr/sbin/named' });
+  assert.deepEqual(proposal.rules.map((r) => r.text), [
+    '-a never,exit -F arch=b64 -S bind,execve,sendmmsg -F exe=/usr/sbin/named ' +
+      '-k exclude_named',
+    // The i386 table numbers of the same calls (bind 361, execve 11, sendmmsg 345).
+    '-a never,exit -F arch=b32 -S bind,execve,sendmmsg -F exe=/usr/sbin/named ' +
+      '-k exclude_named',
+  ]);
+  assert.deepEqual(proposal.rules[0].model.syscalls.numbers, [49, 59, 307]);
+  assert.deepEqual(proposal.rules[1].model.syscalls.numbers, [11, 345, 361]);
+  assert.deepEqual(proposal.warnings.map((w) => w.code), ['execve']);
+  assert.deepEqual(proposal.refused, []);
+});
+
+test('exe x syscalls: only the selected calls', () => {
+  const proposal = rulesOf({ kind: 'exe', exe: '/usr/sbin/named',
+    syscalls: [{ machine: 'x86_64', number: 307 }] });
+  assert.deepEqual(proposal.rules.map((r) => r.text), [
+    '-a never,exit -F arch=b64 -S sendmmsg -F exe=/usr/sbin/named -k exclude_named',
+    '-a never,exit -F arch=b32 -S sendmmsg -F exe=/usr/sbin/named -k exclude_named',
+  ]);
+  assert.deepEqual(proposal.warnings, []);
+});
+
+test('a 32-bit program: its own b32 numbers, named from the i386 table', () => {
+  const proposal = rulesOf({ kind: 'exe', exe: '/opt/legacy/bin/agent32' });
+  assert.deepEqual(proposal.rules.map((r) => r.text), [
+    '-a never,exit -F arch=b32 -S execve,socketcall -F exe=/opt/legacy/bin/agent32 ' +
+      '-k exclude_agent32',
+  ]);
+});
+
+test('without b32 events in the log there is no b32 twin', () => {
+  const only64: EventProfile = { buckets: profile.buckets.filter((b) => b.machine !== 'i386') };
+  const proposal = proposeExclusion({ kind: 'exe', exe: '/usr/bin/dig' }, only64);
+  assert.deepEqual(proposal.rules.map((r) => r.text), [
+    '-a never,exit -F arch=b64 -S bind,connect -F exe=/usr/bin/dig -k exclude_dig',
+  ]);
+});
+
+test('safety: interpreter, login program, setuid seen in the log', () => {
+  assert.deepEqual(rulesOf({ kind: 'exe', exe: '/usr/bin/bash' }).warnings.map((w) => w.code),
+    ['execve', 'interpreter']);
+  const sudo = rulesOf({ kind: 'exe', exe: '/usr/bin/sudo' });
+  assert.deepEqual(sudo.warnings.map((w) => w.code), ['execve', 'login-program', 'setuid']);
+  assert.match(sudo.warnings[2].message, /uid != euid/);
+});
+
+test('a program whose events carry no syscall gets no exit rule, and says why', () => {
+  const proposal = rulesOf({ kind: 'exe', exe: '/usr/sbin/sshd' });
+  assert.deepEqual(proposal.rules, []);
+  assert.deepEqual(proposal.notes, ['4 event(s) of /usr/sbin/sshd carry no syscall ' +
+    '(user-space messages); exit rules do not remove them']);
+  assert.deepEqual(proposal.warnings.map((w) => w.code), ['login-program']);
+});
+
+test('record type: an exclude-list rule; security types warn', () => {
+  const proctitle = rulesOf({ kind: 'type', type: 'PROCTITLE' });
+  assert.deepEqual(proctitle.rules.map((r) => r.text), ['-a always,exclude -F msgtype=PROCTITLE']);
+  assert.deepEqual(proctitle.warnings, []);
+  assert.equal(proctitle.rules[0].model.fields[0].value, 1327);
+
+  const execve = rulesOf({ kind: 'type', type: 'EXECVE' });
+  assert.deepEqual(execve.rules.map((r) => r.text), ['-a always,exclude -F msgtype=EXECVE']);
+  assert.deepEqual(execve.warnings.map((w) => w.code), ['security-record-type']);
+
+  // A type the log wrote as UNKNOWN[n]: the name if the target knows one, else the number.
+  assert.deepEqual(rulesOf({ kind: 'type', type: 'UNKNOWN[1338]' }, '4.2').rules
+    .map((r) => r.text), ['-a always,exclude -F msgtype=DM_CTRL']);
+  assert.deepEqual(rulesOf({ kind: 'type', type: 'UNKNOWN[1338]' }, '3.0.9').rules
+    .map((r) => r.text), ['-a always,exclude -F msgtype=1338']);
+  assert.deepEqual(rulesOf({ kind: 'type', type: 'DM_CTRL' }, '3.0.9').refused,
+    ['auditctl 3.0.9 does not know the record type DM_CTRL; give it by number with ' +
+      '-F msgtype=N']);
+  assert.deepEqual(rulesOf({ kind: 'type', type: 'x -F uid=0' }).rules, []);
+});
+
+test('key: the programs behind it, restricted to their calls under that key', () => {
+  const rule = { keys: ['net_ipv4'], line: 11, file: '30-net.rules' } as unknown as RuleModel;
+  const proposal = proposeExclusion({ kind: 'key', key: 'net_ipv4' }, profile,
+    { existingRules: [rule], maxProgramsPerKey: 2 });
+  assert.deepEqual(proposal.rules.map((r) => r.text), [
+    '-a never,exit -F arch=b64 -S bind,sendmmsg -F exe=/usr/sbin/named -k exclude_named',
+    '-a never,exit -F arch=b32 -S bind,sendmmsg -F exe=/usr/sbin/named -k exclude_named',
+    '-a never,exit -F arch=b64 -S bind,connect -F exe=/usr/bin/dig -k exclude_dig',
+    '-a never,exit -F arch=b32 -S bind,connect -F exe=/usr/bin/dig -k exclude_dig',
+  ]);
+  assert.deepEqual(proposal.notes, [
+    '1 more program(s) with 40 event(s) under this key are not covered',
+    'the rule at 30-net.rules:12 logs these events under net_ipv4; removing or narrowing it ' +
+      'stops them at the source',
+  ]);
+  assert.deepEqual(proposeExclusion({ kind: 'key', key: 'nope' }, profile).refused,
+    ['the log has no events with key "nope"']);
+});
+
+test('hostile executables: escaped as auditctl reads them, or refused with the reason', () => {
+  const exes = [
+    '/x -k y', '/a\\ b', '/tmp/new\nline', '/tmp/-F', '/tmp/evil -F exe=/bin/true',
+    '/tmp/key\u0001two', '/tmp/tab\there', '/tmp/bad\ufffdutf8', '/opt/a!=b', '/opt/x>=1',
+    'relative/path', '/tmp/dir/', '/opt/My Tools/run me',
+  ];
+  const hostile: EventProfile = {
+    buckets: exes.map((exe, i) => bucket({ exe, syscall: 2, events: i + 1 })),
+  };
+  const outcome = exes.map((exe) => {
+    const proposal = proposeExclusion({ kind: 'exe', exe }, hostile);
+    return proposal.rules.length > 0 ? proposal.rules[0].text : proposal.refused[0];
+  });
+  assert.deepEqual(outcome, [
+    '-a never,exit -F arch=b64 -S open -F exe=/x\\ -k\\ y -k exclude_x_-k_y',
+    '-a never,exit -F arch=b64 -S open -F exe=/a\\\\\\ b -k exclude_a__b',
+    'no rule for "/tmp/new\\nline": it contains a newline, which ends a rules line',
+    '-a never,exit -F arch=b64 -S open -F exe=/tmp/-F -k exclude_-F',
+    '-a never,exit -F arch=b64 -S open -F exe=/tmp/evil\\ -F\\ exe=/bin/true ' +
+      '-k exclude_true',
+    'no rule for "/tmp/key\\u0001two": it contains the control character 0x01, which a ' +
+      'rules file cannot hold unambiguously',
+    'no rule for "/tmp/tab\\there": it contains the control character 0x09, which a rules ' +
+      'file cannot hold unambiguously',
+    'no rule for "/tmp/bad�utf8": its bytes in the log are not valid UTF-8, so the rules ' +
+      'file cannot name it',
+    'no rule for "/opt/a!=b": it contains "!=", which auditctl reads as the operator of -F',
+    'no rule for "/opt/x>=1": it contains ">=", which auditctl reads as the operator of -F',
+    'no rule for "relative/path": it is not an absolute path (the kernel needs exe= to ' +
+      'start with /)',
+    'no rule for "/tmp/dir/": it ends with / (the kernel refuses exe= values that do)',
+    '-a never,exit -F arch=b64 -S open -F exe=/opt/My\\ Tools/run\\ me -k exclude_run_me',
+  ]);
+});
+
+test('hostile executables: the rules engine reads back exactly the exe, no other option', () => {
+  const exes = ['/x -k y', '/a\\ b', '/tmp/-F', '/tmp/evil -F exe=/bin/true', '/o\\\\p q\\',
+    '/opt/My Tools/run me', '/tmp/#not-a-comment', '/tmp/"quoted"', "/tmp/it's"];
+  const hostile: EventProfile = { buckets: exes.map((exe) => bucket({ exe, syscall: 2 })) };
+  for (const exe of exes) {
+    const [rule] = proposeExclusion({ kind: 'exe', exe }, hostile).rules;
+    const parsed = parseRulesLine(rule.text, 0);
+    assert.equal(parsed.kind, 'rule', rule.text);
+    assert.deepEqual(parsed.problems, [], rule.text);
+    assert.deepEqual(parsed.options.map((o) => o.name), ['-a', '-F', '-S', '-F', '-k'],
+      rule.text);
+    assert.equal(parsed.options[3].argument!.text, `exe=${exe}`);
+    assert.match(parsed.options[4].argument!.text, /^exclude_[A-Za-z0-9._-]+$/);
+  }
+});
