@@ -9,27 +9,31 @@
 /** GNU filevercmp, the order of `sort -V` and `ls -v`. */
 export function compareFileVersions(a: string, b: string): number {
   if (a === b) return 0;
-  if (a === '') return -1;
-  if (b === '') return 1;
 
-  // Hidden files come first, as in filevercmp.
+  // "", "." and ".." first, then hidden files; two hidden names compare without the dot.
+  for (const special of ['', '.', '..']) {
+    if (a === special) return -1;
+    if (b === special) return 1;
+  }
   const hiddenA = a.startsWith('.');
   const hiddenB = b.startsWith('.');
   if (hiddenA !== hiddenB) return hiddenA ? -1 : 1;
 
-  const prefixA = withoutSuffix(a);
-  const prefixB = withoutSuffix(b);
-  const byPrefix = prefixA === prefixB ? 0 : compareVersions(prefixA, prefixB);
+  const byPrefix = compareVersions(a.slice(0, prefixLength(a)), b.slice(0, prefixLength(b)));
   if (byPrefix !== 0) return byPrefix;
 
   const whole = compareVersions(a, b);
   return whole !== 0 ? whole : a < b ? -1 : 1;
 }
 
-/** A name without its file suffix, `(\.[A-Za-z~][A-Za-z0-9~]*)*$` in filevercmp. */
-function withoutSuffix(name: string): string {
+/**
+ * The length of a name without its file suffix, the longest match of
+ * `(\.[A-Za-z~][A-Za-z0-9~]*)*$` (as GNU coreutils 9.1 sorts, a hidden name like `.v4`
+ * is all suffix).
+ */
+function prefixLength(name: string): number {
   const match = /(\.[A-Za-z~][A-Za-z0-9~]*)*$/.exec(name);
-  return match ? name.slice(0, match.index) : name;
+  return match ? match.index : name.length;
 }
 
 function isDigit(c: string): boolean {
