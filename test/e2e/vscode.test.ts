@@ -17,7 +17,10 @@ test('in a real VS Code', async (t) => {
     return;
   }
 
-  const run = await runEditorSuite({ specs: ['harness', 'activation', 'rules'], checkpoints: workbenchChecks });
+  const run = await runEditorSuite({
+    specs: ['harness', 'activation', 'rules'],
+    checkpoints: workbenchChecks,
+  });
   t.diagnostic(`in-editor run took ${Math.round(run.durationMs)} ms`);
 
   const metrics = run.report?.metrics ?? {};

@@ -4,7 +4,7 @@ import type { TestContext } from 'node:test';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { exchangeDirVariable, specFilterVariable } from './exchange';
+import { browserVariable, exchangeDirVariable, specFilterVariable } from './exchange';
 import { copyFixtureWorkspace } from './fixture-workspace';
 import { bundleInEditorSuite, repoRoot } from './suite-bundle';
 import { startVsCodeServer, type VsCodeServer } from './vscode-server';
@@ -32,7 +32,11 @@ export async function runEditorSuite(options: EditorSuiteOptions): Promise<Workb
   mkdirSync(artifactsDir, { recursive: true });
 
   const server = await startVsCodeServer({
-    env: { [exchangeDirVariable]: exchangeDir, [specFilterVariable]: options.specs.join(',') },
+    env: {
+      [exchangeDirVariable]: exchangeDir,
+      [specFilterVariable]: options.specs.join(','),
+      [browserVariable]: '1',
+    },
   });
   const browser = await launchChromium();
   try {

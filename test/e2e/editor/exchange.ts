@@ -6,6 +6,9 @@ import { join } from 'node:path';
 
 export const exchangeDirVariable = 'AUDITD_TOOLS_E2E_DIR';
 
+/** Set to 1 when the Chromium harness drives the workbench and answers checkpoints. */
+export const browserVariable = 'AUDITD_TOOLS_E2E_BROWSER';
+
 /** Which in-editor spec files to run (comma-separated base names); all when unset. */
 export const specFilterVariable = 'AUDITD_TOOLS_E2E_SPECS';
 

@@ -68,7 +68,7 @@ async function hoverWidget(page: Page, expected: Record<string, string>):
     const shown = await page.locator('.monaco-hover').allInnerTexts();
     return { ok: false, message: `no visible hover with "${expected.text}"; hovers: ${shown}` };
   }
-  const path = await screenshot(page, 'hover');
+  const path = await screenshot(page, expected.screenshot ?? 'hover');
   return { ok: true, message: `hover shown; screenshot ${path}` };
 }
 

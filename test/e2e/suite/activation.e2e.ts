@@ -5,6 +5,9 @@ import * as vscode from 'vscode';
 import { extensionId, missingExtension } from './editor-state';
 import { recordMetric, skipWith } from './exchange';
 
+/** VS Code's own JSON support: a language client and server, like this extension. */
+const referenceExtensionId = 'vscode.json-language-features';
+
 suite('activation', () => {
   setup(function () {
     const missing = missingExtension();
@@ -26,4 +29,16 @@ suite('activation', () => {
     recordMetric('activationMs', performance.now() - started);
     assert.equal(extension.isActive, true);
   });
+
+  test('a built-in language extension\'s activation, timed the same way for reference',
+    async function () {
+      const reference = vscode.extensions.getExtension(referenceExtensionId);
+      if (!reference) skipWith(this, `${referenceExtensionId} is not in this VS Code`);
+      if (reference.isActive) skipWith(this, `${referenceExtensionId} was already active`);
+
+      const started = performance.now();
+      await reference.activate();
+      recordMetric('referenceActivationMs', performance.now() - started);
+      assert.equal(reference.isActive, true);
+    });
 });

@@ -1,10 +1,11 @@
 // The extension-host side of the exchange folder: checkpoints that let the browser look at
 // the workbench while the editor is in a known state, measured figures, and skips that
 // carry their reason back to node:test.
+import assert from 'node:assert/strict';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type Mocha from 'mocha';
 import {
-  checkpointOutcomeFile, checkpointRequestFile, exchangeDirVariable,
+  browserVariable, checkpointOutcomeFile, checkpointRequestFile, exchangeDirVariable,
   type CheckpointOutcome,
 } from '../editor/exchange';
 
@@ -20,6 +21,26 @@ export function skipWith(context: Mocha.Context, reason: string): never {
   const skipped = context.currentTest ?? context.test;
   if (skipped) (skipped as Mocha.Runnable & { skipReason?: string }).skipReason = reason;
   context.skip();
+}
+
+/** Set by the Chromium harness; absent under @vscode/test-electron. */
+export function browserDrivesThisRun(): boolean {
+  return process.env[browserVariable] === '1';
+}
+
+/**
+ * Runs the browser-side check `name` and fails the running test if it fails; without a
+ * browser (an Electron run) the test is skipped with that reason.
+ */
+export async function expectOnScreen(
+  context: Mocha.Context, name: string, expected: Record<string, string> = {},
+): Promise<void> {
+  if (!browserDrivesThisRun()) {
+    skipWith(context, 'no browser drives this run (@vscode/test-electron): screen checks ' +
+      'run only under the Chromium harness');
+  }
+  const outcome = await checkpoint(name, expected);
+  assert.ok(outcome.ok, outcome.message);
 }
 
 /**

@@ -27,8 +27,9 @@ function errorText(error: unknown): string {
 }
 
 export function run(): Promise<void> {
+  // Under @vscode/test-electron there may be no exchange folder: the results then only
+  // go to the console.
   const exchangeDir = process.env[exchangeDirVariable];
-  if (!exchangeDir) return Promise.reject(new Error(`${exchangeDirVariable} is not set`));
 
   const mocha = new Mocha({ ui: 'tdd', timeout: 30_000, color: false });
   mocha.suite.emit('pre-require', globalThis, 'auditd-tools-e2e', mocha);
@@ -42,7 +43,9 @@ export function run(): Promise<void> {
   const results: InEditorTestResult[] = [];
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
-      writeFileSync(reportFile(exchangeDir), JSON.stringify({ results, metrics }, null, 2));
+      if (exchangeDir) {
+        writeFileSync(reportFile(exchangeDir), JSON.stringify({ results, metrics }, null, 2));
+      }
       if (failures > 0) reject(new Error(`${failures} in-editor tests failed`));
       else resolve();
     });

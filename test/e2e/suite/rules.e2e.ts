@@ -6,7 +6,7 @@ import {
   completionLabels, eventually, hoverText, missingExtension, openRulesFile,
   positionOf, rulesLanguage,
 } from './editor-state';
-import { checkpoint, skipWith } from './exchange';
+import { expectOnScreen, skipWith } from './exchange';
 
 suite('audit rules in the editor', () => {
   setup(function () {
@@ -37,15 +37,19 @@ suite('audit rules in the editor', () => {
     for (const diagnostic of vscode.languages.getDiagnostics(document.uri)) {
       assert.ok(diagnostic.code !== undefined, `no code on "${diagnostic.message}"`);
     }
+  });
 
-    const squiggles = await checkpoint('error-squiggles', { minimum: '2' });
-    assert.ok(squiggles.ok, squiggles.message);
+  test('the editor underlines them and the Problems panel lists them', async function () {
+    const document = await openRulesFile('10-diagnostics.rules');
+    await eventually('diagnostics', () => vscode.languages.getDiagnostics(document.uri),
+      (diagnostics) => diagnostics.length >= 2);
 
+    await expectOnScreen(this, 'error-squiggles', { minimum: '2' });
     await vscode.commands.executeCommand('workbench.actions.view.problems');
-    const problems = await checkpoint('problems-panel', {
-      file: '10-diagnostics.rules', minimum: '2',
+    await expectOnScreen(this, 'problems-panel', {
+      file: '10-diagnostics.rules', minimum: '2', screenshot: 'problems-panel',
     });
-    assert.ok(problems.ok, problems.message);
+    await vscode.commands.executeCommand('workbench.action.closePanel');
   });
 
   test('hovering syscall 263 on a b64 rule reads unlinkat, with timer_delete on b32', async () => {
@@ -57,13 +61,20 @@ suite('audit rules in the editor', () => {
         'vscode.executeHoverProvider', document.uri, position)),
       (hover) => hover.includes('unlinkat'));
     assert.match(text, /timer_delete/);
+  });
 
-    // The same hover as a user sees it, in the editor's hover widget.
+  test('the hover widget shows it as a user sees it', async function () {
+    const document = await openRulesFile('20-hover.rules');
+    const position = positionOf(document, 1, '263', 1);
+    await eventually('a hover naming unlinkat',
+      async () => hoverText(await vscode.commands.executeCommand<vscode.Hover[]>(
+        'vscode.executeHoverProvider', document.uri, position)),
+      (hover) => hover.includes('unlinkat'));
+
     const editor = vscode.window.activeTextEditor!;
     editor.selection = new vscode.Selection(position, position);
     await vscode.commands.executeCommand('editor.action.showHover');
-    const widget = await checkpoint('hover-widget', { text: 'unlinkat' });
-    assert.ok(widget.ok, widget.message);
+    await expectOnScreen(this, 'hover-widget', { text: 'unlinkat', screenshot: 'hover' });
   });
 
   test('the quick fix turns syscall number 87 into its name, unlink', async () => {
