@@ -13,6 +13,7 @@ import {
   ServerOptions,
   TransportKind,
 } from 'vscode-languageclient/node';
+import { registerNoiseView } from './noiseView';
 
 /** The settings section the server reads (package.json contributes.configuration). */
 export const settingsSection = 'auditd';
@@ -28,6 +29,7 @@ export function auditLanguageClient(): LanguageClient | undefined {
 export function activate(context: ExtensionContext): void {
   outputChannel = window.createOutputChannel('Linux Audit', { log: true });
   context.subscriptions.push(outputChannel);
+  registerNoiseView(context, outputChannel);
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {

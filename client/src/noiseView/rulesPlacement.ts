@@ -238,3 +238,30 @@ export function nameBefore(conflicting: string, files: readonly RulesDirFile[]):
   }
   return compareVersionNames(name, conflicting) < 0 ? name : `00-noise-exclusions.rules`;
 }
+
+/**
+ * The text edit that puts `block` before 0-based `line` (or at the end when the file has
+ * no such line), with a blank line between it and neighbouring text.
+ */
+export function insertionAt(
+  text: string, line: number, block: readonly string[], eol: string,
+): { offset: number; text: string } {
+  const lines = text.split('\n');
+  // A final newline ends the last line; it does not start one.
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  const isBlank = (index: number) => (lines[index] ?? '').trim() === '';
+  const body = block.join(eol) + eol;
+
+  if (line < lines.length && text.length > 0) {
+    let offset = 0;
+    for (let i = 0; i < line; i++) offset += lines[i].length + 1;
+    const before = line > 0 && !isBlank(line - 1) ? eol : '';
+    const after = isBlank(line) ? '' : eol;
+    return { offset, text: before + body + after };
+  }
+
+  if (text.length === 0) return { offset: 0, text: body };
+  const newline = text.endsWith('\n') ? '' : eol;
+  const separator = isBlank(lines.length - 1) ? '' : eol;
+  return { offset: text.length, text: newline + separator + body };
+}

@@ -79,6 +79,8 @@ export interface RulesPreview {
   rotationMinutesAfter: number | null;
   /** Selected names the generator refused, each with its reason. */
   refused: Array<{ name: string; reason: string }>;
+  /** Facts worth knowing before using the rules. */
+  notes: string[];
 }
 
 export interface SampleRecord {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  compareVersionNames, exclusionBlock, mayOverlap, placeExclusions, readRulesFile,
+  compareVersionNames, exclusionBlock, insertionAt, mayOverlap, placeExclusions, readRulesFile,
   rulesDirConflict, type ExclusionToPlace,
 } from '../../../client/src/noiseView/rulesPlacement';
 import { eventSetOf, type RuleInput } from '../../../server/src/rules/match';
@@ -160,3 +160,25 @@ test('the comment names the logs and the date, and a newline in a name cannot en
     '-a never,exit -S all -F exe=/x',
   ]);
 });
+
+test('the insertion keeps a blank line around the block and respects a missing final newline',
+  () => {
+    const block = ['## Noise exclusions from audit.log, 2026-12-03', '-a never,exit -S all'];
+    const apply = (text: string, line: number, eol = '\n') => {
+      const { offset, text: inserted } = insertionAt(text, line, block, eol);
+      return text.slice(0, offset) + inserted + text.slice(offset);
+    };
+    assert.equal(apply('-D\n-a always,exit -S all\n', 1),
+      '-D\n\n## Noise exclusions from audit.log, 2026-12-03\n-a never,exit -S all\n\n'
+        + '-a always,exit -S all\n');
+    assert.equal(apply('-D\n\n# c\n-w /etc -p wa\n', 2),
+      '-D\n\n## Noise exclusions from audit.log, 2026-12-03\n-a never,exit -S all\n\n'
+        + '# c\n-w /etc -p wa\n');
+    assert.equal(apply('-D\n-b 320', 2),
+      '-D\n-b 320\n\n## Noise exclusions from audit.log, 2026-12-03\n-a never,exit -S all\n');
+    assert.equal(apply('', 0), '## Noise exclusions from audit.log, 2026-12-03\n'
+      + '-a never,exit -S all\n');
+    assert.equal(apply('-D\r\n-e 2\r\n', 1, '\r\n'),
+      '-D\r\n\r\n## Noise exclusions from audit.log, 2026-12-03\r\n-a never,exit -S all\r\n'
+        + '\r\n-e 2\r\n');
+  });
