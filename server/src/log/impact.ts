@@ -1,0 +1,226 @@
+/**
+ * The impact preview: generated exclusion rules run against the events of a log, through
+ * the project's one rule-matching model (rules/match.ts), optionally together with the
+ * rules already in force. It says how many events, records and bytes the rules remove,
+ * and how often the log would rotate afterwards.
+ *
+ * Where the rules go matters (reference §2.2): on the exit list the first matching rule
+ * decides, so a `never` rule placed after an `always` rule that matches the same event
+ * does nothing. `placement: 'before'` (the default) simulates the exclusions loaded first,
+ * the way a file that sorts early in rules.d loads them; `'after'` simulates them appended
+ * after the existing rules.
+ *
+ * The log's events are read from the event profile: buckets of events that look the same
+ * to a rule. Facts the profile does not keep (PATH items, sockaddr family, syscall
+ * arguments) are unknown to the model; an event whose fate depends on them is counted as
+ * undecided, never guessed.
+ */
+import type { Machine } from '../tables';
+import { messageTypes } from '../tables';
+import type { RuleModel } from '../rules/model';
+import { EventFacts, OrderedRuleInput, firstMatch, matchEvent } from '../rules/match';
+import { asMachine } from './exclusions';
+import type { GeneratedRule } from './exclusions';
+import type { EventProfile, EventProfileBucket, NoiseReport } from './report';
+
+export interface ImpactOptions {
+  /** Rules in force, in load order (from a rules file). */
+  existingRules?: readonly RuleModel[];
+  /** Where the generated rules go relative to the existing ones. Default 'before'. */
+  placement?: 'before' | 'after';
+}
+
+/** What one generated rule removes when it is the rule that decides. */
+export interface RuleImpact {
+  rule: string;
+  events: number;
+  records: number;
+  bytes: number;
+}
+
+export interface ImpactResult {
+  /** Whole events removed (exit-list `never` rules). */
+  events: number;
+  /** Records removed: those of removed events, plus records the exclude list drops. */
+  records: number;
+  bytes: number;
+  /** Events whose fate the model could not decide (facts the log does not keep). */
+  undecidedEvents: number;
+  /** True when exclude-list removals were estimated (see docs/limits.md). */
+  estimated: boolean;
+  perRule: RuleImpact[];
+  remainingEvents: number;
+  remainingBytes: number;
+  rotation: {
+    maxLogFileMB: number;
+    minutesPerRotationBefore: number | null;
+    minutesPerRotationAfter: number | null;
+  };
+}
+
+/** The totals of the log the profile came from (a NoiseReport has them all). */
+export type LogTotals = Pick<NoiseReport, 'events' | 'records' | 'bytes' | 'rotation'>;
+
+interface SimulatedRule extends OrderedRuleInput {
+  generated?: GeneratedRule;
+}
+
+function numberOrUndefined(value: number | null): number | undefined {
+  return value === null ? undefined : value;
+}
+
+/** What the matching model knows of the events of one bucket. */
+export function bucketFacts(bucket: EventProfileBucket): EventFacts {
+  const machine: Machine | undefined = asMachine(bucket.machine);
+  const hasSyscall = machine !== undefined && bucket.syscall !== null;
+  return {
+    list: hasSyscall ? 'exit' : 'user',
+    machine,
+    syscall: numberOrUndefined(bucket.syscall),
+    success: bucket.success === null ? undefined : bucket.success,
+    exit: bucket.exitPositive ? undefined : numberOrUndefined(bucket.exit),
+    uid: numberOrUndefined(bucket.uid),
+    euid: numberOrUndefined(bucket.euid),
+    suid: numberOrUndefined(bucket.suid),
+    fsuid: numberOrUndefined(bucket.fsuid),
+    gid: numberOrUndefined(bucket.gid),
+    egid: numberOrUndefined(bucket.egid),
+    sgid: numberOrUndefined(bucket.sgid),
+    fsgid: numberOrUndefined(bucket.fsgid),
+    auid: numberOrUndefined(bucket.auid),
+    // The kernel matches exe= by the file the path names when the rule is loaded; a
+    // process still running a replaced file ("(deleted)") is not matched, and the text
+    // with its suffix matches no rule either.
+    exe: bucket.exe ?? undefined,
+    subj: bucket.subj ?? undefined,
+    key: bucket.keys.join('\u0001') || undefined,
+  };
+}
+
+interface TypeShare {
+  records: number;
+  bytes: number;
+}
+
+/**
+ * Records and bytes of one record type within a bucket: exact when the profile keeps
+ * per-type counts, otherwise estimated as one record per event of the bucket, with the
+ * bucket's mean record size.
+ */
+function typeShare(bucket: EventProfileBucket, typeIndex: number): { share: TypeShare;
+  exact: boolean } {
+  const withCounts = bucket as EventProfileBucket & { typeRecords?: number[];
+    typeBytes?: number[] };
+  if (withCounts.typeRecords && withCounts.typeBytes) {
+    return { share: { records: withCounts.typeRecords[typeIndex] ?? 0,
+      bytes: withCounts.typeBytes[typeIndex] ?? 0 }, exact: true };
+  }
+  const records = Math.min(bucket.events, bucket.records);
+  const bytes = bucket.records === 0 ? 0 : Math.round(bucket.bytes * records / bucket.records);
+  return { share: { records, bytes }, exact: false };
+}
+
+function minutesPerRotation(bytesPerMinute: number | null, maxLogFileMB: number)
+  : number | null {
+  if (bytesPerMinute === null || bytesPerMinute <= 0) return null;
+  return (maxLogFileMB * 1024 * 1024) / bytesPerMinute;
+}
+
+/** Simulates the generated rules over the log's events. */
+export function simulateImpact(
+  generated: readonly GeneratedRule[],
+  profile: EventProfile,
+  totals: LogTotals,
+  options: ImpactOptions = {},
+): ImpactResult {
+  const simulatedGenerated: SimulatedRule[] = generated.map((rule) => ({
+    ...rule.model, operation: 'append', generated: rule,
+  }));
+  const existing: SimulatedRule[] = (options.existingRules ?? []).map((rule) => ({ ...rule }));
+  const placement = options.placement ?? 'before';
+  const ordered = placement === 'before' ? [...simulatedGenerated, ...existing]
+    : [...existing, ...simulatedGenerated];
+  const exclusions = simulatedGenerated.filter((rule) => rule.list === 'exclude');
+
+  const perRule = new Map<GeneratedRule, RuleImpact>(generated.map((rule) => [rule,
+    { rule: rule.text, events: 0, records: 0, bytes: 0 }]));
+  const typeNumbers = messageTypes('4.2').byName;
+  const olderTypeNumbers = messageTypes('3.0.9').byName;
+
+  let events = 0;
+  let records = 0;
+  let bytes = 0;
+  let undecidedEvents = 0;
+  let estimated = false;
+
+  for (const bucket of profile.buckets) {
+    const facts = bucketFacts(bucket);
+
+    if (facts.list === 'exit') {
+      const decision = firstMatch(ordered, facts);
+      const deciding = decision.rule?.generated;
+      if (decision.outcome === 'suppress' && deciding) {
+        events += bucket.events;
+        records += bucket.records;
+        bytes += bucket.bytes;
+        const impact = perRule.get(deciding)!;
+        impact.events += bucket.events;
+        impact.records += bucket.records;
+        impact.bytes += bucket.bytes;
+        continue;
+      }
+      // Undecided rules before the deciding one: the generated rules' part is unknown if
+      // one of them is among the undecided or is the rule that would decide.
+      if (decision.outcome === 'unknown' && (decision.rule?.generated !== undefined ||
+        decision.undecided.some((rule) => rule.generated !== undefined))) {
+        undecidedEvents += bucket.events;
+        continue;
+      }
+    }
+
+    // The exclude list sees every record of the events that remain.
+    if (exclusions.length === 0) continue;
+    bucket.types.forEach((type, typeIndex) => {
+      const unknownType = /^UNKNOWN\[(\d+)\]$/.exec(type);
+      const msgtype = unknownType ? Number(unknownType[1])
+        : typeNumbers.get(type) ?? olderTypeNumbers.get(type);
+      if (msgtype === undefined) return;
+      const recordFacts: EventFacts = { ...facts, list: 'exclude', msgtype };
+      const dropping = exclusions.find((rule) => matchEvent(rule, recordFacts).verdict ===
+        'match');
+      if (!dropping) return;
+      const { share, exact } = typeShare(bucket, typeIndex);
+      estimated ||= !exact;
+      records += share.records;
+      bytes += share.bytes;
+      const impact = perRule.get(dropping.generated!)!;
+      impact.records += share.records;
+      impact.bytes += share.bytes;
+      if (share.records >= bucket.records) {
+        events += bucket.events;
+        impact.events += bucket.events;
+      }
+    });
+  }
+
+  const remainingBytes = Math.max(0, totals.bytes - bytes);
+  const before = totals.rotation.bytesPerMinute;
+  const after = before === null || totals.bytes === 0 ? null
+    : before * (remainingBytes / totals.bytes);
+  const maxLogFileMB = totals.rotation.maxLogFileMB;
+  return {
+    events,
+    records,
+    bytes,
+    undecidedEvents,
+    estimated,
+    perRule: [...perRule.values()],
+    remainingEvents: Math.max(0, totals.events - events),
+    remainingBytes,
+    rotation: {
+      maxLogFileMB,
+      minutesPerRotationBefore: minutesPerRotation(before, maxLogFileMB),
+      minutesPerRotationAfter: after === null ? null : minutesPerRotation(after, maxLogFileMB),
+    },
+  };
+}
