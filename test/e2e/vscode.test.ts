@@ -18,7 +18,7 @@ test('in a real VS Code', async (t) => {
   }
 
   const run = await runEditorSuite({
-    specs: ['harness', 'activation', 'rules'],
+    specs: ['harness', 'activation', 'rules', 'noise'],
     checkpoints: workbenchChecks,
   });
   t.diagnostic(`in-editor run took ${Math.round(run.durationMs)} ms`);

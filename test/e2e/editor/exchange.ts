@@ -39,12 +39,17 @@ export function reportFile(exchangeDir: string): string {
   return join(exchangeDir, 'report.json');
 }
 
-export function checkpointRequestFile(exchangeDir: string, name: string): string {
-  return join(exchangeDir, `checkpoint-${name}.request`);
+/**
+ * A checkpoint request's file name: its sequence number keeps a check that runs twice
+ * (before and after a theme change, say) apart; its name picks the browser-side check.
+ */
+export function checkpointRequestFile(exchangeDir: string, sequence: number, name: string):
+  string {
+  return join(exchangeDir, `checkpoint-${sequence}-${name}.request`);
 }
 
-export function checkpointOutcomeFile(exchangeDir: string, name: string): string {
-  return join(exchangeDir, `checkpoint-${name}.outcome.json`);
+export function checkpointOutcomeFile(exchangeDir: string, requestFile: string): string {
+  return requestFile.replace(/\.request$/, '.outcome.json');
 }
 
-export const checkpointRequestPattern = /^checkpoint-(.+)\.request$/;
+export const checkpointRequestPattern = /^checkpoint-\d+-(.+)\.request$/;

@@ -72,9 +72,37 @@ async function hoverWidget(page: Page, expected: Record<string, string>):
   return { ok: true, message: `hover shown; screenshot ${path}` };
 }
 
+/**
+ * The active webview shows every line of `expected.texts`, read from its DOM: a webview is
+ * an iframe whose document holds a second iframe, #active-frame, with the view's content.
+ */
+async function webviewText(page: Page, expected: Record<string, string>):
+  Promise<CheckpointOutcome> {
+  const view = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+  const body = view.locator('body');
+  const texts = expected.texts.split('\n');
+  const started = Date.now();
+  let shown = '';
+  while (Date.now() - started < waitMs) {
+    shown = await body.innerText({ timeout: waitMs }).catch(() => '');
+    if (texts.every((text) => shown.includes(text))) {
+      const path = await screenshot(page, expected.screenshot ?? 'webview');
+      return { ok: true, message: `the view shows ${texts.join(', ')}; screenshot ${path}` };
+    }
+    await page.waitForTimeout(200);
+  }
+  await screenshot(page, `${expected.screenshot ?? 'webview'}-missing`);
+  const missing = texts.filter((text) => !shown.includes(text));
+  return {
+    ok: false,
+    message: `the view does not show ${missing.join(', ')}; it shows: ${shown.slice(0, 1_000)}`,
+  };
+}
+
 export const workbenchChecks: Record<string, CheckpointHandler> = {
   'editor-text': editorText,
   'error-squiggles': errorSquiggles,
   'problems-panel': problemsPanel,
   'hover-widget': hoverWidget,
+  'webview-text': webviewText,
 };

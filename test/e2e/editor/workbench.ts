@@ -1,6 +1,6 @@
 // Opens VS Code's web workbench in headless Chromium with an extension under development
 // and an extension test runner, then waits for the runner's verdict.
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import {
@@ -71,13 +71,13 @@ async function answerCheckpoints(
 ): Promise<void> {
   for (const file of readdirSync(options.exchangeDir)) {
     const name = checkpointRequestPattern.exec(file)?.[1];
-    if (!name || answered.has(name)) continue;
-    answered.add(name);
+    if (!name || answered.has(file)) continue;
+    answered.add(file);
+    const requestFile = join(options.exchangeDir, file);
 
     const handler = options.checkpoints?.[name];
     let outcome: CheckpointOutcome;
     try {
-      const requestFile = join(options.exchangeDir, file);
       const expected = JSON.parse(readFileSync(requestFile, 'utf8') || '{}');
       outcome = handler
         ? await handler(page, expected)
@@ -85,7 +85,10 @@ async function answerCheckpoints(
     } catch (error) {
       outcome = { ok: false, message: error instanceof Error ? error.message : String(error) };
     }
-    writeFileSync(checkpointOutcomeFile(options.exchangeDir, name), JSON.stringify(outcome));
+    // Written aside and renamed, so the suite never reads half an outcome.
+    const outcomeFile = checkpointOutcomeFile(options.exchangeDir, requestFile);
+    writeFileSync(`${outcomeFile}.partial`, JSON.stringify(outcome));
+    renameSync(`${outcomeFile}.partial`, outcomeFile);
   }
 }
 

@@ -11,6 +11,8 @@ import {
 
 export const metrics: Record<string, number> = {};
 
+let checkpointSequence = 0;
+
 export function recordMetric(name: string, value: number): void {
   metrics[name] = value;
 }
@@ -54,10 +56,11 @@ export async function checkpoint(
   if (!exchangeDir) throw new Error(`${exchangeDirVariable} is not set`);
 
   // Written aside and renamed, so the browser side never reads half a request.
-  const requestFile = checkpointRequestFile(exchangeDir, name);
+  checkpointSequence += 1;
+  const requestFile = checkpointRequestFile(exchangeDir, checkpointSequence, name);
   writeFileSync(`${requestFile}.partial`, JSON.stringify(expected));
   renameSync(`${requestFile}.partial`, requestFile);
-  const outcomeFile = checkpointOutcomeFile(exchangeDir, name);
+  const outcomeFile = checkpointOutcomeFile(exchangeDir, requestFile);
   const started = Date.now();
   while (!existsSync(outcomeFile)) {
     if (Date.now() - started > timeoutMs) {

@@ -14,6 +14,7 @@ const specs: Record<string, () => unknown> = {
   harness: () => require('./harness.e2e'),
   activation: () => require('./activation.e2e'),
   rules: () => require('./rules.e2e'),
+  noise: () => require('./noise.e2e'),
   vsix: () => require('./vsix.e2e'),
 };
 
