@@ -221,6 +221,8 @@ export function eventSetOf(rule: RuleInput): RuleEventSet {
   for (const field of rule.fields) {
     const condition = conditionOf(field);
     if (!condition) continue;
+    // `a0&0` can never hold (the kernel's Audit_bitmask is `left & 0`).
+    if (condition.kind === 'bits' && !condition.all && condition.mask >>> 0 === 0) empty = true;
     if (condition.kind === 'range' && condition.scope === 'process') {
       const previous = processRanges.get(condition.field) ?? everyValue;
       const narrowed = intersect(previous, condition.values);
@@ -688,6 +690,45 @@ export function firstMatch<R extends OrderedRuleInput>(
     return { rule, outcome: undecided.length > 0 ? 'unknown' : decided, undecided };
   }
   return { outcome: undecided.length > 0 ? 'unknown' : 'default', undecided };
+}
+
+// --- overlap -------------------------------------------------------------------------
+
+/**
+ * Whether some event may match both rules. False only when it is certain that none does:
+ * different lists, arches or masks with nothing in common, different `exe=`, or numeric
+ * ranges of one process field that do not meet.
+ */
+export function mayOverlap(a: RuleInput | RuleEventSet, b: RuleInput | RuleEventSet): boolean {
+  const first = asEventSet(a);
+  const second = asEventSet(b);
+  if (first.list !== second.list || first.empty || second.empty) return false;
+
+  if (first.machines && second.machines
+    && ![...first.machines].some((m) => second.machines!.has(m))) {
+    return false;
+  }
+  if (first.syscalls && second.syscalls
+    && ![...first.syscalls].some((n) => second.syscalls!.has(n))) {
+    return false;
+  }
+
+  for (const [field, values] of first.processRanges) {
+    const other = second.processRanges.get(field);
+    if (other && intersect(values, other).length === 0) return false;
+  }
+
+  const processTexts = (set: RuleEventSet) => set.conditions.filter(
+    (c): c is Extract<Condition, { kind: 'text' }> => c.kind === 'text' && c.scope === 'process',
+  );
+  for (const x of processTexts(first)) {
+    for (const y of processTexts(second)) {
+      if (x.field !== y.field) continue;
+      if (x.op === '=' && y.op === '=' && x.value !== y.value) return false;
+      if (x.op !== y.op && x.value === y.value) return false;
+    }
+  }
+  return true;
 }
 
 // --- subsumption ---------------------------------------------------------------------
