@@ -463,7 +463,12 @@ async function scanInWorkers(
   const run = (job: RangeJob): Promise<PartResult> => {
     if (script === undefined) return Promise.resolve(scanRange(job, (b) => progress(name, b)));
     return new Promise((resolve, reject) => {
-      const worker = new Worker(script, { workerData: job });
+      // A small young generation keeps each thread's resident memory low: almost every
+      // object of a scan dies young, so the extra scavenges are cheap.
+      const worker = new Worker(script, {
+        workerData: job,
+        resourceLimits: { maxYoungGenerationSizeMb: 6 },
+      });
       const onAbort = () => {
         void worker.terminate();
         reject(new AbortError());

@@ -181,7 +181,7 @@ export class EventGrouper {
   private create(nodeId: number, timeMs: number, serial: number): AuditEvent {
     if (this.openCount >= this.window) this.closeOldest();
 
-    const event = new AuditEvent();
+    const event = this.pool.pop() ?? new AuditEvent();
     event.nodeId = nodeId;
     event.timeMs = timeMs;
     event.serial = serial;
@@ -223,6 +223,22 @@ export class EventGrouper {
       return;
     }
     this.finish(event);
+    this.recycle(event);
+  }
+
+  /** Events are reused once counted: the sink keeps no reference to them. */
+  private readonly pool: AuditEvent[] = [];
+
+  private recycle(event: AuditEvent): void {
+    if (this.pool.length >= 64) return;
+    event.records = 0;
+    event.bytes = 0;
+    event.typeIds.length = 0;
+    event.hasSyscall = false;
+    resetFacts(event.facts);
+    event.daemonStart = false;
+    event.daemonRecord = false;
+    this.pool.push(event);
   }
 
   /** Counts an event that is complete (also used for events merged across byte ranges). */

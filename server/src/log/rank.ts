@@ -73,6 +73,36 @@ function syscallKey(arch: number, syscall: number): number {
   return (arch + 1) * 65536 + syscall;
 }
 
+interface TypeSet {
+  ids: number[];
+  types: string[];
+  id: number;
+}
+
+interface ProfileSlot {
+  arch: number;
+  syscall: number;
+  success: number;
+  exitCode: number;
+  exeId: number;
+  uid: number;
+  auid: number;
+  euid: number;
+  suid: number;
+  fsuid: number;
+  gid: number;
+  egid: number;
+  sgid: number;
+  fsgid: number;
+  subjId: number;
+  keyId: number;
+  typeSet: TypeSet;
+  bucket: EventProfileBucket;
+}
+
+const noKeys: string[] = [];
+const noExit = 0x7fffffff;
+
 export interface GrouperCounts {
   segments: readonly SerialSegment[];
   restarts: number;
@@ -86,7 +116,6 @@ export class NoiseTally {
   /** Records per type id (local ids, turned into names by snapshot()). */
   private readonly recordsByType: number[] = [];
   private readonly recordsByNode: number[] = [];
-  private readonly typeSignatures = new Map<string, string[]>();
 
   constructor(private readonly names: RecordNames) {}
 
@@ -94,8 +123,14 @@ export class NoiseTally {
     const data = this.data;
     data.records++;
     data.bytes += bytes;
-    this.recordsByType[typeId] = (this.recordsByType[typeId] ?? 0) + 1;
-    if (nodeId !== 0) this.recordsByNode[nodeId] = (this.recordsByNode[nodeId] ?? 0) + 1;
+    const byType = this.recordsByType;
+    while (byType.length <= typeId) byType.push(0);
+    byType[typeId]++;
+    if (nodeId !== 0) {
+      const byNode = this.recordsByNode;
+      while (byNode.length <= nodeId) byNode.push(0);
+      byNode[nodeId]++;
+    }
   }
 
   skipped(line: SkippedLine | undefined, reason: SkipReason): void {
@@ -111,9 +146,15 @@ export class NoiseTally {
     return this.data.skippedSamples.length < maxSkippedSamples;
   }
 
+  private minute = NaN;
+  private minuteEntry: [number, number] = [0, 0];
+
+  /**
+   * Counts one event. Only time and the profile are touched per event: every ranking by
+   * exe, syscall, key or id is a sum over profile buckets, made once in snapshot().
+   */
   addEvent(event: AuditEvent): void {
     const data = this.data;
-    const facts = event.facts;
     data.events++;
 
     const timeMs = event.timeMs;
@@ -121,54 +162,115 @@ export class NoiseTally {
     if (timeMs > data.lastTimeMs) data.lastTimeMs = timeMs;
 
     const minute = Math.floor(timeMs / 60000);
-    const perMinute = data.perMinute.get(minute);
-    if (perMinute === undefined) data.perMinute.set(minute, [1, event.bytes]);
-    else {
-      perMinute[0]++;
-      perMinute[1] += event.bytes;
-    }
-
-    const exe = facts.exe;
-    if (exe === undefined) data.eventsWithoutExe++;
-    else {
-      const entry = data.byExe.get(exe);
-      if (entry === undefined) data.byExe.set(exe, [1, event.bytes]);
-      else {
-        entry[0]++;
-        entry[1] += event.bytes;
+    if (minute !== this.minute) {
+      this.minute = minute;
+      let entry = data.perMinute.get(minute);
+      if (entry === undefined) {
+        entry = [0, 0];
+        data.perMinute.set(minute, entry);
       }
+      this.minuteEntry = entry;
     }
+    this.minuteEntry[0]++;
+    this.minuteEntry[1] += event.bytes;
 
-    if (facts.syscall !== ABSENT) {
-      const key = syscallKey(facts.arch, facts.syscall);
-      bump(data.bySyscall, key);
-      if (exe !== undefined) {
-        let perExe = data.byExeSyscall.get(exe);
-        if (perExe === undefined) {
-          perExe = new Map();
-          data.byExeSyscall.set(exe, perExe);
-        }
-        bump(perExe, key);
-      }
-    }
-
-    const keys = splitKeys(facts.key);
-    if (keys.length === 0) data.eventsWithoutKey++;
-    for (const key of keys) bump(data.byKey, key);
-
-    if (facts.uid !== ABSENT) bump(data.byUid, facts.uid);
-    if (facts.auid !== ABSENT) bump(data.byAuid, facts.auid);
-
-    this.addToProfile(event, keys);
+    this.addToProfile(event);
   }
 
-  private addToProfile(event: AuditEvent, keys: string[]): void {
+  private readonly stringIds = new Map<string, number>();
+  private readonly typeSets = new Map<number, TypeSet[]>();
+  private typeSetCount = 0;
+  private readonly slots = new Map<number, ProfileSlot[]>();
+  private readonly keyLists = new Map<string, string[]>();
+
+  private stringId(value: string | undefined): number {
+    if (value === undefined) return 0;
+    let id = this.stringIds.get(value);
+    if (id === undefined) {
+      id = this.stringIds.size + 1;
+      this.stringIds.set(value, id);
+    }
+    return id;
+  }
+
+  private keysOf(key: string | undefined): string[] {
+    if (key === undefined) return noKeys;
+    let keys = this.keyLists.get(key);
+    if (keys === undefined) {
+      keys = splitKeys(key);
+      this.keyLists.set(key, keys);
+    }
+    return keys;
+  }
+
+  private typeSet(typeIds: readonly number[]): TypeSet {
+    let hash = typeIds.length;
+    for (let i = 0; i < typeIds.length; i++) hash = (Math.imul(hash, 31) + typeIds[i]) | 0;
+    let candidates = this.typeSets.get(hash);
+    if (candidates === undefined) {
+      candidates = [];
+      this.typeSets.set(hash, candidates);
+    }
+    for (const candidate of candidates) {
+      const ids = candidate.ids;
+      if (ids.length !== typeIds.length) continue;
+      let i = 0;
+      while (i < ids.length && ids[i] === typeIds[i]) i++;
+      if (i === ids.length) return candidate;
+    }
+    const types = [...new Set(typeIds.map((id) => this.names.types.names[id]))].sort();
+    const created = { ids: [...typeIds], types, id: ++this.typeSetCount };
+    candidates.push(created);
+    return created;
+  }
+
+  /**
+   * Adds the event to its profile bucket. The bucket is found through a numeric hash of
+   * the facts and compared field by field: no key string is built per event.
+   */
+  private addToProfile(event: AuditEvent): void {
     const facts = event.facts;
-    const signature = event.typeIds.join(',');
-    let types = this.typeSignatures.get(signature);
-    if (types === undefined) {
-      types = [...new Set(event.typeIds.map((id) => this.names.types.names[id]))].sort();
-      this.typeSignatures.set(signature, types);
+    const typeSet = this.typeSet(event.typeIds);
+    const exitCode = facts.hasExit ? (facts.exit > 0 ? 1 : facts.exit) : noExit;
+    const exeId = this.stringId(facts.exe);
+    const subjId = this.stringId(facts.subj);
+    const keyId = this.stringId(facts.key);
+
+    let hash = facts.arch | 0;
+    hash = (Math.imul(hash, 31) + facts.syscall) | 0;
+    hash = (Math.imul(hash, 31) + facts.success) | 0;
+    hash = (Math.imul(hash, 31) + exitCode) | 0;
+    hash = (Math.imul(hash, 31) + exeId) | 0;
+    hash = (Math.imul(hash, 31) + facts.uid) | 0;
+    hash = (Math.imul(hash, 31) + facts.auid) | 0;
+    hash = (Math.imul(hash, 31) + facts.euid) | 0;
+    hash = (Math.imul(hash, 31) + facts.gid) | 0;
+    hash = (Math.imul(hash, 31) + subjId) | 0;
+    hash = (Math.imul(hash, 31) + keyId) | 0;
+    hash = (Math.imul(hash, 31) + typeSet.id) | 0;
+
+    let candidates = this.slots.get(hash);
+    if (candidates === undefined) {
+      candidates = [];
+      this.slots.set(hash, candidates);
+    }
+    for (let i = 0; i < candidates.length; i++) {
+      const slot = candidates[i];
+      if (
+        slot.arch === facts.arch && slot.syscall === facts.syscall &&
+        slot.success === facts.success && slot.exitCode === exitCode &&
+        slot.exeId === exeId && slot.uid === facts.uid && slot.auid === facts.auid &&
+        slot.euid === facts.euid && slot.suid === facts.suid && slot.fsuid === facts.fsuid &&
+        slot.gid === facts.gid && slot.egid === facts.egid && slot.sgid === facts.sgid &&
+        slot.fsgid === facts.fsgid && slot.subjId === subjId && slot.keyId === keyId &&
+        slot.typeSet === typeSet
+      ) {
+        const bucket = slot.bucket;
+        bucket.events++;
+        bucket.records += event.records;
+        bucket.bytes += event.bytes;
+        return;
+      }
     }
 
     const nullable = (value: number) => (value === ABSENT ? null : value);
@@ -191,20 +293,50 @@ export class NoiseTally {
       sgid: nullable(facts.sgid),
       fsgid: nullable(facts.fsgid),
       subj: facts.subj ?? null,
-      keys,
-      types,
+      keys: [...this.keysOf(facts.key)],
+      types: typeSet.types,
       events: 1,
       records: event.records,
       bytes: event.bytes,
     };
-    const key = profileBucketKey(bucket);
-    const existing = this.data.profile.get(key);
-    if (existing === undefined) this.data.profile.set(key, bucket);
+    candidates.push({
+      arch: facts.arch, syscall: facts.syscall, success: facts.success, exitCode, exeId,
+      uid: facts.uid, auid: facts.auid, euid: facts.euid, suid: facts.suid,
+      fsuid: facts.fsuid, gid: facts.gid, egid: facts.egid, sgid: facts.sgid,
+      fsgid: facts.fsgid, subjId, keyId, typeSet, bucket,
+    });
+  }
+
+  private rankBucket(bucket: EventProfileBucket): void {
+    const data = this.data;
+    const { exe, events } = bucket;
+    if (exe === null) data.eventsWithoutExe += events;
     else {
-      existing.events++;
-      existing.records += event.records;
-      existing.bytes += event.bytes;
+      const entry = data.byExe.get(exe);
+      if (entry === undefined) data.byExe.set(exe, [events, bucket.bytes]);
+      else {
+        entry[0] += events;
+        entry[1] += bucket.bytes;
+      }
     }
+
+    if (bucket.syscall !== null) {
+      const key = syscallKey(bucket.arch ?? ABSENT, bucket.syscall);
+      bump(data.bySyscall, key, events);
+      if (exe !== null) {
+        let perExe = data.byExeSyscall.get(exe);
+        if (perExe === undefined) {
+          perExe = new Map();
+          data.byExeSyscall.set(exe, perExe);
+        }
+        bump(perExe, key, events);
+      }
+    }
+
+    if (bucket.keys.length === 0) data.eventsWithoutKey += events;
+    for (const key of bucket.keys) bump(data.byKey, key, events);
+    if (bucket.uid !== null) bump(data.byUid, bucket.uid, events);
+    if (bucket.auid !== null) bump(data.byAuid, bucket.auid, events);
   }
 
   /** Plain data with names resolved, with the grouper's serial and format counts. */
@@ -224,6 +356,20 @@ export class NoiseTally {
       segment: { ...segment },
     }));
     data.restarts = restarts;
+    data.profile = new Map();
+    for (const candidates of this.slots.values()) {
+      for (const slot of candidates) {
+        this.rankBucket(slot.bucket);
+        const key = profileBucketKey(slot.bucket);
+        const existing = data.profile.get(key);
+        if (existing === undefined) data.profile.set(key, { ...slot.bucket });
+        else {
+          existing.events += slot.bucket.events;
+          existing.records += slot.bucket.records;
+          existing.bytes += slot.bucket.bytes;
+        }
+      }
+    }
     data.factRecords = grouper.factRecords;
     data.enrichedRecords = grouper.enrichedRecords;
     return data;

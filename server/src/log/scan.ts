@@ -109,17 +109,37 @@ export class ByteInterner {
 
   constructor(private readonly decode: (buf: Buffer, start: number, end: number) => string) {}
 
+  private lastId = 0;
+
   idOf(buf: Buffer, start: number, end: number): number {
+    // Consecutive records mostly repeat the previous name: try it before hashing.
+    const last = this.keys[this.lastId];
+    const length = end - start;
+    if (last.length === length && length > 0) {
+      let i = 0;
+      while (i < length && last[i] === buf[start + i]) i++;
+      if (i === length) return this.lastId;
+    }
+    const id = this.lookup(buf, start, end);
+    this.lastId = id;
+    return id;
+  }
+
+  private lookup(buf: Buffer, start: number, end: number): number {
     let hash = end - start;
     for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + buf[i]) | 0;
 
     const candidates = this.byHash.get(hash);
     if (candidates !== undefined) {
-      for (const id of candidates) {
+      const length = end - start;
+      for (let c = 0; c < candidates.length; c++) {
+        const id = candidates[c];
         const key = this.keys[id];
-        if (key.length === end - start && buf.compare(key, 0, key.length, start, end) === 0) {
-          return id;
-        }
+        if (key.length !== length) continue;
+        // A byte loop: names are short, and a native compare costs more to call.
+        let i = 0;
+        while (i < length && key[i] === buf[start + i]) i++;
+        if (i === length) return id;
       }
     }
 
@@ -553,6 +573,9 @@ export function readRecordFacts(
   let p = view.bodyStart;
   let inMessage = false;
 
+  // The hot loop of the engine. Space (0x20), GS (0x1d), CR and the newline that ends
+  // every line in the buffer are all <= 0x20, so one comparison per byte finds the end of
+  // a name or value; the bound is checked once per token.
   while (p < end) {
     let c = buf[p];
     if (c === SPACE) {
@@ -562,7 +585,7 @@ export function readRecordFacts(
     if (c === GS) return true;
 
     const nameStart = p;
-    while (p < end && (c = buf[p]) !== EQ && c !== SPACE && c !== GS) p++;
+    while ((c = buf[p]) > SPACE && c !== EQ) p++;
     if (p >= end) return false;
     if (c !== EQ) continue;
     const nameEnd = p;
@@ -571,7 +594,7 @@ export function readRecordFacts(
     let valueStart = p;
     let valueEnd: number;
     let quoted = false;
-    c = p < end ? buf[p] : 0;
+    c = buf[p];
     if (c === DQUOTE) {
       quoted = true;
       valueStart = p + 1;
@@ -585,7 +608,8 @@ export function readRecordFacts(
       p++;
       continue;
     } else {
-      while (p < end && (c = buf[p]) !== SPACE && c !== GS) p++;
+      while (buf[p] > SPACE) p++;
+      if (p > end) p = end;
       valueEnd = p;
       if (inMessage && valueEnd > valueStart && buf[valueEnd - 1] === SQUOTE) valueEnd--;
     }

@@ -1,0 +1,305 @@
+/**
+ * `auditd-tools noise`: ranks what fills audit logs and suggests exclusion rules with
+ * their simulated impact. A thin adapter over the log engine (server/src/log).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { analyzeLogs, type LogInput } from '../log/analyze';
+import type { NoiseReport } from '../log/report';
+import { skipReasonText } from '../log/scan';
+import { suggestExclusions } from '../log/suggestions';
+import { checkRulesText } from '../rules/check';
+import type { RuleModel } from '../rules/model';
+import { auditVersions, type AuditVersion } from '../tables';
+
+export const noiseUsage = `usage: auditd-tools noise [--format text|json] [--top N]
+         [--by exe|syscall|key|type|exe-syscall] [--rules FILE] [--max-log-file MB]
+         [--audit-version 3.0.9|4.2] LOG...
+
+Ranks the events of audit logs by executable, syscall, key and record type, and suggests
+exclusion rules with the events and bytes they would remove. LOG may be a file, a rotated
+set (audit.log audit.log.1 ... are read oldest first), a .gz file, or - for stdin.`;
+
+export interface NoiseIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin?: AsyncIterable<Buffer | string>;
+}
+
+type Ranking = 'exe' | 'syscall' | 'key' | 'type' | 'exe-syscall';
+const rankings: readonly Ranking[] = ['exe', 'syscall', 'key', 'type', 'exe-syscall'];
+
+export interface NoiseArguments {
+  format: 'text' | 'json';
+  top: number | undefined;
+  by: Ranking | undefined;
+  rules: string | undefined;
+  maxLogFileMB: number | undefined;
+  auditVersion: AuditVersion | undefined;
+  logs: string[];
+}
+
+/** Parses the arguments; returns an error message instead of throwing. */
+export function parseNoiseArguments(args: readonly string[]): NoiseArguments | string {
+  const parsed: NoiseArguments = {
+    format: 'text', top: undefined, by: undefined, rules: undefined,
+    maxLogFileMB: undefined, auditVersion: undefined, logs: [],
+  };
+
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = () => {
+      if (eq > 0) return arg.slice(eq + 1);
+      if (i + 1 >= args.length) return undefined;
+      return args[++i];
+    };
+
+    switch (name) {
+      case '--format': {
+        const format = value();
+        if (format !== 'text' && format !== 'json') {
+          return `--format takes text or json, not ${format ?? 'nothing'}`;
+        }
+        parsed.format = format;
+        break;
+      }
+      case '--top': {
+        const text = value();
+        const top = Number(text);
+        if (!text || !Number.isInteger(top) || top < 1) {
+          return `--top takes a positive whole number, not ${text ?? 'nothing'}`;
+        }
+        parsed.top = top;
+        break;
+      }
+      case '--by': {
+        const by = value();
+        if (!rankings.includes(by as Ranking)) {
+          return `--by takes one of ${rankings.join(', ')}, not ${by ?? 'nothing'}`;
+        }
+        parsed.by = by as Ranking;
+        break;
+      }
+      case '--rules': {
+        const rules = value();
+        if (!rules) return '--rules takes a rules file';
+        parsed.rules = rules;
+        break;
+      }
+      case '--max-log-file': {
+        const text = value();
+        const megabytes = Number(text);
+        if (!text || !Number.isFinite(megabytes) || megabytes <= 0) {
+          return `--max-log-file takes a size in MB (auditd.conf max_log_file), not ` +
+            `${text ?? 'nothing'}`;
+        }
+        parsed.maxLogFileMB = megabytes;
+        break;
+      }
+      case '--audit-version': {
+        const version = value();
+        if (!auditVersions.includes(version as AuditVersion)) {
+          return `--audit-version takes ${auditVersions.join(' or ')}, not ${version ?? 'nothing'}`;
+        }
+        parsed.auditVersion = version as AuditVersion;
+        break;
+      }
+      default:
+        if (arg.startsWith('--')) return `unknown option ${arg}`;
+        parsed.logs.push(arg);
+    }
+  }
+
+  if (parsed.logs.length === 0) return 'no log given (use - to read standard input)';
+  return parsed;
+}
+
+function readRules(path: string, version: AuditVersion | undefined): RuleModel[] | string {
+  if (!existsSync(path)) return `cannot read rules file ${path}: no such file`;
+  try {
+    return checkRulesText(readFileSync(path, 'utf8'), { auditVersion: version, file: path }).rules;
+  } catch (error) {
+    return `cannot read rules file ${path}: ${(error as Error).message}`;
+  }
+}
+
+/** Runs the command; resolves to the exit status (0 done, 2 bad usage or input). */
+export async function runNoise(args: readonly string[], io: NoiseIo): Promise<number> {
+  const parsed = parseNoiseArguments(args);
+  if (typeof parsed === 'string') {
+    io.stderr(`auditd-tools noise: ${parsed}\n\n${noiseUsage}\n`);
+    return 2;
+  }
+
+  for (const log of parsed.logs) {
+    if (log === '-') continue;
+    if (!existsSync(log)) {
+      io.stderr(`auditd-tools noise: cannot read ${log}: no such file\n`);
+      return 2;
+    }
+    if (statSync(log).isDirectory()) {
+      io.stderr(`auditd-tools noise: ${log} is a directory; name the log files ` +
+        `(for example ${log}/audit.log*)\n`);
+      return 2;
+    }
+  }
+
+  let existingRules: RuleModel[] | undefined;
+  if (parsed.rules !== undefined) {
+    const rules = readRules(parsed.rules, parsed.auditVersion);
+    if (typeof rules === 'string') {
+      io.stderr(`auditd-tools noise: ${rules}\n`);
+      return 2;
+    }
+    existingRules = rules;
+  }
+
+  const inputs: LogInput[] = parsed.logs;
+  const report = await analyzeLogs(inputs, {
+    maxLogFileMB: parsed.maxLogFileMB,
+    version: parsed.auditVersion,
+    stdin: io.stdin,
+  });
+  report.suggestions = suggestExclusions(report, {
+    auditVersion: parsed.auditVersion,
+    existingRules,
+  }).suggestions;
+
+  if (parsed.format === 'json') io.stdout(JSON.stringify(jsonReport(report, parsed.top), null, 2) + '\n');
+  else io.stdout(textReport(report, parsed));
+  return 0;
+}
+
+/** The report as the CLI's JSON: every field but the profile, lists cut to --top. */
+export function jsonReport(report: NoiseReport, top: number | undefined): object {
+  const { profile: _profile, ...rest } = report;
+  if (top === undefined) return rest;
+  return {
+    ...rest,
+    byExe: rest.byExe.slice(0, top),
+    bySyscall: rest.bySyscall.slice(0, top),
+    byKey: rest.byKey.slice(0, top),
+    byType: rest.byType.slice(0, top),
+    byExeSyscall: rest.byExeSyscall.slice(0, top),
+    byUid: rest.byUid.slice(0, top),
+    byAuid: rest.byAuid.slice(0, top),
+  };
+}
+
+// --- text ----------------------------------------------------------------------------
+
+const number = new Intl.NumberFormat('en-US');
+
+function size(bytes: number): string {
+  if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(1)} GiB`;
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+  if (bytes >= 1 << 10) return `${(bytes / (1 << 10)).toFixed(1)} KiB`;
+  return `${bytes < 10 ? bytes.toFixed(1) : Math.round(bytes)} B`;
+}
+
+function share(part: number, whole: number): string {
+  return whole === 0 ? '' : `${((part / whole) * 100).toFixed(1)}%`;
+}
+
+function duration(minutes: number): string {
+  if (minutes < 1) return `${(minutes * 60).toFixed(0)} seconds`;
+  if (minutes < 120) return `${minutes.toFixed(1)} minutes`;
+  if (minutes < 48 * 60) return `${(minutes / 60).toFixed(1)} hours`;
+  return `${(minutes / 1440).toFixed(1)} days`;
+}
+
+function table(headers: string[], rows: string[][], rightAligned: number): string {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => row[column].length)));
+  const line = (cells: string[]) =>
+    '  ' + cells.map((cell, column) => {
+      if (column === cells.length - 1) return cell;
+      return column < rightAligned ? cell.padStart(widths[column]) : cell.padEnd(widths[column]);
+    }).join('  ');
+  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+}
+
+function syscallLabel(row: { arch: string; number: number; name: string | undefined }): string {
+  return `${row.name ?? `#${row.number}`} (${row.arch} ${row.number})`;
+}
+
+export function textReport(report: NoiseReport, options: Pick<NoiseArguments, 'top' | 'by'>) {
+  const top = options.top ?? 10;
+  const out: string[] = [];
+  const events = report.events;
+
+  out.push(`${number.format(report.records)} records, ${number.format(events)} events, ` +
+    `${size(report.bytes)} of records in ${report.files.length} ` +
+    `file${report.files.length === 1 ? '' : 's'} (format: ${report.format})\n`);
+  if (report.firstTime !== null) {
+    out.push(`Time span: ${report.firstTime} to ${report.lastTime} ` +
+      `(${duration(report.spanSeconds / 60)})\n`);
+  }
+  const rotation = report.rotation;
+  if (rotation.minutesPerRotation !== null && rotation.bytesPerMinute !== null) {
+    out.push(`At ${size(rotation.bytesPerMinute)} per minute the log rotates every ` +
+      `${duration(rotation.minutesPerRotation)} (max_log_file = ${rotation.maxLogFileMB} MB)\n`);
+  }
+  if (report.lostRecords > 0 || report.restarts > 0) {
+    out.push(`Lost serials: ${number.format(report.lostRecords)}; auditd starts: ` +
+      `${report.restarts}\n`);
+  }
+  if (report.skippedLines > 0) {
+    const reasons = Object.entries(report.skippedByReason)
+      .map(([reason, count]) => `${reason} ${count}`).join(', ');
+    out.push(`Skipped ${number.format(report.skippedLines)} lines that are not audit ` +
+      `records (${reasons}):\n`);
+    for (const sample of report.skippedSamples.slice(0, 5)) {
+      out.push(`  ${sample.file}:${sample.line}: ${skipReasonText[sample.reason]}: ` +
+        `${sample.text}\n`);
+    }
+  }
+
+  const sections = options.by ? [options.by] : (['exe', 'syscall', 'key', 'type'] as Ranking[]);
+  for (const section of sections) {
+    out.push('\n');
+    if (section === 'exe') {
+      out.push(`Executables (events; log bytes)\n`);
+      out.push(table(['events', 'share', 'bytes', 'executable'],
+        report.byExe.slice(0, top).map((row) => [
+          number.format(row.events), share(row.events, events), size(row.bytes),
+          row.exe + (row.deleted ? ' (deleted)' : ''),
+        ]), 3));
+    } else if (section === 'syscall') {
+      out.push(`Syscalls (events)\n`);
+      out.push(table(['events', 'share', 'syscall'],
+        report.bySyscall.slice(0, top).map((row) => [
+          number.format(row.events), share(row.events, events), syscallLabel(row),
+        ]), 2));
+    } else if (section === 'key') {
+      out.push(`Keys (events)\n`);
+      out.push(report.byKey.length === 0 ? '  no event carries a key\n' :
+        table(['events', 'share', 'key'], report.byKey.slice(0, top).map((row) => [
+          number.format(row.events), share(row.events, events), row.key,
+        ]), 2));
+    } else if (section === 'type') {
+      out.push(`Record types (records)\n`);
+      out.push(table(['records', 'share', 'type'], report.byType.slice(0, top).map((row) => [
+        number.format(row.records), share(row.records, report.records),
+        row.knownAs ? `${row.type} (${row.knownAs})` : row.type,
+      ]), 2));
+    } else {
+      out.push(`Executable x syscall (events)\n`);
+      out.push(table(['events', 'share', 'syscall', 'executable'],
+        report.byExeSyscall.slice(0, top).map((row) => [
+          number.format(row.events), share(row.events, events), syscallLabel(row), row.exe,
+        ]), 2));
+    }
+  }
+
+  out.push('\nSuggested exclusions\n');
+  if (report.suggestions.length === 0) out.push('  none\n');
+  for (const suggestion of report.suggestions) {
+    out.push(`  removes ${number.format(suggestion.events)} events ` +
+      `(${share(suggestion.events, events)}), ${size(suggestion.bytes)}\n`);
+    for (const rule of suggestion.rule.split('\n')) out.push(`    ${rule}\n`);
+    for (const warning of suggestion.warnings) out.push(`    warning: ${warning}\n`);
+  }
+  return out.join('');
+}
