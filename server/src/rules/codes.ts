@@ -492,12 +492,6 @@ const table: CodeInfo[] = [
     auditctl: 'Error sending add rule data request (No such file or directory)',
   },
   {
-    code: 'lsm-label-host', severity: 'warning', title: 'LSM label needs an LSM',
-    message: '{field} needs a security module (SELinux, AppArmor, Smack) on the target; ' +
-      'without one the kernel refuses the rule, which cannot be checked here.',
-    auditctl: 'Error sending add rule data request (Invalid argument)',
-  },
-  {
     code: 'too-many-fields', severity: 'error', title: 'Too many fields',
     message: 'A rule takes at most 63 fields (arch, path, perm, key and -C included); this is ' +
       'field {count}.',

@@ -112,6 +112,7 @@ function argumentToken(argument: OptionArgument): Token {
     text: argument.text,
     start: argument.range.start.character,
     end: argument.range.end.character,
+    range: argument.range,
   };
 }
 

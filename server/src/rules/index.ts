@@ -4,3 +4,4 @@ export * from './tokens';
 export * from './parse';
 export * from './model';
 export * from './codes';
+export * from './check';

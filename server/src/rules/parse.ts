@@ -160,7 +160,7 @@ export function parseRulesLine(text: string, line: number): RulesLine {
 
   if (isBlankLine(text)) return result;
 
-  const allTokens = tokenizeLine(text);
+  const allTokens = tokenizeLine(text, line);
   result.tokens = allTokens;
   if (allTokens[0].raw.charCodeAt(0) === 0x23) {
     result.kind = 'comment';

@@ -10,6 +10,7 @@
  * - There is no quoting: quotes are literal characters.
  * - A trailing CR (CRLF files) stays part of the last word.
  */
+import type { Range } from './diagnostics';
 
 export interface Token {
   /** The characters as written in the line, escapes included. */
@@ -20,6 +21,8 @@ export interface Token {
   start: number;
   /** Column after the last character. */
   end: number;
+  /** The same span as a range on the token's line. */
+  range: Range;
 }
 
 /** Whether auditctl skips the line as blank: nothing but spaces (a tab is not blank). */
@@ -33,7 +36,7 @@ export function isBlankLine(line: string): boolean {
 const SPACE = 0x20;
 const BACKSLASH = 0x5c;
 
-export function tokenizeLine(line: string): Token[] {
+export function tokenizeLine(line: string, lineNumber = 0): Token[] {
   const tokens: Token[] = [];
   const length = line.length;
   let i = 0;
@@ -67,7 +70,16 @@ export function tokenizeLine(line: string): Token[] {
     const raw = line.slice(start, i);
     if (escaped) text += line.slice(plainFrom, i);
     const isFirst = tokens.length === 0;
-    tokens.push({ raw, text: escaped && !isFirst ? text : raw, start, end: i });
+    tokens.push({
+      raw,
+      text: escaped && !isFirst ? text : raw,
+      start,
+      end: i,
+      range: {
+        start: { line: lineNumber, character: start },
+        end: { line: lineNumber, character: i },
+      },
+    });
   }
 
   return tokens;

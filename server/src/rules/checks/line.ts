@@ -1,0 +1,544 @@
+/**
+ * One line as auditctl's setopt processes it: options in getopt order, stopping at the
+ * first failure (retval -1) or at an option that completes the line (retval -2), then
+ * the leftover-word check, the key, and what handle_request sends. The result is the
+ * line's diagnostics, its resolved rule (if it builds one) and its effect on the file.
+ */
+import { compatMachine, syscallTable, type ListName } from '../../tables';
+import { diagnostic } from '../codes';
+import type { RuleDiagnostic } from '../diagnostics';
+import type { RuleModel } from '../model';
+import type { ParsedOption, RulesLine } from '../parse';
+import { ControlEffect, applyControl, optionOptind } from './control';
+import { applyComparison, applyField, keyAllowed } from './fields';
+import { lineExtent, wholeOptionRange } from './ranges';
+import { CheckOptions, LineState, fail, maxFieldsPerRule, newLineState, report } from './state';
+import { applySyscalls } from './syscalls';
+import { lintLineText, rewriteFieldWithoutF } from './text';
+import { applyPerm, applyWatch } from './watch';
+
+export interface LineResult {
+  diagnostics: RuleDiagnostic[];
+  rule?: RuleModel;
+  effects: ControlEffect[];
+  /** Whether auditctl (or the kernel) fails this line, host-independent errors only. */
+  failed: boolean;
+}
+
+const listNamesLower = new Set<string>(['user', 'task', 'exit', 'exclude', 'filesystem',
+  'io_uring']);
+
+export function interpretLine(line: RulesLine, options: CheckOptions): LineResult {
+  const state = newLineState(line, options);
+  const effects: ControlEffect[] = [];
+  lintLineText(state);
+
+  if (line.kind === 'comment' || line.kind === 'blank') {
+    return { diagnostics: state.diagnostics, effects, failed: false };
+  }
+
+  const argvCount = line.tokens.length - line.droppedTokens.length + 1;
+  let lastOption: ParsedOption | undefined;
+  let processedOptions = 0;
+  let walkEndedEarly = false;
+
+  for (const item of line.items) {
+    if (item.kind === 'problem') {
+      if (item.problem.kind === 'stray-parameter') continue;
+      const code = item.problem.candidates ? 'ambiguous-option'
+        : item.problem.kind === 'missing-argument' ? 'missing-argument' : 'unknown-option';
+      fail(state, diagnostic(code, item.problem.range, {
+        option: item.problem.text, line: line.line + 1,
+        candidates: item.problem.candidates?.join(', ') ?? '',
+      }));
+      walkEndedEarly = true;
+      break;
+    }
+
+    const option = item.option;
+    processedOptions++;
+    swallowedOption(state, option);
+    lastOption = option;
+    applyOption(state, option, argvCount, effects);
+    if (state.retval < 0) {
+      walkEndedEarly = true;
+      if (state.retval === -2) state.stoppedBy = option;
+      break;
+    }
+  }
+
+  if (state.dropped) {
+    return { diagnostics: state.diagnostics, effects, failed: false };
+  }
+
+  if (!state.failed && state.retval !== -1) {
+    checkLeftoverWords(state, processedOptions, walkEndedEarly ? lastOption : undefined);
+  } else {
+    reportStrays(state, 'error');
+  }
+
+  if (!state.failed && state.retval !== -1) finishKey(state);
+
+  if (!state.failed && state.retval === 0 && state.syscallAdded && !state.selection) {
+    fail(state, diagnostic('syscall-without-list', lineExtent(line)));
+  }
+
+  if (state.stoppedBy && state.selection && !state.failed) {
+    report(state, diagnostic('rule-not-sent', state.stoppedBy.range, {
+      option: state.stoppedBy.written,
+    }));
+  }
+
+  rewriteFieldWithoutF(state);
+
+  const rule = !state.dropped && state.selection && state.action && state.retval > 0
+    ? buildRule(state)
+    : undefined;
+  if (rule) ruleWarnings(state, rule);
+
+  return { diagnostics: state.diagnostics, rule, effects, failed: state.failed };
+}
+
+function applyOption(
+  state: LineState,
+  option: ParsedOption,
+  argvCount: number,
+  effects: ControlEffect[],
+): void {
+  switch (option.name) {
+    case '-a':
+    case '-A':
+    case '-d':
+      applyListAction(state, option);
+      return;
+    case '-S':
+      applySyscalls(state, option);
+      return;
+    case '-F':
+      applyFieldOption(state, option);
+      return;
+    case '-C':
+      applyComparison(state, option, state.selection ? state.selection.list : undefined);
+      return;
+    case '-k':
+      applyKey(state, option);
+      return;
+    case '-w':
+    case '-W':
+      applyWatch(state, option);
+      return;
+    case '-p':
+      applyPerm(state, option);
+      return;
+    default:
+      applyControl(state, option, argvCount, effects);
+  }
+}
+
+/**
+ * auditctl's audit_rule_setup: list and action in either order, exactly one comma,
+ * actions case-sensitive, lists case-sensitive in 3.0.9 and not in 4.2.
+ */
+function applyListAction(state: LineState, option: ParsedOption): void {
+  const text = option.argument!.text;
+  const range = option.argument!.range;
+  const verb = option.name === '-a' ? 'Append' : option.name === '-A' ? 'Add' : 'Delete';
+  const version = state.options.auditVersion;
+  const bad = (reason: string) =>
+    fail(state, diagnostic('bad-list-action', range, { value: text, reason, verb }));
+
+  if (option.name !== '-d' && text.includes('task') && state.syscallAdded) {
+    fail(state, diagnostic('syscall-on-list', option.range, {
+      list: 'task',
+      text: option.name === '-a' ? 'Syscall auditing requested for task list'
+        : 'Error: syscall auditing requested for task list',
+    }));
+    return;
+  }
+
+  state.ruleOperations++;
+  if (state.ruleOperations !== 1) {
+    multipleRules(state, option);
+    return;
+  }
+
+  const comma = text.indexOf(',');
+  if (comma === -1 || text.indexOf(',', comma + 1) !== -1) {
+    bad('it must be a list and an action separated by one comma');
+    return;
+  }
+  const first = text.slice(0, comma);
+  const second = text.slice(comma + 1);
+
+  let list = state.selection?.list;
+  let listText = state.selection?.listText ?? '';
+  let listKnown = state.selection !== undefined;
+  let action = state.action;
+  const lookupList = (word: string) => resolveList(word, version);
+
+  const firstAction = lookupAction(first);
+  if (firstAction === 'other') {
+    const resolved = lookupList(first);
+    if (!resolved) {
+      bad(listReason(first, version));
+      return;
+    }
+    list = resolved;
+    listText = first;
+    listKnown = true;
+  } else if (firstAction !== 'possible') {
+    action = firstAction;
+  }
+
+  if (!listKnown) {
+    // The first word was an action: the second must be the list. 3.0.9 refuses an unknown
+    // list here; 4.2 sends the rule and the kernel refuses it.
+    const resolved = lookupList(second);
+    if (!resolved) {
+      if (version === '3.0.9' || action === undefined) {
+        bad(listReason(second, version));
+        return;
+      }
+      listText = second;
+      state.selection = { operation: operationOf(option), listText, range };
+      state.action = action;
+      fail(state, diagnostic('unknown-list-kernel', range, { list: second, version }));
+      return;
+    }
+    list = resolved;
+    listText = second;
+  } else {
+    const secondAction = lookupAction(second);
+    if (secondAction === 'possible') {
+      state.dropped = true;
+      state.retval = -3;
+      report(state, diagnostic('deprecated-possible', range, {
+        verb: verb === 'Add' ? 'Append' : verb,
+      }));
+      return;
+    }
+    if (secondAction === 'other') {
+      bad(`"${second}" is not an action (always or never, in lower case)`);
+      return;
+    }
+    action = secondAction;
+  }
+
+  if (action === undefined || list === undefined) {
+    bad(firstAction === 'possible'
+      ? 'possible is deprecated and only dropped silently in the list,possible order'
+      : 'it needs one list and one action');
+    return;
+  }
+
+  if (listText !== list) {
+    report(state, diagnostic('list-case', range, { list: listText, lower: list }, {
+      data: {
+        fixes: [{
+          title: `Write "${list}"`, preferred: true,
+          edits: [{ range, newText: text.replace(listText, list) }],
+        }],
+      },
+    }));
+  }
+
+  state.selection = { operation: operationOf(option), list, listText, range };
+  state.action = action;
+  state.retval = 1;
+}
+
+function operationOf(option: ParsedOption) {
+  return option.name === '-a' ? 'append' as const
+    : option.name === '-A' ? 'prepend' as const : 'delete' as const;
+}
+
+function lookupAction(word: string): 'always' | 'never' | 'possible' | 'other' {
+  if (word === 'always' || word === 'never' || word === 'possible') return word;
+  return 'other';
+}
+
+function resolveList(word: string, version: '3.0.9' | '4.2'): ListName | undefined {
+  if (version === '3.0.9') {
+    if (word === 'io_uring') return undefined;
+    return listNamesLower.has(word) ? word as ListName : undefined;
+  }
+  const lower = word.toLowerCase();
+  return listNamesLower.has(lower) ? lower as ListName : undefined;
+}
+
+function listReason(word: string, version: '3.0.9' | '4.2'): string {
+  const lower = word.toLowerCase();
+  if (word === 'entry') return 'the entry list was removed; use exit';
+  if (lower === 'io_uring' && version === '3.0.9') {
+    return 'the io_uring list needs auditctl 3.1 or later';
+  }
+  if (lookupAction(lower) !== 'other') return `actions are case-sensitive: write "${lower}"`;
+  if (listNamesLower.has(lower)) return `lists are case-sensitive in auditctl 3.0.9: "${lower}"`;
+  return `"${word}" is neither a list (task exit user exclude filesystem${
+    version === '4.2' ? ' io_uring' : ''}) nor an action (always never)`;
+}
+
+function multipleRules(state: LineState, option: ParsedOption): void {
+  const text = option.name === '-a'
+    ? 'Multiple rule insert/delete operations are not allowed\\n'
+    : 'Multiple rule insert/delete operations are not allowed';
+  fail(state, diagnostic('multiple-rules', option.range, { option: option.written, text }, {
+    data: splitLineFix(state, option),
+  }));
+}
+
+/** Splits a line before the option that starts a second rule. */
+export function splitLineFix(state: LineState, option: ParsedOption) {
+  const at = option.range.start;
+  let from = at.character;
+  while (from > 0 && state.line.text[from - 1] === ' ') from--;
+  return {
+    fixes: [{
+      title: 'Split into two lines',
+      preferred: true,
+      edits: [{
+        range: { start: { line: at.line, character: from }, end: at },
+        newText: '\n',
+      }],
+    }],
+  };
+}
+
+function applyFieldOption(state: LineState, option: ParsedOption): void {
+  const text = option.argument!.text;
+  if (!state.selection) {
+    // `-F arch=... -t` is the one field auditctl takes without a list.
+    const next = state.line.tokens[optionOptind(option) - 1];
+    if (!(text.includes('arch=') && next?.text === '-t')) {
+      fail(state, diagnostic('list-before-field', wholeOptionRange(option)));
+      return;
+    }
+  }
+
+  if (text.startsWith('key=')) {
+    addKey(state, text.slice(4), option, true);
+    return;
+  }
+  applyField(state, option, state.selection?.list);
+}
+
+function applyKey(state: LineState, option: ParsedOption): void {
+  const text = option.argument!.text;
+  if (!keyAllowed(state) || !state.selection) {
+    fail(state, diagnostic('key-without-rule', option.range));
+    return;
+  }
+  addKey(state, text, option, false);
+}
+
+/** auditctl's process_keys: keys join with 0x01 up to 256 bytes in all. */
+function addKey(state: LineState, text: string, option: ParsedOption, viaField: boolean): void {
+  const range = option.argument!.range;
+  const joined = state.keys.filter((key) => !key.viaField || key.text !== undefined);
+  const current = joined.reduce((sum, key) => sum + Buffer.byteLength(key.text, 'utf8'), 0) +
+    Math.max(0, joined.length - 1);
+  const length = current + Buffer.byteLength(text, 'utf8') + (joined.length > 0 ? 1 : 0);
+  if (length > 256) {
+    fail(state, diagnostic('key-too-long', range, { length }));
+    return;
+  }
+  const valueRange = viaField
+    ? { start: { line: range.start.line, character: range.end.character - text.length },
+      end: range.end }
+    : range;
+  state.keys.push({ text, range: valueRange, viaField });
+}
+
+/** The key joins the rule as one more field at the end of the line (setopt's tail). */
+function finishKey(state: LineState): void {
+  const joinedKeys = state.keys.length - state.extraKeyFields;
+  if (joinedKeys <= 0) return;
+  const joined = state.keys.slice(0, joinedKeys).map((key) => key.text).join('\u0001');
+  const range = state.keys[0].range;
+  if (!keyAllowed(state)) {
+    fail(state, diagnostic('key-field-without-rule', range));
+    return;
+  }
+  if (state.fieldCount >= maxFieldsPerRule) {
+    fail(state, diagnostic('too-many-fields', range, {
+      count: state.fieldCount + 1, text: `key=${joined}`,
+    }));
+    return;
+  }
+  state.fieldCount++;
+  if (state.extraKeyFields > 0) {
+    // A `-F KEY=` in capitals is a second key field: the kernel takes one key per rule.
+    fail(state, diagnostic('string-too-long', range, {
+      what: 'A second key field', length: 2, limit: 1,
+      text: 'Error sending add rule data request (Invalid argument)',
+    }));
+  }
+  for (const key of state.keys) {
+    if (key.text.endsWith('\r')) {
+      report(state, diagnostic('key-has-cr', key.range, { key: key.text.slice(0, -1) }));
+    }
+  }
+}
+
+/**
+ * getopt's end: words left over are an error unless the walk stopped with success at an
+ * option (then only words after it count), and a line whose first word is not an option
+ * fails silently (optind == 1).
+ */
+function checkLeftoverWords(
+  state: LineState,
+  processedOptions: number,
+  stopOption: ParsedOption | undefined,
+): void {
+  const line = state.line;
+  const kept = line.tokens.length - line.droppedTokens.length;
+  const strays = line.problems.filter((problem) => problem.kind === 'stray-parameter');
+
+  if (stopOption) {
+    const optind = optionOptind(stopOption);
+    if (optind === 1) {
+      fail(state, diagnostic('no-option', stopOption.range, { line: line.line + 1 }));
+      return;
+    }
+    const firstLeft = optind - 1;
+    if (firstLeft < kept - state.consumedWords) {
+      const token = line.tokens[firstLeft];
+      fail(state, diagnostic('ignored-after-option', {
+        start: { line: line.line, character: token.start },
+        end: { line: line.line, character: line.tokens[kept - 1].end },
+      }, { option: stopOption.written, word: token.text }));
+    }
+    for (const stray of strays) {
+      if (stray.tokenIndex < firstLeft) {
+        report(state, diagnostic('stray-parameter', stray.range, { word: stray.text }, {
+          severity: 'warning',
+        }));
+      }
+    }
+    return;
+  }
+
+  if (processedOptions === 0 && strays.length > 0) {
+    if (!strays.some((stray) => stray.text.startsWith('#'))) {
+      fail(state, diagnostic('no-option', lineExtent(line), { line: line.line + 1 }));
+    }
+    reportStrays(state, 'error');
+    return;
+  }
+  reportStrays(state, 'error');
+}
+
+function reportStrays(state: LineState, severity: 'error' | 'warning'): void {
+  for (const stray of state.line.problems) {
+    if (stray.kind !== 'stray-parameter') continue;
+    if (stray.text.startsWith('#')) continue; // reported as inline-comment by text.ts
+    const diagnosticEntry = diagnostic('stray-parameter', stray.range, { word: stray.text }, {
+      severity,
+    });
+    if (severity === 'error') fail(state, diagnosticEntry);
+    else report(state, diagnosticEntry);
+  }
+  for (const stray of state.line.problems) {
+    if (stray.kind === 'stray-parameter' && stray.text.startsWith('#')) {
+      state.failed = true;
+      state.retval = -1;
+    }
+  }
+}
+
+/** `-k -F key`: an option word taken as the argument of the option before it. */
+function swallowedOption(state: LineState, option: ParsedOption): void {
+  const argument = option.argument;
+  if (!argument || argument.attached || !/^-[A-Za-z]$|^--[a-z]/.test(argument.text)) return;
+  const next = state.line.tokens[argument.tokenIndex + 1];
+  const removeTo = next ? next.start : argument.range.end.character;
+  report(state, diagnostic('option-as-argument', argument.range, {
+    option: option.written, argument: argument.text,
+  }, {
+    data: next ? {
+      fixes: [{
+        title: `Remove the stray ${argument.text}`,
+        preferred: true,
+        edits: [{
+          range: { start: argument.range.start, end: { line: state.line.line, character: removeTo } },
+          newText: '',
+        }],
+      }],
+    } : undefined,
+  }));
+}
+
+function buildRule(state: LineState): RuleModel {
+  const selection = state.selection!;
+  const list = selection.list ?? 'exit';
+  const numbers = [...state.syscallNumbers].sort((a, b) => a - b);
+  const noSyscalls = state.syscallWritten.length === 0 && !state.watch;
+  return {
+    line: state.line.line,
+    file: state.options.file,
+    list,
+    action: state.action!,
+    operation: selection.operation,
+    machine: state.machine ?? (state.badArch ? undefined : state.options.hostMachine),
+    machineFromHost: !state.machineFromArch,
+    arches: state.arches,
+    syscalls: {
+      all: state.syscallAll || state.watch !== undefined || (noSyscalls && list !== 'task'),
+      numbers,
+      names: state.syscallNames,
+      written: state.syscallWritten,
+    },
+    fields: state.fields,
+    comparisons: state.comparisons,
+    keys: state.keys.map((key) => key.text),
+    watch: state.watch,
+    range: lineExtent(state.line),
+    listRange: selection.range,
+  };
+}
+
+/** Warnings beyond auditctl that need the whole rule. */
+function ruleWarnings(state: LineState, rule: RuleModel): void {
+  if (rule.arches.length > 1) {
+    report(state, diagnostic('multiple-arch', rule.arches[1].range));
+  }
+
+  const syscallsNamed = rule.syscalls.written.length > 0 && !rule.syscalls.all;
+  if (syscallsNamed && rule.arches.length === 0 && (rule.list === 'exit')) {
+    const firstSyscall = state.syscallOptions[0];
+    const machine = rule.machine ?? state.options.hostMachine;
+    const twin = compatMachine(machine);
+    let mismatch = '';
+    if (twin) {
+      const twinTable = syscallTable(twin, state.options.auditVersion);
+      const differs = rule.syscalls.names.some((name) =>
+        twinTable?.byName.get(name) !== syscallTable(machine, state.options.auditVersion)
+          ?.byName.get(name));
+      if (differs) {
+        mismatch = ` The ${twin} numbers of these names differ, so 32-bit calls of other ` +
+          'syscalls match.';
+      }
+    }
+    const insertAt = firstSyscall ? firstSyscall.range.start : rule.listRange.end;
+    const bits = machine === 'x86_64' || twin ? 'b64' : undefined;
+    report(state, diagnostic('missing-arch', firstSyscall?.range ?? rule.listRange, {
+      machine, mismatch, line: state.line.line + 1,
+    }, {
+      data: bits ? {
+        fixes: [{
+          title: 'Add -F arch=b64 before -S', preferred: true,
+          edits: [{ range: { start: insertAt, end: insertAt }, newText: '-F arch=b64 ' }],
+        }],
+      } : undefined,
+    }));
+  }
+
+  if (rule.watch && (rule.fields.some((field) => !field.implicit) || state.syscallOptions.length)) {
+    const extra = rule.fields.find((field) => !field.implicit);
+    report(state, diagnostic('watch-extra-fields', extra?.range ?? rule.listRange, {
+      option: extra ? `-F ${extra.field}` : '-S',
+    }));
+  }
+}
+
+export { fail };

@@ -1,0 +1,213 @@
+/**
+ * Checks over the whole file, in load order: changes after `-e 2` (the kernel refuses
+ * them with EPERM), duplicate rules (EEXIST), deletes of rules never loaded (ENOENT), and
+ * b64 rules without their b32 twin.
+ */
+import { compatMachine, syscallTable } from '../../tables';
+import { diagnostic } from '../codes';
+import type { RuleDiagnostic } from '../diagnostics';
+import { lineRange } from '../diagnostics';
+import type { FieldCondition, RuleModel } from '../model';
+import type { RulesDocument } from '../parse';
+import type { LineResult } from './line';
+import type { CheckOptions } from './state';
+
+export function checkRuleset(
+  document: RulesDocument,
+  results: LineResult[],
+  options: CheckOptions,
+): RuleDiagnostic[] {
+  const diagnostics: RuleDiagnostic[] = [];
+  let lockLine: number | undefined;
+  const loaded = new Map<string, RuleModel>();
+
+  for (let index = 0; index < results.length; index++) {
+    const result = results[index];
+    const line = document.lines[index];
+    if (result.failed) continue;
+
+    const changes = result.rule !== undefined ||
+      result.effects.some((effect) => effect.kind === 'enable' || effect.kind === 'kernel-change' ||
+        effect.kind === 'delete-all');
+    if (lockLine !== undefined && changes) {
+      const lineText = line.text;
+      diagnostics.push(diagnostic('after-immutable', lineRange(index, 0, lineText.length), {
+        lockLine: lockLine + 1,
+      }, {
+        related: [{ range: lineRange(lockLine, 0, document.lines[lockLine].text.length),
+          message: 'the configuration is locked here' }],
+        data: {
+          fixes: [{
+            title: 'Move this line above -e 2',
+            preferred: true,
+            edits: [
+              { range: lineRange(lockLine, 0, 0), newText: `${lineText}\n` },
+              { range: { start: { line: index, character: 0 },
+                end: { line: index + 1, character: 0 } }, newText: '' },
+            ],
+          }],
+        },
+      }));
+      continue;
+    }
+
+    for (const effect of result.effects) {
+      if (effect.kind === 'enable' && effect.value === 2) lockLine = index;
+      if (effect.kind === 'delete-all') {
+        if (effect.key === undefined) loaded.clear();
+        else {
+          for (const [identity, rule] of loaded) {
+            if (rule.keys.includes(effect.key)) loaded.delete(identity);
+          }
+        }
+      }
+    }
+
+    const rule = result.rule;
+    if (!rule) continue;
+    const identity = kernelIdentity(rule);
+    if (rule.operation === 'delete') {
+      if (loaded.has(identity)) loaded.delete(identity);
+      else {
+        diagnostics.push(diagnostic('delete-unknown-rule', rule.listRange, {}, {
+          hostDependent: true,
+        }));
+      }
+      continue;
+    }
+    const earlier = loaded.get(identity);
+    if (earlier) {
+      diagnostics.push(diagnostic('duplicate-rule', rule.range, { otherLine: earlier.line + 1 }, {
+        related: [{ range: earlier.range, message: 'the same rule is loaded here' }],
+        data: {
+          fixes: [{
+            title: 'Remove the duplicate rule',
+            preferred: true,
+            edits: [{ range: { start: { line: index, character: 0 },
+              end: { line: index + 1, character: 0 } }, newText: '' }],
+          }],
+        },
+      }));
+      continue;
+    }
+    loaded.set(identity, rule);
+  }
+
+  diagnostics.push(...missingTwins(document, results, options));
+  return diagnostics;
+}
+
+function fieldText(field: FieldCondition): string {
+  return `${field.field}${field.operator}${field.value}`;
+}
+
+/**
+ * What the kernel compares for EEXIST (audit_compare_rule): the prepend flag, list,
+ * action, every field in order with its operator and value, and the syscall mask.
+ */
+export function kernelIdentity(rule: RuleModel): string {
+  const ordered: { at: number; text: string }[] = [];
+  for (const arch of rule.arches) {
+    ordered.push({ at: arch.range.start.character, text: `arch${arch.operator}${arch.machine}` });
+  }
+  for (const field of rule.fields) {
+    ordered.push({ at: field.range.start.character, text: fieldText(field) });
+  }
+  for (const comparison of rule.comparisons) {
+    ordered.push({
+      at: comparison.range.start.character,
+      text: `C${comparison.left}${comparison.operator}${comparison.right}`,
+    });
+  }
+  ordered.sort((a, b) => a.at - b.at);
+  const parts = [
+    rule.operation === 'prepend' ? 'prepend' : 'append',
+    rule.list,
+    rule.action,
+    rule.syscalls.all ? 'all' : rule.syscalls.numbers.join(','),
+    ...ordered.map((entry) => entry.text),
+  ];
+  if (rule.keys.length > 0) parts.push(`key=${rule.keys.join('\u0001')}`);
+  return parts.join('\u0000');
+}
+
+/** The rule without its arch and syscalls: what a b32 twin shares with its b64 rule. */
+function twinSignature(rule: RuleModel): string {
+  return [
+    rule.list, rule.action, rule.keys.join('\u0001'),
+    ...rule.fields.map(fieldText),
+    ...rule.comparisons.map((c) => `${c.left}${c.operator}${c.right}`),
+  ].join('\u0000');
+}
+
+function missingTwins(
+  document: RulesDocument,
+  results: LineResult[],
+  options: CheckOptions,
+): RuleDiagnostic[] {
+  const diagnostics: RuleDiagnostic[] = [];
+  const rules = results.filter((result) => !result.failed && result.rule)
+    .map((result) => result.rule!);
+  const namesByTwin = new Map<string, Set<string>>();
+  for (const rule of rules) {
+    if (rule.arches.length !== 1 || rule.arches[0].operator !== '=') continue;
+    const key = `${rule.arches[0].machine}\u0000${twinSignature(rule)}`;
+    let names = namesByTwin.get(key);
+    if (!names) namesByTwin.set(key, (names = new Set()));
+    for (const name of rule.syscalls.names) names.add(name);
+    if (rule.syscalls.all) names.add('*');
+  }
+
+  for (const rule of rules) {
+    if (rule.list !== 'exit' || rule.operation === 'delete') continue;
+    if (rule.arches.length !== 1 || rule.arches[0].operator !== '=') continue;
+    if (rule.syscalls.all || rule.syscalls.names.length === 0) continue;
+    const machine = rule.arches[0].machine;
+    const twin = compatMachine(machine);
+    if (!twin || twin === 'armeb') continue;
+    const twinTable = syscallTable(twin, options.auditVersion);
+    if (!twinTable) continue;
+
+    const covered = namesByTwin.get(`${twin}\u0000${twinSignature(rule)}`) ?? new Set<string>();
+    if (covered.has('*')) continue;
+    const missing = rule.syscalls.names.filter((name) =>
+      twinTable.byName.has(name) && !covered.has(name));
+    if (missing.length === 0) continue;
+
+    const line = document.lines[rule.line];
+    diagnostics.push(diagnostic('missing-b32-twin', rule.arches[0].range, {
+      machine, names: missing.join(', '),
+    }, { data: twinFix(line.text, rule, missing) }));
+  }
+  return diagnostics;
+}
+
+function twinFix(text: string, rule: RuleModel, missing: string[]) {
+  const arch = rule.arches[0];
+  const edits: { from: number; to: number; text: string }[] = [];
+  const archValueEnd = arch.range.end.character;
+  edits.push({ from: archValueEnd - arch.raw.length, to: archValueEnd, text: 'b32' });
+
+  const keep = new Set(missing);
+  for (const written of rule.syscalls.written) {
+    if (keep.has(written.text.toLowerCase())) continue;
+    let from = written.range.start.character;
+    let to = written.range.end.character;
+    if (text[to] === ',') to++;
+    else if (text[from - 1] === ',') from--;
+    edits.push({ from, to, text: '' });
+  }
+  edits.sort((a, b) => b.from - a.from);
+  let twinText = text.replace(/\r$/, '');
+  for (const edit of edits) {
+    twinText = twinText.slice(0, edit.from) + edit.text + twinText.slice(edit.to);
+  }
+  const insertAt = { line: rule.line + 1, character: 0 };
+  return {
+    fixes: [{
+      title: 'Add the b32 twin rule',
+      preferred: true,
+      edits: [{ range: { start: insertAt, end: insertAt }, newText: `${twinText}\n` }],
+    }],
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * The state auditctl keeps while it reads one line (auditctl.c setopt and libaudit's
+ * `_audit_*added` flags), shared by the check families that emulate it.
+ */
+import type { AuditVersion, ListName, Machine } from '../../tables';
+import type { Range, RuleDiagnostic } from '../diagnostics';
+import type {
+  ArchCondition, FieldComparison, FieldCondition, RuleAction, RuleOperation, WatchSpec,
+} from '../model';
+import type { ParsedOption, RulesLine } from '../parse';
+
+export interface CheckOptions {
+  auditVersion: AuditVersion;
+  hostMachine: Machine;
+  file?: string;
+}
+
+/** What -a / -A / -d / -w / -W set: auditctl's `add` or `del` filter and `action`. */
+export interface ListSelection {
+  operation: RuleOperation;
+  /** undefined when the list word was not a list (4.2 sends it to the kernel anyway). */
+  list?: ListName;
+  /** The list word as written, for messages. */
+  listText: string;
+  range: Range;
+}
+
+export interface LineState {
+  readonly line: RulesLine;
+  readonly options: CheckOptions;
+  diagnostics: RuleDiagnostic[];
+
+  selection?: ListSelection;
+  action?: RuleAction;
+  /** auditctl's `multiple`: how many -a / -A / -d the line had. */
+  ruleOperations: number;
+  /** Set by -S, -w, -W (and by perm syscalls in 4.2): `-F arch` must come before. */
+  syscallAdded: boolean;
+  /** Set by perm, -p, path and dir: enough for -k. */
+  permAdded: boolean;
+  exeAdded: boolean;
+  filterFsAdded: boolean;
+  /** The machine `-S` names resolve against (auditctl's `_audit_elf`). */
+  machine?: Machine;
+  machineFromArch: boolean;
+  /** True when some -F arch on the line could not be resolved. */
+  badArch: boolean;
+
+  arches: ArchCondition[];
+  fields: FieldCondition[];
+  comparisons: FieldComparison[];
+  /** Kernel field slots used so far (auditctl refuses the 64th). */
+  fieldCount: number;
+  keys: { text: string; range: Range; viaField: boolean }[];
+  /** Separate key fields (a `-F KEY=` written in another case is its own field). */
+  extraKeyFields: number;
+  syscallAll: boolean;
+  syscallNumbers: Set<number>;
+  syscallNames: string[];
+  syscallWritten: { text: string; range: Range }[];
+  syscallOptions: ParsedOption[];
+  watch?: WatchSpec;
+
+  /** Words after the option that -D / -l / -s took for themselves (auditctl lowers count). */
+  consumedWords: number;
+  /** auditctl's retval: 0 nothing to send, 1 a rule to send, -1 failed, -2 done. */
+  retval: number;
+  /** The option that ended the walk with success (retval -2), such as -i or -D. */
+  stoppedBy?: ParsedOption;
+  /** The first error auditctl itself would report on this line. */
+  failed: boolean;
+  /** `-a exit,possible`: auditctl drops the line without an error. */
+  dropped: boolean;
+}
+
+export function newLineState(line: RulesLine, options: CheckOptions): LineState {
+  return {
+    line,
+    options,
+    diagnostics: [],
+    ruleOperations: 0,
+    syscallAdded: false,
+    permAdded: false,
+    exeAdded: false,
+    filterFsAdded: false,
+    machineFromArch: false,
+    badArch: false,
+    arches: [],
+    fields: [],
+    comparisons: [],
+    fieldCount: 0,
+    keys: [],
+    extraKeyFields: 0,
+    syscallAll: false,
+    syscallNumbers: new Set(),
+    syscallNames: [],
+    syscallWritten: [],
+    syscallOptions: [],
+    consumedWords: 0,
+    retval: 0,
+    failed: false,
+    dropped: false,
+  };
+}
+
+/** auditctl refuses a field when 63 are already in the rule (AUDIT_MAX_FIELDS - 1). */
+export const maxFieldsPerRule = 63;
+
+/** Records an error that makes auditctl (or the kernel) fail the line. */
+export function fail(state: LineState, diagnostic: RuleDiagnostic): void {
+  state.diagnostics.push(diagnostic);
+  if (diagnostic.severity === 'error' && !diagnostic.hostDependent) state.failed = true;
+  state.retval = -1;
+}
+
+/**
+ * Records a refusal by the kernel: auditctl has already built the rule and goes on with
+ * the line, so the walk continues, but the line fails when the rule is sent.
+ */
+export function reject(state: LineState, diagnostic: RuleDiagnostic): void {
+  state.diagnostics.push(diagnostic);
+  if (diagnostic.severity === 'error' && !diagnostic.hostDependent) state.failed = true;
+}
+
+export function report(state: LineState, diagnostic: RuleDiagnostic): void {
+  state.diagnostics.push(diagnostic);
+}

@@ -1,0 +1,224 @@
+/**
+ * `-S` as auditctl reads it: the list checks of setopt's case 'S', then each comma
+ * element resolved against the table of the rule's machine (the last -F arch before it,
+ * else the host), by name (case-insensitive), `all` (case-sensitive), or a number read
+ * with strtol when the word starts with a digit (0..2047, no check that it exists).
+ */
+import {
+  auditVersions, compatMachine, nativeMachine, syscallTable, uringOpTable, type AuditVersion,
+  type Machine,
+} from '../../tables';
+import { diagnostic } from '../codes';
+import type { ParsedOption } from '../parse';
+import { readSigned, startsWithDigit } from './numbers';
+import { argumentPartRange } from './ranges';
+import { LineState, fail, report } from './state';
+import { closestNames, didYouMeanFixes, replaceFix } from './suggest';
+
+/** AUDIT_BITMASK_SIZE (64) words of 32 bits. */
+const maxSyscallNumber = 2047;
+
+export function applySyscalls(state: LineState, option: ParsedOption): void {
+  const list = state.selection?.list;
+  const selected = state.selection !== undefined;
+
+  if (selected && list === 'io_uring') {
+    applyUringOps(state, option);
+    return;
+  }
+
+  if (selected && (list === 'task' || list === 'user' || list === 'filesystem')) {
+    fail(state, diagnostic('syscall-on-list', option.range, {
+      list, text: `Error: syscall auditing being added to ${list} list`,
+    }));
+    return;
+  }
+  if (selected && list === 'exclude') {
+    fail(state, diagnostic('syscall-on-list', option.range, {
+      list, text: 'Error: syscall auditing cannot be put on exclude list',
+    }));
+    return;
+  }
+
+  if (!state.machine) {
+    state.machine = state.options.hostMachine;
+    state.machineFromArch = false;
+  }
+  const machine = state.machine;
+  const version = state.options.auditVersion;
+  const table = syscallTable(machine, version);
+  const text = option.argument!.text;
+
+  let unknown = false;
+  let offset = 0;
+  for (const element of text.split(',')) {
+    const start = offset;
+    offset += element.length + 1;
+    if (element.length === 0) continue;
+    const range = argumentPartRange(state.line, option, start, start + element.length);
+    state.syscallWritten.push({ text: element, range });
+
+    if (element === 'all') {
+      state.syscallAll = true;
+      continue;
+    }
+
+    const byName = table?.byName.get(element.toLowerCase());
+    if (byName !== undefined) {
+      state.syscallNumbers.add(byName);
+      state.syscallNames.push(element.toLowerCase());
+      continue;
+    }
+
+    if (startsWithDigit(element)) {
+      const read = readSigned(element);
+      if (!read.overflow && read.value <= BigInt(maxSyscallNumber)) {
+        const number = Number(read.value);
+        const name = table?.byNumber.get(number);
+        state.syscallNumbers.add(number);
+        if (name) state.syscallNames.push(name);
+        numberWarnings(state, element, read.length, number, name, machine, range);
+        continue;
+      }
+    }
+
+    unknown = true;
+    reportUnknownSyscall(state, element, text, machine, version, range);
+  }
+
+  if (unknown) {
+    state.retval = -1;
+    state.failed = true;
+    return;
+  }
+  state.syscallAdded = true;
+  state.syscallOptions.push(option);
+}
+
+function numberWarnings(
+  state: LineState,
+  element: string,
+  length: number,
+  number: number,
+  name: string | undefined,
+  machine: Machine,
+  range: ReturnType<typeof argumentPartRange>,
+): void {
+  if (length < element.length) {
+    report(state, diagnostic('syscall-number-trailing', range, { value: element, number }, {
+      data: replaceFix('Keep the number only', range, String(number)),
+    }));
+  }
+  if (name) {
+    report(state, diagnostic('syscall-number', range, { number, name, machine }, {
+      data: replaceFix(`Replace ${number} with ${name}`, range, name),
+    }));
+  } else {
+    report(state, diagnostic('syscall-number-unassigned', range, { number, machine }));
+  }
+}
+
+function reportUnknownSyscall(
+  state: LineState,
+  element: string,
+  whole: string,
+  machine: Machine,
+  version: AuditVersion,
+  range: ReturnType<typeof argumentPartRange>,
+): void {
+  const lower = element.toLowerCase();
+  const removal = removeElementFix(state, element, range);
+
+  const since = auditVersions.find((other) =>
+    other !== version && syscallTable(machine, other)?.byName.has(lower));
+  if (since) {
+    fail(state, diagnostic('syscall-version', range, {
+      name: lower, version, machine, since, value: whole,
+    }, { data: removal }));
+    return;
+  }
+
+  const twin = compatMachine(machine) ?? nativeMachine(machine);
+  const twinNumber = twin ? syscallTable(twin, version)?.byName.get(lower) : undefined;
+  let detail: string;
+  let data = removal;
+  if (twin && twinNumber !== undefined) {
+    detail = `${lower} is not in the ${machine} table; it exists only in the ${twin} table ` +
+      `(use -F arch=${twin === compatMachine(machine) ? 'b32' : 'b64'} for it).`;
+  } else if (element === 'ALL' || lower === 'all') {
+    detail = '"all" is case-sensitive: write it in lower case.';
+    data = replaceFix('Write "all"', range, 'all');
+  } else {
+    const table = syscallTable(machine, version);
+    const suggestions = table ? closestNames(lower, table.byName.keys(), 3) : [];
+    detail = `"${element}" is not a syscall in auditctl ${version}'s ${machine} table.` +
+      (suggestions.length > 0 ? ` Did you mean ${suggestions.join(', ')}?` : '');
+    data = didYouMeanFixes(range, suggestions) ?? removal;
+  }
+  fail(state, diagnostic('unknown-syscall', range, { detail, value: whole }, { data }));
+}
+
+/** Removes one element of a comma list (with its comma), or the whole -S if it is alone. */
+function removeElementFix(
+  state: LineState,
+  element: string,
+  range: ReturnType<typeof argumentPartRange>,
+) {
+  const text = state.line.text;
+  let start = range.start.character;
+  let end = range.end.character;
+  if (text[end] === ',') end++;
+  else if (text[start - 1] === ',') start--;
+  return {
+    fixes: [{
+      title: `Remove ${element}`,
+      edits: [{
+        range: {
+          start: { line: range.start.line, character: start },
+          end: { line: range.end.line, character: end },
+        },
+        newText: '',
+      }],
+    }],
+  };
+}
+
+function applyUringOps(state: LineState, option: ParsedOption): void {
+  const table = uringOpTable(state.options.auditVersion);
+  const text = option.argument!.text;
+  let offset = 0;
+  let unknown = false;
+  for (const element of text.split(',')) {
+    const start = offset;
+    offset += element.length + 1;
+    if (element.length === 0) continue;
+    const range = argumentPartRange(state.line, option, start, start + element.length);
+    state.syscallWritten.push({ text: element, range });
+    if (element === 'all') {
+      state.syscallAll = true;
+      continue;
+    }
+    const number = table?.byName.get(element.toLowerCase());
+    if (number !== undefined) {
+      state.syscallNumbers.add(number);
+      state.syscallNames.push(element.toLowerCase());
+      continue;
+    }
+    if (startsWithDigit(element)) {
+      const read = readSigned(element);
+      if (!read.overflow && read.value <= BigInt(maxSyscallNumber)) {
+        state.syscallNumbers.add(Number(read.value));
+        continue;
+      }
+    }
+    unknown = true;
+    const suggestions = table ? closestNames(element.toLowerCase(), table.byName.keys(), 3) : [];
+    fail(state, diagnostic('unknown-uring-op', range, { name: element, value: text }, {
+      data: didYouMeanFixes(range, suggestions),
+    }));
+  }
+  if (!unknown) {
+    state.syscallAdded = true;
+    state.syscallOptions.push(option);
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Legacy watches (-w / -W) and -p, as auditctl's audit_setup_watch_name, check_path and
+ * audit_setup_perms read them.
+ */
+import { diagnostic } from '../codes';
+import type { FieldCondition } from '../model';
+import type { ParsedOption } from '../parse';
+import { permLetterBits } from './fields';
+import { argumentRange } from './ranges';
+import { LineState, fail, maxFieldsPerRule, report } from './state';
+
+/** PATH_MAX and NAME_MAX as auditctl checks them. */
+const pathMax = 4096;
+const nameMax = 255;
+
+export function applyWatch(state: LineState, option: ParsedOption): void {
+  const path = option.argument!.text;
+  const range = argumentRange(option);
+
+  if (option.name === '-w' && state.selection) {
+    fail(state, diagnostic('watch-with-rule', option.range));
+    return;
+  }
+
+  state.selection = {
+    operation: option.name === '-w' ? 'append' : 'delete',
+    list: 'exit',
+    listText: 'exit',
+    range: option.range,
+  };
+  state.action = 'always';
+  state.syscallAdded = true;
+
+  const bytes = Buffer.byteLength(path, 'utf8');
+  if (bytes >= pathMax) {
+    fail(state, diagnostic('watch-path', range, {
+      detail: `The watch path is ${bytes} bytes; it must be shorter than ${pathMax}.`,
+      text: 'The path passed for the watch is too big',
+    }));
+    return;
+  }
+  if (!path.startsWith('/')) {
+    fail(state, diagnostic('watch-path', range, {
+      detail: 'A watch path must be absolute (start with "/").',
+      text: "The path must start with '/'",
+    }));
+    return;
+  }
+  const base = path.replace(/\/+$/, '').split('/').pop() ?? '';
+  if (Buffer.byteLength(base, 'utf8') > nameMax) {
+    fail(state, diagnostic('watch-path', range, {
+      detail: `The last component of the path is longer than ${nameMax} bytes.`,
+      text: 'The base name of the path is too big',
+    }));
+    return;
+  }
+  if (path.includes('..')) {
+    report(state, diagnostic('watch-path-notation', range, {
+      detail: 'The path contains "..": the kernel watches it literally, it does not resolve it.',
+      text: 'Warning - relative path notation is not supported',
+    }));
+  }
+  if (path.includes('*') || path.includes('?')) {
+    report(state, diagnostic('watch-path-notation', range, {
+      detail: 'Wildcards are not expanded: the kernel watches a file named with "*" or "?".',
+      text: 'Warning - wildcard notation is not supported',
+    }));
+  }
+
+  // auditctl trims trailing slashes and, on the host, makes an existing directory dir=.
+  let trimmed = path;
+  if (trimmed.length > 2) trimmed = trimmed.replace(/\/+$/, '') || '/';
+  const field = path.endsWith('/') ? 'dir' : 'path';
+  const condition: FieldCondition = {
+    field, operator: '=', value: trimmed, raw: path, range, valueRange: range, implicit: true,
+  };
+  const permCondition: FieldCondition = {
+    field: 'perm', operator: '=', value: 15, raw: 'rwxa', range: option.range,
+    valueRange: option.range, implicit: true,
+  };
+  state.fields.push(condition, permCondition);
+  state.fieldCount += 2;
+  state.permAdded = true;
+  state.watch = {
+    path: trimmed, perms: 'rwxa', permBits: 15, pathRange: range,
+  };
+  state.retval = 1;
+
+  report(state, diagnostic('path-parent-host', range, {
+    what: `the directory that holds ${trimmed}`,
+  }, { hostDependent: true }));
+}
+
+export function applyPerm(state: LineState, option: ParsedOption): void {
+  const text = option.argument!.text;
+  const range = argumentRange(option);
+
+  if (!state.selection) {
+    fail(state, diagnostic('perm-without-watch', option.range));
+    return;
+  }
+  if (text.length > 4) {
+    fail(state, diagnostic('bad-perm', range, {
+      detail: `-p takes at most 4 letters (r w x a); "${text}" has ${text.length}.`,
+      text: `permission ${text} is too long`,
+    }));
+    return;
+  }
+  let bits = 0;
+  for (const letter of text) {
+    const bit = permLetterBits[letter.toLowerCase()];
+    if (bit === undefined) {
+      fail(state, diagnostic('bad-perm', range, {
+        detail: `"${letter}" is not a permission letter (r w x a).`,
+        text: `Permission ${letter} isn't supported`,
+      }));
+      return;
+    }
+    bits |= bit;
+  }
+
+  if (state.fieldCount === 0) {
+    fail(state, diagnostic('perm-without-fields', option.range, {
+      preceded: state.options.auditVersion === '3.0.9' ? 'preceeded' : 'preceded',
+    }));
+    return;
+  }
+
+  const letters = text.toLowerCase();
+  const existing = state.fields.find((field) => field.field === 'perm');
+  if (existing) {
+    existing.value = bits;
+    existing.raw = letters;
+    existing.range = range;
+    existing.valueRange = range;
+  } else {
+    if (state.fieldCount >= maxFieldsPerRule) {
+      fail(state, diagnostic('too-many-fields', range, {
+        count: state.fieldCount + 1, text: 'Too many fields when adding permissions',
+      }));
+      return;
+    }
+    state.fieldCount++;
+    state.fields.push({
+      field: 'perm', operator: '=', value: bits, raw: letters, range, valueRange: range,
+      implicit: true,
+    });
+  }
+  if (state.watch) {
+    state.watch.perms = letters;
+    state.watch.permBits = bits;
+    state.watch.permRange = range;
+  }
+  state.permAdded = true;
+  if (state.options.auditVersion === '4.2' && !state.watch) state.syscallAdded = true;
+  state.retval = 1;
+}
