@@ -326,7 +326,7 @@ function simulateLoad(
 
   for (const entry of stream) {
     if (stoppedAt) {
-      if (entry.rule) lost.push(entry);
+      lost.push(entry);
       if (entry.rule && lock) afterLock.push(entry);
       continue;
     }
