@@ -123,6 +123,11 @@ const table: CodeInfo[] = [
     auditctl: 'parameter passed without an option given',
   },
   {
+    code: 'ignored-words', severity: 'warning', title: 'Words ignored after an option',
+    message: 'auditctl finishes the line at {option} and silently ignores "{word}" and ' +
+      'what follows.',
+  },
+  {
     code: 'no-option', severity: 'error', title: 'No option on the line',
     message: 'The line has no option; auditctl fails it without a specific message.',
     auditctl: 'There was an error in line {line}',

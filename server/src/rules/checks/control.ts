@@ -170,6 +170,7 @@ export function applyControl(
         }
       }
       state.retval = -2;
+      state.returnedEarly = true;
       return;
     }
 
@@ -191,17 +192,24 @@ export function applyControl(
       }));
       effects.push({ kind: 'kernel-change', option });
       state.retval = -2;
+      state.returnedEarly = true;
       return;
     }
 
+    // These return from setopt at once: no check of leftover words, no key.
     case '-t':
     case '--loginuid-immutable':
       effects.push({ kind: 'kernel-change', option });
       state.retval = -2;
+      state.returnedEarly = true;
       return;
 
     case '--reset-lost':
     case '--reset_backlog_wait_time_actual':
+      state.retval = -2;
+      state.returnedEarly = true;
+      return;
+
     case '-v':
       state.retval = -2;
       return;

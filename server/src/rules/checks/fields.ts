@@ -5,8 +5,8 @@
  * audit_data_to_entry, reference §1.9).
  */
 import {
-  errnoByName, fieldInfo, fields as fieldTable, fileTypeByName, fsTypes, messageTypes,
-  resolveArch, type FieldInfo, type ListName,
+  errnoByName, fieldInfo, fields as fieldTable, fileTypeByName, fsTypes, machineForElf,
+  messageTypes, resolveArch, type FieldInfo, type ListName,
 } from '../../tables';
 import { diagnostic } from '../codes';
 import type { Range } from '../diagnostics';
@@ -135,10 +135,12 @@ export function applyField(state: LineState, option: ParsedOption, list: ListNam
   };
   if (value.hostName) condition.hostName = true;
 
-  if (info.name === 'arch') return;
-  if (info.name === 'key') {
-    state.keys.push({ text: pair.value, range: valueRange, viaField: true });
-    state.extraKeyFields++;
+  if (info.name === 'arch' || info.name === 'key') {
+    if (info.name === 'key') {
+      state.keys.push({ text: pair.value, range: valueRange, viaField: true });
+      state.extraKeyFields++;
+    }
+    kernelOperatorAndListChecks(state, parts, list);
     return;
   }
   state.fields.push(condition);
@@ -359,7 +361,15 @@ function readArch(state: LineState, parts: FieldParts): FieldValue | undefined {
     return undefined;
   }
 
-  const resolved = resolveArch(pair.value, state.options.hostMachine, state.options.auditVersion);
+  // A value that starts with a digit is read by strtoul base 0 (40000003 is decimal and
+  // names no arch); only other words fall back to a machine name or bare hex.
+  const numericMachine = startsWithDigit(pair.value)
+    ? machineForElf(low32(readUnsigned(pair.value).value)) : undefined;
+  const resolved: ReturnType<typeof resolveArch> = startsWithDigit(pair.value)
+    ? numericMachine && !(state.options.auditVersion === '3.0.9' && numericMachine.startsWith('riscv'))
+      ? { ok: true, machine: numericMachine, bits: 64, viaName: pair.value }
+      : { ok: false, reason: 'unknown' }
+    : resolveArch(pair.value, state.options.hostMachine, state.options.auditVersion);
   if (!resolved.ok) {
     let detail = `"${pair.value}" is not an arch auditctl ${state.options.auditVersion} knows ` +
       '(b64, b32, a machine name such as x86_64, or an AUDIT_ARCH number).';
@@ -472,7 +482,7 @@ function readMessageType(state: LineState, parts: FieldParts): FieldValue | unde
   const upper = text.toUpperCase();
   const named = table.byName.get(upper);
   if (named !== undefined) return { value: named };
-  const unknownForm = /^UNKNOWN\[(\d+)\]$/.exec(upper);
+  const unknownForm = /^UNKNOWN\[(\d+)\]$/.exec(text);
   if (unknownForm) return { value: Number(unknownForm[1]) };
 
   const other = version === '4.2' ? '3.0.9' : '4.2';
@@ -578,7 +588,48 @@ function kernelFieldChecks(
   condition: FieldCondition,
   list: ListName | undefined,
 ): void {
-  const { info, pair, operatorRange, valueRange, nameRange } = parts;
+  const { info, pair, valueRange, nameRange } = parts;
+  kernelOperatorAndListChecks(state, parts, list);
+
+  if ((list === 'user' || list === 'exclude') && !info.kernelEvaluatesOnUserExclude) {
+    report(state, diagnostic('field-never-evaluated', nameRange, { field: info.name, list }));
+  }
+
+  // make_kuid / make_kgid refuse (uid_t)-1. auid=-1 becomes "loginuid not set", which
+  // takes only = and !=.
+  if (condition.value === uidUnset) {
+    const isAuid = info.name === 'auid';
+    const refused = isAuid ? pair.operator !== '=' && pair.operator !== '!='
+      : info.valueKind === 'uid' || info.valueKind === 'gid';
+    if (refused) {
+      reject(state, diagnostic('value-too-large', valueRange, {
+        field: info.name, limit: uidUnset, value: pair.value,
+        text: 'Error sending add rule data request (Invalid argument)',
+      }));
+    }
+  }
+
+  if (info.valueKind === 'path' || info.valueKind === 'dir' || info.valueKind === 'exe') {
+    kernelPathChecks(state, parts, condition);
+  }
+  if (info.name === 'inode') {
+    const other = state.fields.find((field) =>
+      field !== condition && (field.field === 'path' || field.field === 'dir' ||
+        field.field === 'inode'));
+    if (other) {
+      reject(state, diagnostic('multiple-paths', nameRange, {
+        column: other.range.start.character + 1,
+      }));
+    }
+  }
+}
+
+function kernelOperatorAndListChecks(
+  state: LineState,
+  parts: FieldParts,
+  list: ListName | undefined,
+): void {
+  const { info, pair, operatorRange, nameRange } = parts;
 
   if (!info.kernelOperators.includes(pair.operator)) {
     reject(state, diagnostic('operator-kernel', operatorRange, {
@@ -597,23 +648,6 @@ function kernelFieldChecks(
     reject(state, diagnostic('field-not-on-list', nameRange, {
       field: 'perm', list, reason: '', text: 'Error sending add rule data request (Invalid argument)',
     }));
-  }
-  if ((list === 'user' || list === 'exclude') && !info.kernelEvaluatesOnUserExclude) {
-    report(state, diagnostic('field-never-evaluated', nameRange, { field: info.name, list }));
-  }
-
-  // make_kuid / make_kgid refuse (uid_t)-1; only auid turns it into "loginuid not set".
-  if ((info.valueKind === 'uid' && info.name !== 'auid') || info.valueKind === 'gid') {
-    if (condition.value === uidUnset) {
-      reject(state, diagnostic('value-too-large', valueRange, {
-        field: info.name, limit: uidUnset, value: pair.value,
-        text: 'Error sending add rule data request (Invalid argument)',
-      }));
-    }
-  }
-
-  if (info.valueKind === 'path' || info.valueKind === 'dir' || info.valueKind === 'exe') {
-    kernelPathChecks(state, parts, condition);
   }
 }
 

@@ -71,6 +71,11 @@ export function interpretLine(line: RulesLine, options: CheckOptions): LineResul
     return { diagnostics: state.diagnostics, effects, failed: false };
   }
 
+  if (state.returnedEarly && lastOption) {
+    ignoredWords(state, lastOption);
+    return { diagnostics: state.diagnostics, effects, failed: state.failed };
+  }
+
   if (!state.failed && state.retval !== -1) {
     checkLeftoverWords(state, processedOptions, walkEndedEarly ? lastOption : undefined);
   } else {
@@ -426,6 +431,18 @@ function checkLeftoverWords(
     return;
   }
   reportStrays(state, 'error');
+}
+
+/** Words after an option that returns from setopt at once are silently ignored. */
+function ignoredWords(state: LineState, option: ParsedOption): void {
+  const line = state.line;
+  const firstLeft = optionOptind(option) - 1;
+  const kept = line.tokens.length - line.droppedTokens.length;
+  if (firstLeft >= kept) return;
+  report(state, diagnostic('ignored-words', {
+    start: { line: line.line, character: line.tokens[firstLeft].start },
+    end: { line: line.line, character: line.tokens[kept - 1].end },
+  }, { option: option.written, word: line.tokens[firstLeft].text }));
 }
 
 function reportStrays(state: LineState, severity: 'error' | 'warning'): void {

@@ -63,6 +63,8 @@ export interface LineState {
 
   /** Words after the option that -D / -l / -s took for themselves (auditctl lowers count). */
   consumedWords: number;
+  /** The option made setopt return at once (-m -q -t and some long options). */
+  returnedEarly: boolean;
   /** auditctl's retval: 0 nothing to send, 1 a rule to send, -1 failed, -2 done. */
   retval: number;
   /** The option that ended the walk with success (retval -2), such as -i or -D. */
@@ -97,6 +99,7 @@ export function newLineState(line: RulesLine, options: CheckOptions): LineState 
     syscallWritten: [],
     syscallOptions: [],
     consumedWords: 0,
+    returnedEarly: false,
     retval: 0,
     failed: false,
     dropped: false,
