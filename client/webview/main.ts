@@ -155,7 +155,8 @@ function tableSpec<Row>(
 
 function nameToggle(list: 'exes' | 'keys' | 'types' | 'paths') {
   return (name: string, selected: boolean): void => {
-    changeSelection({ ...state.selection, [list]: toggleName(state.selection[list], name, selected) });
+    const names = toggleName(state.selection[list], name, selected);
+    changeSelection({ ...state.selection, [list]: names });
   };
 }
 
@@ -173,7 +174,10 @@ function exeTable(report: AuditViewReport): TableSpec<ExeRow> {
     toggle: (row, selected) => toggle(row.exe, selected),
   };
   spec.drillColumn = 'exe';
-  spec.onDrill = (row) => update({ drillExe: row.exe, samples: null });
+  spec.onDrill = (row) => {
+    update({ drillExe: row.exe });
+    requestSamples({ exe: row.exe });
+  };
   return spec;
 }
 
@@ -325,7 +329,8 @@ function drillKeyItem(row: ExeKeyRow): HTMLElement {
     className: 'link', text: row.key, attributes: { type: 'button' },
   });
   link.addEventListener('click', () => requestSamples({ exe: row.exe, key: row.key }));
-  return element('li', {}, [link, element('span', { className: 'count', text: count(row.events) })]);
+  const events = element('span', { className: 'count', text: count(row.events) });
+  return element('li', {}, [link, events]);
 }
 
 function requestSamples(query: { exe: string; syscall?: string; key?: string }): void {
@@ -339,7 +344,8 @@ function renderSamples(): HTMLElement | null {
   const scope = [view.syscall, view.key].filter(Boolean).join(', ');
   const heading = element('h3', { text: `Sample records${scope ? ` (${scope})` : ''}` });
   if (view.samples === null) {
-    return element('div', { className: 'samples' }, [heading, element('p', { text: 'Loading…' })]);
+    const loading = element('p', { text: 'Loading…' });
+    return element('div', { className: 'samples' }, [heading, loading]);
   }
 
   const list = element('ol', { className: 'samples-list', testId: 'samples' });
@@ -396,23 +402,37 @@ function renderPreview(): HTMLElement {
 
   const removed = preview.eventsBefore > 0
     ? (100 * preview.eventsRemoved) / preview.eventsBefore : 0;
-  section.appendChild(element('dl', { className: 'impact', testId: 'preview-impact' }, [
-    element('dt', { text: 'Events removed' }),
-    element('dd', { testId: 'impact-events',
-      text: `${count(preview.eventsRemoved)} of ${count(preview.eventsBefore)} `
-        + `(${removed.toFixed(1)}%)` }),
-    element('dt', { text: 'Log bytes removed' }),
-    element('dd', { testId: 'impact-bytes', text: formatBytes(preview.bytesRemoved) }),
-    element('dt', { text: 'Rotation interval' }),
-    element('dd', { testId: 'impact-rotation',
-      text: `${formatMinutes(preview.rotationMinutesBefore)} \u2192 `
-        + formatMinutes(preview.rotationMinutesAfter) }),
-  ]));
+  const share = `${count(preview.eventsRemoved)} of ${count(preview.eventsBefore)} `
+    + `(${removed.toFixed(1)}%)`;
+  const impact = element('dl', { className: 'impact', testId: 'preview-impact' });
+  if (state.report?.kind === 'mdatp') {
+    impact.append(
+      element('dt', { text: 'Files scanned by these processes' }),
+      element('dd', { testId: 'impact-events', text: share }),
+    );
+  } else {
+    impact.append(
+      element('dt', { text: 'Events removed' }),
+      element('dd', { testId: 'impact-events', text: share }),
+      element('dt', { text: 'Log bytes removed' }),
+      element('dd', { testId: 'impact-bytes', text: formatBytes(preview.bytesRemoved) }),
+      element('dt', { text: 'Rotation interval' }),
+      element('dd', { testId: 'impact-rotation',
+        text: `${formatMinutes(preview.rotationMinutesBefore)} \u2192 `
+          + formatMinutes(preview.rotationMinutesAfter) }),
+    );
+  }
+  section.appendChild(impact);
 
   const warnings = preview.rules.flatMap((rule) => rule.warnings);
   if (warnings.length > 0) {
     const list = element('ul', { className: 'warnings', testId: 'preview-warnings' });
     for (const warning of new Set(warnings)) list.appendChild(element('li', { text: warning }));
+    section.appendChild(list);
+  }
+  if (preview.notes.length > 0) {
+    const list = element('ul', { className: 'notes', testId: 'preview-notes' });
+    for (const note of preview.notes) list.appendChild(element('li', { text: note }));
     section.appendChild(list);
   }
   if (preview.refused.length > 0) {

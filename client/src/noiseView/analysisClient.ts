@@ -81,7 +81,9 @@ export class AnalysisClient {
   }
 
   async analyse(
-    input: AnalysisInput, callbacks: AnalysisCallbacks, cancellation: { onCancel(listener: () => void): void },
+    input: AnalysisInput,
+    callbacks: AnalysisCallbacks,
+    cancellation: { onCancel(listener: () => void): void },
   ): Promise<AnalysisOutcome> {
     const id = this.nextId++;
     let cancelled = false;
@@ -107,7 +109,8 @@ export class AnalysisClient {
 
   async preview(selection: NoiseSelection, maxLogFileMb: number):
     Promise<{ preview: RulesPreview; rules: GeneratedRule[] }> {
-    const reply = await this.request({ type: 'preview', id: this.nextId++, selection, maxLogFileMb });
+    const id = this.nextId++;
+    const reply = await this.request({ type: 'preview', id, selection, maxLogFileMb });
     if (reply.type !== 'preview') throw new Error(`unexpected reply ${reply.type} to preview`);
     return { preview: reply.preview, rules: reply.rules };
   }

@@ -76,7 +76,7 @@ async function analyse(id: number, input: AnalysisInput): Promise<void> {
     reply({ type: 'report', id, report: view });
   } catch (error) {
     if (controller.signal.aborted) reply({ type: 'cancelled', id });
-    else reply({ type: 'error', id, message: error instanceof Error ? error.message : String(error) });
+    else reply({ type: 'error', id, message: error instanceof Error ? error.message : `${error}` });
   } finally {
     running.delete(id);
   }

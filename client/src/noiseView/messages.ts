@@ -149,7 +149,8 @@ function parseFields(command: string, fields: Fields): WebviewMessage {
     case 'setMaxLogFile':
       expectOnly(fields, ['command', 'megabytes'], command);
       return {
-        command, megabytes: expectInteger(fields.megabytes, 'setMaxLogFile.megabytes', 1, 1_000_000),
+        command,
+        megabytes: expectInteger(fields.megabytes, 'setMaxLogFile.megabytes', 1, 1_000_000),
       };
 
     default:

@@ -72,7 +72,8 @@ export class NoiseViewPanel implements vscode.Disposable {
     private readonly logger: vscode.LogOutputChannel,
   ) {
     this.maxLogFileMb = maxLogFileMb;
-    this.analysis = new AnalysisClient(context.asAbsolutePath(path.join('dist', 'noise-worker.js')));
+    const workerScript = context.asAbsolutePath(path.join('dist', 'noise-worker.js'));
+    this.analysis = new AnalysisClient(workerScript);
     panel.webview.options = NoiseViewPanel.webviewOptions(context);
     panel.webview.html = this.html();
 

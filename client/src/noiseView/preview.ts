@@ -1,19 +1,15 @@
-// Selection -> exclusion rules -> impact. The rules come from the log engine's exclusion
-// generator; the impact is the rule-matching model run over the engine's event profile,
-// so "events removed" means the same thing here as in the ruleset analysis.
+// Selection -> exclusion rules -> impact, all computed by the log engine (exclusions.ts
+// generates, impact.ts simulates through the one rule-matching model). This file turns the
+// view's selection into the engine's terms and its answers into the preview pane's.
 import {
-  proposeExclusion, type ExclusionSelection, type SyscallRef,
+  proposeExclusion, type ExclusionSelection, type GeneratedRule as EngineRule, type SyscallRef,
 } from '../../../server/src/log/exclusions';
+import { simulateImpact } from '../../../server/src/log/impact';
 import type { MdatpReport } from '../../../server/src/log/mdatp';
-import { normaliseExe } from '../../../server/src/log/rank';
-import type { EventProfileBucket, NoiseReport } from '../../../server/src/log/report';
-import { matchEvent, type EventFacts, type RuleInput } from '../../../server/src/rules/match';
-import type { Machine } from '../../../server/src/tables';
+import type { NoiseReport } from '../../../server/src/log/report';
 import type { NoiseSelection } from './messages';
 import type { AuditViewReport, RulesPreview, SuggestedRule } from './viewReport';
 import type { GeneratedRule } from './workerProtocol';
-
-const megabyte = 1048576;
 
 export interface PreviewResult {
   preview: RulesPreview;
@@ -39,69 +35,13 @@ export function exclusionSelections(
   return selections;
 }
 
-function bucketFacts(bucket: EventProfileBucket): EventFacts {
-  const value = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
-  return {
-    list: 'exit',
-    machine: value(bucket.machine) as Machine | undefined,
-    syscall: value(bucket.syscall),
-    success: value(bucket.success),
-    exit: bucket.exitPositive ? undefined : value(bucket.exit),
-    uid: value(bucket.uid),
-    auid: value(bucket.auid),
-    euid: value(bucket.euid),
-    suid: value(bucket.suid),
-    fsuid: value(bucket.fsuid),
-    gid: value(bucket.gid),
-    egid: value(bucket.egid),
-    sgid: value(bucket.sgid),
-    fsgid: value(bucket.fsgid),
-    exe: bucket.exe === null ? undefined : normaliseExe(bucket.exe).exe,
-    subj: value(bucket.subj),
-  };
-}
-
-interface Tally { events: number; bytes: number; undecided: number }
-
-/** Events and bytes an exit-list never rule would stop, over the event profile. */
-function exitImpact(models: readonly RuleInput[], report: NoiseReport): Tally {
-  const tally: Tally = { events: 0, bytes: 0, undecided: 0 };
-  for (const bucket of report.profile.buckets) {
-    if (bucket.syscall === null) continue;
-    const facts = bucketFacts(bucket);
-    const verdicts = models.map((model) => matchEvent(model, facts).verdict);
-    if (verdicts.includes('match')) {
-      tally.events += bucket.events;
-      tally.bytes += bucket.bytes;
-    } else if (verdicts.includes('unknown')) {
-      tally.undecided += bucket.events;
-    }
-  }
-  return tally;
-}
-
-/** Records an exclude-list rule drops: every record of the type, whatever event it is in. */
-function excludeImpact(type: string, report: NoiseReport): Tally {
-  const records = report.byType.find((row) => row.type === type)?.records ?? 0;
-  // The profile counts bytes per event, not per record type: use the mean record size.
-  const meanRecord = report.records > 0 ? report.bytes / report.records : 0;
-  return { events: 0, bytes: Math.round(records * meanRecord), undecided: 0 };
-}
-
-function rotationMinutes(bytesPerMinute: number | null, maxLogFileMb: number): number | null {
-  if (bytesPerMinute === null || bytesPerMinute <= 0) return null;
-  return (maxLogFileMb * megabyte) / bytesPerMinute;
-}
-
 export function auditPreview(
   report: NoiseReport, view: AuditViewReport, selection: NoiseSelection, maxLogFileMb: number,
 ): PreviewResult {
-  const rules: GeneratedRule[] = [];
-  const suggested: SuggestedRule[] = [];
+  const generated: EngineRule[] = [];
+  const warningsOf = new Map<EngineRule, string[]>();
   const refused: RulesPreview['refused'] = [];
   const notes = new Set<string>();
-  const exitModels: RuleInput[] = [];
-  let excludedBytes = 0;
 
   for (const wanted of exclusionSelections(selection, view)) {
     const proposal = proposeExclusion(wanted, report.profile);
@@ -110,38 +50,36 @@ export function auditPreview(
     for (const reason of proposal.refused) refused.push({ name, reason });
     for (const note of proposal.notes) notes.add(note);
     const warnings = proposal.warnings.map((w) => w.message);
-
     for (const rule of proposal.rules) {
-      const list = rule.model.list;
-      rules.push({ text: rule.text, list });
-      const impact = list === 'exclude' && wanted.kind === 'type'
-        ? excludeImpact(wanted.type, report)
-        : exitImpact([rule.model], report);
-      if (list === 'exclude') excludedBytes += impact.bytes;
-      else exitModels.push(rule.model);
-      suggested.push({ rule: rule.text, events: impact.events, bytes: impact.bytes, warnings });
+      // Two selections may yield the same rule (an exe, and a key only it logs under).
+      if (generated.some((known) => known.text === rule.text)) continue;
+      generated.push(rule);
+      warningsOf.set(rule, warnings);
     }
   }
 
-  // Rules of one selection may overlap (an exe and a key it logs under): count once.
-  const exit = exitImpact(exitModels, report);
-  if (exit.undecided > 0) {
-    notes.add(`${exit.undecided} events could not be decided from what the log records`);
+  const rotation = { ...report.rotation, maxLogFileMB: maxLogFileMb };
+  const impact = simulateImpact(generated, report.profile, { ...report, rotation });
+  if (impact.undecidedEvents > 0) {
+    notes.add(`${impact.undecidedEvents} events could not be decided from what the log `
+      + 'records (facts such as file paths are not kept per event)');
   }
-  const bytesRemoved = Math.min(report.bytes, exit.bytes + excludedBytes);
-  const bytesPerMinute = report.rotation.bytesPerMinute;
-  const after = bytesPerMinute === null || report.bytes === 0 ? null
-    : bytesPerMinute * (1 - bytesRemoved / report.bytes);
+  if (impact.estimated) notes.add('bytes dropped by exclude-list rules are estimated');
 
   return {
-    rules,
+    rules: generated.map((rule) => ({ text: rule.text, list: rule.model.list })),
     preview: {
-      rules: suggested,
-      eventsRemoved: exit.events,
-      bytesRemoved,
+      rules: generated.map((rule, index) => ({
+        rule: rule.text,
+        events: impact.perRule[index]?.events ?? 0,
+        bytes: impact.perRule[index]?.bytes ?? 0,
+        warnings: warningsOf.get(rule) ?? [],
+      })),
+      eventsRemoved: impact.events,
+      bytesRemoved: impact.bytes,
       eventsBefore: report.events,
-      rotationMinutesBefore: rotationMinutes(bytesPerMinute, maxLogFileMb),
-      rotationMinutesAfter: rotationMinutes(after, maxLogFileMb),
+      rotationMinutesBefore: impact.rotation.minutesPerRotationBefore,
+      rotationMinutesAfter: impact.rotation.minutesPerRotationAfter,
       refused,
       notes: [...notes],
     },

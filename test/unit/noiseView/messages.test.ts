@@ -71,7 +71,8 @@ test('rejects unknown fields, on the message and inside the selection', () => {
 });
 
 test('rejects wrong types and out-of-range values', () => {
-  assert.match(rejected({ command: 'openRecord', source: '0', line: 1 }), /source must be an integer/);
+  assert.match(rejected({ command: 'openRecord', source: '0', line: 1 }),
+    /source must be an integer/);
   assert.match(rejected({ command: 'openRecord', source: 0, line: 0 }), /line must be an integer/);
   assert.match(rejected({ command: 'openRecord', source: -1, line: 3 }), /source/);
   assert.match(rejected({ command: 'openRecord', source: 0, line: 1.5 }), /line/);

@@ -12,7 +12,8 @@ const nowhere: Range = { start: { line: 0, character: 0 }, end: { line: 0, chara
 
 /** A rule model as the rules engine resolves it, written out for the cases below. */
 function ruleInput(
-  action: 'always' | 'never', options: { exe?: string; syscalls?: number[]; arch?: 'x86_64' | 'i386' },
+  action: 'always' | 'never',
+  options: { exe?: string; syscalls?: number[]; arch?: 'x86_64' | 'i386' },
 ): RuleInput {
   const fields: FieldCondition[] = [];
   if (options.exe) {
@@ -110,7 +111,8 @@ test('an empty file or one with only configuration: after the configuration', ()
 });
 
 test('a prepended always rule cannot be pre-empted from any line and is reported', () => {
-  const text = ['-D', '-a always,exit -S all -k a', '-A always,exit -F arch=b64 -S sendto'].join('\n');
+  const text = ['-D', '-a always,exit -S all -k a', '-A always,exit -F arch=b64 -S sendto']
+    .join('\n');
   const placement = placeExclusions(readRulesFile(text), [namedExclusion]);
   assert.equal(placement.line, 1);
   assert.deepEqual(placement.unreachable.map((entry) => entry.line), [2]);
@@ -120,7 +122,8 @@ test('mayOverlap is false only when disjointness is certain', () => {
   const named = namedExclusion.eventSet;
   assert.equal(mayOverlap(named, undefined), true);
   assert.equal(mayOverlap(named, eventSetOf(ruleInput('always', {}))), true);
-  assert.equal(mayOverlap(named, eventSetOf(ruleInput('always', { exe: '/usr/bin/other' }))), false);
+  const other = eventSetOf(ruleInput('always', { exe: '/usr/bin/other' }));
+  assert.equal(mayOverlap(named, other), false);
   assert.equal(mayOverlap(named, eventSetOf(ruleInput('always', { arch: 'i386' }))), false);
   assert.equal(mayOverlap(named, eventSetOf(ruleInput('always', {
     syscalls: [44, 45], arch: 'x86_64',
@@ -133,7 +136,10 @@ test('mayOverlap is false only when disjointness is certain', () => {
 test('rules.d: an earlier file with a pre-empted rule is a conflict, with a name before it', () => {
   const files = [
     { name: '10-base-config.rules', lines: readRulesFile('-D\n-b 8192\n') },
-    { name: '30-stig.rules', lines: readRulesFile('-a always,exit -F arch=b64 -S sendto -k net\n') },
+    {
+      name: '30-stig.rules',
+      lines: readRulesFile('-a always,exit -F arch=b64 -S sendto -k net\n'),
+    },
     { name: '99-finalize.rules', lines: readRulesFile('-e 2\n') },
   ];
   const rules = [{ text: namedExclusion.text, list: 'exit' }];
