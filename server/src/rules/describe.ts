@@ -20,8 +20,7 @@ const permWords: readonly [number, string][] = [
 ];
 
 const operatorWords: Readonly<Record<string, string>> = {
-  '=': '=', '!=': '≠', '<': '<', '>': '>', '<=': '≤', '>=': '≥', '&': 'with bits', '&=':
-    'with all bits',
+  '=': '=', '!=': '≠', '<': '<', '>': '>', '<=': '≤', '>=': '≥',
 };
 
 const unsetId = 4294967295;
@@ -33,8 +32,8 @@ export function describeRule(rule: RuleModel, options: DescribeOptions = {}): st
   const used = new Set<FieldCondition>();
 
   const verb = verbOf(rule);
-  const outcome = outcomeWords(rule, used);
-  const what = subjectOf(rule, options.syscallNameLimit ?? 6, used);
+  const { adjective, clause } = outcomeWords(rule, used);
+  const what = subjectOf(rule, options.syscallNameLimit ?? 6, used, adjective);
   const objects = objectWords(rule, used);
   const who = actorWords(rule, named, used);
   const rest = fields
@@ -45,7 +44,7 @@ export function describeRule(rule: RuleModel, options: DescribeOptions = {}): st
   );
   const arch = archWords(rule);
 
-  const parts = [verb, outcome ? `${outcome} ${what}` : what, ...objects, ...who];
+  const parts = [verb, what, ...objects, ...who, clause];
   const conditions = [...rest, ...comparisons];
   if (conditions.length > 0) parts.push(`where ${conditions.join(' and ')}`);
   if (arch) parts.push(arch);
@@ -59,7 +58,8 @@ export function describeRule(rule: RuleModel, options: DescribeOptions = {}): st
     const share = options.eventCount
       ? ` (${((100 * options.matchCount) / options.eventCount).toFixed(1)}%)`
       : '';
-    sentence += `. Matched ${options.matchCount} event${options.matchCount === 1 ? '' : 's'}`
+    const noun = rule.list === 'exclude' ? 'record' : 'event';
+    sentence += `. Matched ${options.matchCount} ${noun}${options.matchCount === 1 ? '' : 's'}`
       + `${share} of the last analysed log`;
   }
   return sentence;
@@ -83,7 +83,13 @@ function verbOf(rule: RuleModel): string {
   }
 }
 
-function subjectOf(rule: RuleModel, nameLimit: number, used: Set<FieldCondition>): string {
+function subjectOf(
+  rule: RuleModel,
+  nameLimit: number,
+  used: Set<FieldCondition>,
+  adjective: string,
+): string {
+  const every = adjective ? `every ${adjective}` : 'every';
   switch (rule.list) {
     case 'exclude':
     case 'user': {
@@ -107,16 +113,17 @@ function subjectOf(rule: RuleModel, nameLimit: number, used: Set<FieldCondition>
   const noun = rule.list === 'io_uring' ? 'io_uring op' : 'syscall';
   const perm = rule.watch?.permBits ?? permOf(rule);
   if (rule.syscalls.all || rule.syscalls.names.length === 0) {
-    if (perm !== undefined) return `${joinOr(permWords.filter(([b]) => perm & b)
-      .map(([, w]) => w))}`;
-    return `every ${noun}`;
+    if (perm !== undefined) {
+      return `${every} ${joinOr(permWords.filter(([b]) => perm & b).map(([, w]) => w))}`;
+    }
+    return `${every} ${noun}`;
   }
 
   const names = rule.syscalls.names;
   const shown = names.slice(0, nameLimit);
   const more = names.length - shown.length;
   const list = more > 0 ? `${shown.join(', ')} and ${more} more` : joinOr(shown);
-  return `every ${list}`;
+  return `${every} ${list}`;
 }
 
 function permOf(rule: RuleModel): number | undefined {
@@ -124,22 +131,27 @@ function permOf(rule: RuleModel): number | undefined {
   return typeof perm?.value === 'number' ? perm.value : undefined;
 }
 
-function outcomeWords(rule: RuleModel, used: Set<FieldCondition>): string {
-  const words: string[] = [];
+/** "failed" before the syscalls, "that fails with EACCES" after the objects. */
+function outcomeWords(
+  rule: RuleModel,
+  used: Set<FieldCondition>,
+): { adjective: string; clause: string } {
+  let adjective = '';
   for (const field of rule.fields) {
     if (field.field === 'success' && (field.operator === '=' || field.operator === '!=')) {
       const success = (field.value !== 0) === (field.operator === '=');
-      words.push(success ? 'successful' : 'failed');
+      adjective = success ? 'successful' : 'failed';
       used.add(field);
     }
   }
+  let clause = '';
   const exits = rule.fields.filter((f) => f.field === 'exit' && f.operator === '=');
   if (exits.length === 1 && typeof exits[0].value === 'number' && exits[0].value < 0) {
     const name = errnoByNumber.get(-exits[0].value) ?? `${-exits[0].value}`;
-    words.push(`failed (${name})`);
+    clause = `that fails with ${name}`;
     used.add(exits[0]);
   }
-  return words.join(' ');
+  return { adjective, clause };
 }
 
 function objectWords(rule: RuleModel, used: Set<FieldCondition>): string[] {
@@ -185,9 +197,8 @@ function actorWords(
 }
 
 function conditionWords(field: FieldCondition): string {
-  if (field.operator === '&' || field.operator === '&=') {
-    return `${field.field} ${operatorWords[field.operator]} ${field.raw}`;
-  }
+  if (field.operator === '&') return `${field.field} has a bit of ${field.raw}`;
+  if (field.operator === '&=') return `${field.field} has all bits of ${field.raw}`;
   return `${field.field} ${opWord(field)} ${valueWords(field)}`;
 }
 
@@ -214,8 +225,8 @@ function archWords(rule: RuleModel): string {
     return '';
   }
   if (rule.arches.length === 0) {
-    return rule.syscalls.all || rule.list === 'task' ? '' : 'on every arch (numbers of the '
-      + `${rule.machine ?? 'host'} table)`;
+    if (rule.syscalls.all || rule.list === 'task') return '';
+    return `on every arch (by ${rule.machine ?? 'host'} syscall numbers)`;
   }
   const words = rule.arches.map((arch) => {
     const lower = arch.raw.toLowerCase();
