@@ -299,6 +299,24 @@ const handWrittenLines = [
   '-a always,exit -F arch=b64 -S open -k ' + 'k'.repeat(6200),
 ];
 
+/** Kernel-side combinations: the kernel rewrites auid=unset, and allows one path/dir/inode. */
+function kernelProbeLines() {
+  const lines = [];
+  const rule = '-a always,exit -F arch=b64 -S openat';
+  for (const operator of operators) {
+    for (const [field, value] of [['auid', 'unset'], ['auid', '-1'], ['loginuid', '4294967295'],
+      ['uid', 'unset'], ['auid', '1000'], ['sessionid', 'unset'], ['exe', '/usr/bin/id']]) {
+      lines.push(`${rule} -F ${field}${operator}${value}`);
+    }
+  }
+  const watched = ['path=/etc/shadow', 'dir=/etc', 'inode=12', 'exe=/usr/bin/id',
+    'perm=wa', 'filetype=file', 'arch=b64', 'key=k2'];
+  for (const first of watched) {
+    for (const second of watched) lines.push(`-a always,exit -F ${first} -F ${second}`);
+  }
+  return lines;
+}
+
 /** Rules with a given number of -F fields (plus the implicit arch and key) around 63. */
 function fieldCountLines() {
   const lines = [];
@@ -592,6 +610,7 @@ export function buildLineSet(seed = generatorSeed) {
   for (const line of controlLines) add(line, 'probe: control option');
   for (const line of handWrittenLines) add(line, 'probe: rule form');
   for (const line of fieldCountLines()) add(line, 'probe: field count');
+  for (const line of kernelProbeLines()) add(line, 'probe: kernel checks');
   for (const line of systematicLines()) add(line, 'product: list/field/operator/value');
   for (const { line, origin } of variantLines(seed, corpus.map((entry) => entry.line))) {
     add(line, origin);
@@ -851,17 +870,28 @@ export function selfCheck(shim) {
   try {
     probeShim(shim, workDirectory);
     const before = auditStatus();
-    const attempts = [['-e', '1'], ['-b', '9999'], ['--loginuid-immutable']].map((args) => {
+    const attempts = [
+      { args: ['-e', '1'], request: 'AUDIT_SET' },
+      { args: ['-b', '9999'], request: 'AUDIT_SET' },
+      { args: ['--loginuid-immutable'], request: 'AUDIT_SET_FEATURE' },
+    ].map(({ args, request }) => {
       const outcome = runShimmed(shim, workDirectory, args);
-      return { args, exitCode: outcome.exitCode, shimLog: outcome.shimLog.trim().split('\n') };
+      const shimLog = outcome.shimLog.trim().split('\n');
+      const answered = shimLog.some((entry) => entry.startsWith(`fake ${request} `)) &&
+        !shimLog.some((entry) => entry.startsWith(`pass ${request} `));
+      return { args, request, answeredByShim: answered, exitCode: outcome.exitCode, shimLog };
     });
     const after = auditStatus();
 
     if (after.enabled !== '0') run('auditctl', ['-e', '0']);
+    // A lock set earlier by something else cannot be undone before a reboot; then only
+    // the shim's own log shows that AUDIT_SET_FEATURE was kept from the kernel.
+    const wasUnlocked = /^0 unlocked/.test(before.loginuid_immutable ?? '');
     const unchanged = after.enabled === '0' && after.backlog_limit === before.backlog_limit &&
       after.loginuid_immutable === before.loginuid_immutable &&
-      /^0 unlocked/.test(after.loginuid_immutable ?? '');
-    return { ok: unchanged, before, after, attempts };
+      (!wasUnlocked || /^0 unlocked/.test(after.loginuid_immutable ?? ''));
+    const ok = unchanged && attempts.every((attempt) => attempt.answeredByShim);
+    return { ok, loginuidLockedBefore: !wasUnlocked, before, after, attempts };
   } finally {
     rmSync(workDirectory, { recursive: true, force: true });
   }

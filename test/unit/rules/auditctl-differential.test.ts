@@ -217,10 +217,16 @@ test('the shim keeps -e 1, -b 9999 and --loginuid-immutable away from the kernel
     assert.equal(run.status, 0, `self-check failed: ${run.stderr}\n${JSON.stringify(check)}`);
     assert.equal(check.after.enabled, '0');
     assert.equal(check.after.backlog_limit, check.before.backlog_limit);
-    assert.match(check.after.loginuid_immutable, /^0 unlocked/);
+    assert.equal(check.after.loginuid_immutable, check.before.loginuid_immutable);
+    if (check.loginuidLockedBefore) {
+      t.diagnostic('loginuid_immutable was already locked before the check (only a reboot ' +
+        'unlocks it); that --loginuid-immutable was blocked is shown by the shim log only');
+    } else {
+      assert.match(check.after.loginuid_immutable, /^0 unlocked/);
+    }
     for (const attempt of check.attempts) {
-      assert.ok(attempt.shimLog.some((entry: string) => entry.startsWith('fake AUDIT_SET')),
-        `${attempt.args.join(' ')} was not answered by the shim: ${attempt.shimLog}`);
+      assert.ok(attempt.answeredByShim,
+        `${attempt.args.join(' ')} reached the kernel: ${attempt.shimLog.join(' | ')}`);
     }
   });
 });
