@@ -805,7 +805,7 @@ export function splitKeys(key: string | undefined): string[] {
  */
 export function execveArguments(records: readonly ParsedRecord[]): string[] {
   const args: string[] = [];
-  const pieces = new Map<number, string[]>();
+  const pieces = new Map<number, Buffer[]>();
 
   for (const record of records) {
     if (record.type !== 'EXECVE') continue;
@@ -817,11 +817,18 @@ export function execveArguments(records: readonly ParsedRecord[]): string[] {
         args[index] = field.value;
         continue;
       }
+      // Pieces are cut at byte offsets: join the bytes, then decode once.
+      const bytes = field.hex
+        ? Buffer.from(field.raw, 'hex')
+        : Buffer.from(field.value, 'utf8');
       const parts = pieces.get(index) ?? [];
-      parts[Number(match[2])] = field.value;
+      parts[Number(match[2])] = bytes;
       pieces.set(index, parts);
     }
   }
-  for (const [index, parts] of pieces) args[index] = parts.join('');
+  for (const [index, parts] of pieces) {
+    args[index] = Buffer.concat(Array.from(parts, (part) => part ?? Buffer.alloc(0)))
+      .toString('utf8');
+  }
   return Array.from(args, (arg) => arg ?? '');
 }
