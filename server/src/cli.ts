@@ -1,0 +1,62 @@
+/**
+ * `auditd-tools`: the command-line adapter over the rules and log engines. Each command
+ * lives in server/src/cli/ and registers here.
+ */
+import { checkCommand } from './cli/check';
+import type { Command, CommandIo } from './cli/io';
+import { noiseUsage, runNoise } from './cli/noise';
+import { syscallCommand } from './cli/syscall';
+
+const commands: Command[] = [
+  checkCommand,
+  syscallCommand,
+  {
+    name: 'noise',
+    summary: 'rank what fills audit logs and suggest exclusion rules',
+    usage: noiseUsage,
+    run: runNoise,
+  },
+];
+
+function overview(): string {
+  const width = Math.max(...commands.map((command) => command.name.length));
+  const lines = commands.map((command) =>
+    `  ${command.name.padEnd(width)}  ${command.summary}`);
+  return `usage: auditd-tools COMMAND [ARGUMENTS]\n\ncommands:\n${lines.join('\n')}\n\n` +
+    'Run "auditd-tools COMMAND --help" for the arguments of a command.\n';
+}
+
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout)(overview());
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((entry) => entry.name === name);
+  if (!command) {
+    io.stderr(`auditd-tools: unknown command "${name}"\n\n${overview()}`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout(`${command.usage}\n`);
+    return 0;
+  }
+  return command.run(args, io);
+}
+
+if (require.main === module) {
+  const io: CommandIo = {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stdin: process.stdin,
+  };
+  main(process.argv.slice(2), io).then(
+    (status) => {
+      process.exitCode = status;
+    },
+    (error: unknown) => {
+      process.stderr.write(`auditd-tools: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,259 @@
+/**
+ * `auditd-tools check [--format text|json|sarif] [--audit-version 3.0.9|4.2] [--arch ARCH]
+ * PATH...`: checks rules files as auditctl would load them. A directory is read the way
+ * augenrules reads /etc/audit/rules.d: its *.rules files in `sort -V` order, as one stream.
+ * Exit status: 0 no error, 1 errors, 2 bad usage or unreadable input.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { codeDocumentation, codeInfo } from '../rules/codes';
+import type { RuleDiagnostic, Severity } from '../rules/diagnostics';
+import { checkRuleset, type RulesFileText } from '../rules/ruleset';
+import {
+  auditVersions, defaultAuditVersion, machines, resolveArch, type AuditVersion, type Machine,
+} from '../tables';
+import type { Command, CommandIo } from './io';
+
+export const checkUsage = `usage: auditd-tools check [--format text|json|sarif] [--audit-version 3.0.9|4.2]
+                          [--arch ARCH] [--hints] PATH...
+
+Checks audit rules as auditctl (and the kernel) would load them. PATH is a rules file, or
+a rules.d directory read as augenrules reads it (*.rules in version order, one stream).
+--arch is the machine that loads the rules (default x86_64). --hints also shows hints
+(things only the target host can tell, such as paths that must exist there).
+
+Exit status: 0 no error, 1 errors found, 2 bad usage or unreadable input.`;
+
+type Format = 'text' | 'json' | 'sarif';
+
+interface CheckedInput {
+  /** The files read, in load order, with their text. */
+  files: RulesFileText[];
+  diagnostics: RuleDiagnostic[];
+}
+
+/** One diagnostic as the JSON output prints it (1-based lines and columns). */
+export interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Severity;
+  code: string;
+  message: string;
+}
+
+async function runCheck(args: readonly string[], io: CommandIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        'audit-version': { type: 'string', default: defaultAuditVersion },
+        arch: { type: 'string', default: 'x86_64' },
+        hints: { type: 'boolean', default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr(`auditd-tools check: ${(error as Error).message}\n\n${checkUsage}\n`);
+    return 2;
+  }
+
+  const format = parsed.values.format as Format;
+  if (!['text', 'json', 'sarif'].includes(format)) {
+    io.stderr(`auditd-tools check: --format takes text, json or sarif, not "${format}"\n`);
+    return 2;
+  }
+  const version = parsed.values['audit-version'] as AuditVersion;
+  if (!auditVersions.includes(version)) {
+    io.stderr(`auditd-tools check: --audit-version takes ${auditVersions.join(' or ')}, ` +
+      `not "${version}"\n`);
+    return 2;
+  }
+  const hostMachine = hostMachineOf(parsed.values.arch!, version);
+  if (!hostMachine) {
+    io.stderr(`auditd-tools check: unknown --arch "${parsed.values.arch}" (one of ` +
+      `${machines.join(', ')})\n`);
+    return 2;
+  }
+  if (parsed.positionals.length === 0) {
+    io.stderr(`auditd-tools check: name at least one rules file or rules.d directory\n\n` +
+      `${checkUsage}\n`);
+    return 2;
+  }
+
+  const inputs: CheckedInput[] = [];
+  for (const path of parsed.positionals) {
+    const input = readInput(path);
+    if (typeof input === 'string') {
+      io.stderr(`auditd-tools check: ${input}\n`);
+      return 2;
+    }
+    if (input.directory && input.files.length === 0) {
+      io.stderr(`auditd-tools check: ${path} holds no *.rules file\n`);
+    }
+    const result = checkRuleset(input.files, {
+      auditVersion: version,
+      hostMachine,
+      mode: input.directory ? 'augenrules' : 'file',
+    });
+    const diagnostics = result.diagnostics
+      .filter((entry) => parsed.values.hints || entry.severity !== 'hint')
+      .map((entry) => ({ ...entry, file: entry.file ?? input.files[0]?.file }));
+    const order = new Map(result.files.map((file, index) => [file, index]));
+    diagnostics.sort((a, b) =>
+      (order.get(a.file!) ?? 0) - (order.get(b.file!) ?? 0) ||
+      a.range.start.line - b.range.start.line ||
+      a.range.start.character - b.range.start.character);
+    const byName = new Map(input.files.map((file) => [file.file, file]));
+    inputs.push({
+      files: result.files.map((file) => byName.get(file)!).filter(Boolean),
+      diagnostics,
+    });
+  }
+
+  const all = inputs.flatMap((input) => input.diagnostics);
+  if (format === 'json') io.stdout(`${JSON.stringify(all.map(jsonDiagnostic), null, 2)}\n`);
+  else if (format === 'sarif') io.stdout(`${JSON.stringify(sarifLog(all), null, 2)}\n`);
+  else io.stdout(textReport(inputs));
+
+  return all.some((entry) => entry.severity === 'error') ? 1 : 0;
+}
+
+function hostMachineOf(text: string, version: AuditVersion): Machine | undefined {
+  const resolved = resolveArch(text, 'x86_64', version);
+  return resolved.ok ? resolved.machine : undefined;
+}
+
+/** A file, or a rules.d directory's *.rules files (checkRuleset puts them in order). */
+function readInput(path: string): { directory: boolean; files: RulesFileText[] } | string {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    return `cannot read ${path}: no such file or directory`;
+  }
+
+  try {
+    if (!stats.isDirectory()) {
+      return { directory: false, files: [{ file: path, text: readFileSync(path, 'utf8') }] };
+    }
+    const names = readdirSync(path).filter((name) => name.endsWith('.rules'));
+    const files: RulesFileText[] = [];
+    for (const name of names) {
+      const file = join(path, name);
+      if (!statSync(file).isFile()) continue;
+      files.push({ file, text: readFileSync(file, 'utf8') });
+    }
+    return { directory: true, files };
+  } catch (error) {
+    return `cannot read ${path}: ${(error as Error).message}`;
+  }
+}
+
+export function jsonDiagnostic(entry: RuleDiagnostic): JsonDiagnostic {
+  return {
+    file: entry.file ?? '',
+    line: entry.range.start.line + 1,
+    column: entry.range.start.character + 1,
+    endLine: entry.range.end.line + 1,
+    endColumn: entry.range.end.character + 1,
+    severity: entry.severity,
+    code: entry.code,
+    message: entry.message,
+  };
+}
+
+/** Compiler-style text: `file:line:col: severity code: message`, the line, a caret. */
+function textReport(inputs: CheckedInput[]): string {
+  const out: string[] = [];
+  const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
+  let fileCount = 0;
+
+  for (const input of inputs) {
+    fileCount += input.files.length;
+    const linesOf = new Map(input.files.map((file) => [file.file, file.text.split('\n')]));
+    for (const entry of input.diagnostics) {
+      counts[entry.severity]++;
+      const { start, end } = entry.range;
+      out.push(`${entry.file}:${start.line + 1}:${start.character + 1}: ${entry.severity} ` +
+        `${entry.code}: ${entry.message}`);
+      const source = linesOf.get(entry.file ?? '')?.[start.line];
+      if (source === undefined) continue;
+      const shown = source.replace(/\r$/, '');
+      out.push(`  ${shown}`);
+      const lastColumn = start.line === end.line ? end.character : shown.length;
+      const width = Math.max(1, Math.min(lastColumn, shown.length + 1) - start.character);
+      const indent = shown.slice(0, start.character).replace(/[^\t]/g, ' ');
+      out.push(`  ${indent}^${'~'.repeat(width - 1)}`);
+    }
+  }
+
+  const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+  out.push(`${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ` +
+    `${plural(counts.information + counts.hint, 'note')} in ${plural(fileCount, 'file')}`);
+  return `${out.join('\n')}\n`;
+}
+
+const sarifLevels: Record<Severity, 'error' | 'warning' | 'note'> = {
+  error: 'error', warning: 'warning', information: 'note', hint: 'note',
+};
+
+/** SARIF 2.1.0 for code scanning: one run, the code table as the rules. */
+export function sarifLog(diagnostics: RuleDiagnostic[]): object {
+  const used = [...new Set(diagnostics.map((entry) => entry.code))];
+  const rules = used.map((code) => {
+    const info = codeInfo(code);
+    return {
+      id: code,
+      name: info.title,
+      shortDescription: { text: info.title },
+      helpUri: codeDocumentation(code),
+      defaultConfiguration: { level: sarifLevels[info.severity] },
+    };
+  });
+  const ruleIndex = new Map(used.map((code, index) => [code, index]));
+
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'auditd-tools',
+          version: '0.1.0',
+          informationUri: 'docs/diagnostics.md',
+          rules,
+        },
+      },
+      results: diagnostics.map((entry) => ({
+        ruleId: entry.code,
+        ruleIndex: ruleIndex.get(entry.code),
+        level: sarifLevels[entry.severity],
+        message: { text: entry.message },
+        locations: [{
+          physicalLocation: {
+            artifactLocation: { uri: (entry.file ?? '').replace(/\\/g, '/') },
+            region: {
+              startLine: entry.range.start.line + 1,
+              startColumn: entry.range.start.character + 1,
+              endLine: entry.range.end.line + 1,
+              endColumn: entry.range.end.character + 1,
+            },
+          },
+        }],
+      })),
+    }],
+  };
+}
+
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'check audit rules files as auditctl and the kernel would load them',
+  usage: checkUsage,
+  run: runCheck,
+};

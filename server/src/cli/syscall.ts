@@ -1,0 +1,93 @@
+/**
+ * `auditd-tools syscall NAME|NUMBER [--arch ARCH]`: the number of a syscall name, or the
+ * name of a number, on the chosen arch and side by side on every other arch.
+ */
+import { parseArgs } from 'node:util';
+import {
+  auditVersions, defaultAuditVersion, machines, resolveArch, syscallTable, versionsWithSyscall,
+  type AuditVersion, type Machine,
+} from '../tables';
+import type { Command, CommandIo } from './io';
+
+export const syscallUsage = `usage: auditd-tools syscall NAME|NUMBER [--arch ARCH] [--audit-version 3.0.9|4.2]
+
+Prints the number of a syscall name, or the name of a syscall number, on ARCH (default
+x86_64; also b64, b32, or any machine name auditctl knows), then on every other arch.`;
+
+async function runSyscall(args: readonly string[], io: CommandIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        arch: { type: 'string' },
+        'audit-version': { type: 'string' },
+      },
+    });
+  } catch (error) {
+    io.stderr(`auditd-tools syscall: ${(error as Error).message}\n\n${syscallUsage}\n`);
+    return 2;
+  }
+
+  const version = (parsed.values['audit-version'] ?? defaultAuditVersion) as AuditVersion;
+  if (!auditVersions.includes(version)) {
+    io.stderr(`auditd-tools syscall: --audit-version takes ${auditVersions.join(' or ')}\n`);
+    return 2;
+  }
+  if (parsed.positionals.length !== 1) {
+    io.stderr(`auditd-tools syscall: name one syscall or number\n\n${syscallUsage}\n`);
+    return 2;
+  }
+
+  const archText = parsed.values.arch ?? 'x86_64';
+  const arch = resolveArch(archText, 'x86_64', version);
+  if (!arch.ok) {
+    io.stderr(`auditd-tools syscall: unknown arch "${archText}" for auditctl ${version}\n`);
+    return 2;
+  }
+
+  const query = parsed.positionals[0];
+  const byNumber = /^\d+$/.test(query);
+  const lookup = (machine: Machine): string | undefined => {
+    const table = syscallTable(machine, version);
+    if (!table) return undefined;
+    if (byNumber) return table.byNumber.get(Number(query));
+    const number = table.byName.get(query.toLowerCase());
+    return number === undefined ? undefined : String(number);
+  };
+
+  const primary = lookup(arch.machine);
+  const lines: string[] = [];
+  if (primary === undefined) {
+    let why = '';
+    if (!byNumber) {
+      const versions = versionsWithSyscall(query, arch.machine);
+      if (versions.length > 0) why = ` (it is in auditctl ${versions.join(', ')})`;
+    }
+    lines.push(`${query}: no such syscall on ${arch.machine} in auditctl ${version}${why}`);
+  } else {
+    lines.push(byNumber
+      ? `${query} on ${arch.machine} is ${primary}`
+      : `${query.toLowerCase()} on ${arch.machine} is ${primary}`);
+  }
+
+  lines.push('', `${byNumber ? 'number' : 'name'} ${query} on every arch (auditctl ${version}):`);
+  const width = Math.max(...machines.map((machine) => machine.length));
+  for (const machine of machines) {
+    if (!syscallTable(machine, version)) continue;
+    const found = lookup(machine);
+    const mark = machine === arch.machine ? '*' : ' ';
+    lines.push(`${mark} ${machine.padEnd(width)}  ${found ?? '-'}`);
+  }
+
+  io.stdout(`${lines.join('\n')}\n`);
+  return primary === undefined ? 1 : 0;
+}
+
+export const syscallCommand: Command = {
+  name: 'syscall',
+  summary: 'map a syscall name to its number, or a number to its name, on every arch',
+  usage: syscallUsage,
+  run: runSyscall,
+};
