@@ -418,32 +418,32 @@ export function matchesEvent(rule: RuleInput | RuleEventSet, event: EventFacts):
 /** The rule's verdict on an event, with the facts it lacked when it cannot tell. */
 export function matchEvent(rule: RuleInput | RuleEventSet, event: EventFacts): RuleMatch {
   const set = asEventSet(rule);
-  if (set.list !== event.list || set.empty) return { verdict: 'no-match', missing: [] };
+  if (set.list !== event.list || set.empty) return noMatch;
 
-  const missing = new Set<FactName>();
-  const steps: (() => [MatchVerdict, FactName?])[] = [];
+  let missing: FactName[] | undefined;
   if (set.machines) {
-    const allowed = set.machines;
-    steps.push(() => (event.machine === undefined ? ['unknown', 'machine']
-      : [allowed.has(event.machine) ? 'match' : 'no-match']));
+    if (event.machine === undefined) missing = ['machine'];
+    else if (!set.machines.has(event.machine)) return noMatch;
   }
   if (set.syscalls) {
-    const mask = set.syscalls;
-    steps.push(() => (event.syscall === undefined ? ['unknown', 'syscall']
-      : [mask.has(event.syscall) ? 'match' : 'no-match']));
+    if (event.syscall === undefined) (missing ??= []).push('syscall');
+    else if (!set.syscalls.has(event.syscall)) return noMatch;
   }
-  for (const condition of set.conditions) steps.push(() => conditionHolds(condition, event));
 
   // Every condition must hold; one that certainly fails decides, whatever is unknown.
-  for (const step of steps) {
-    const [result, fact] = step();
-    if (result === 'no-match') return { verdict: 'no-match', missing: [] };
-    if (result === 'unknown' && fact) missing.add(fact);
-    else if (result === 'unknown') missing.add('items');
+  for (const condition of set.conditions) {
+    const [result, fact] = conditionHolds(condition, event);
+    if (result === 'no-match') return noMatch;
+    if (result === 'unknown') {
+      const name = fact ?? 'items';
+      if (!missing) missing = [name];
+      else if (!missing.includes(name)) missing.push(name);
+    }
   }
-  return missing.size > 0 ? { verdict: 'unknown', missing: [...missing] }
-    : { verdict: 'match', missing: [] };
+  return missing ? { verdict: 'unknown', missing } : { verdict: 'match', missing: [] };
 }
+
+const noMatch: RuleMatch = Object.freeze({ verdict: 'no-match', missing: [] }) as RuleMatch;
 
 function conditionHolds(condition: Condition, event: EventFacts): [MatchVerdict, FactName?] {
   switch (condition.kind) {
@@ -676,8 +676,7 @@ export function firstMatch<R extends OrderedRuleInput>(
   event: EventFacts,
 ): FirstMatch<R> {
   const undecided: R[] = [];
-  for (const rule of kernelOrder(rules)) {
-    if (rule.list !== event.list) continue;
+  for (const rule of orderedByList(rules).get(event.list) ?? []) {
     const { verdict } = matchEvent(rule, event);
     if (verdict === 'no-match') continue;
     if (verdict === 'unknown') {
@@ -729,6 +728,22 @@ export function mayOverlap(a: RuleInput | RuleEventSet, b: RuleInput | RuleEvent
     }
   }
   return true;
+}
+
+const orderCache = new WeakMap<readonly object[], Map<ListName, object[]>>();
+
+/** kernelOrder grouped by list, cached per rules array (callers do not mutate it). */
+function orderedByList<R extends OrderedRuleInput>(rules: readonly R[]): Map<ListName, R[]> {
+  const cached = orderCache.get(rules);
+  if (cached) return cached as Map<ListName, R[]>;
+  const byList = new Map<ListName, R[]>();
+  for (const rule of kernelOrder(rules)) {
+    const list = byList.get(rule.list) ?? [];
+    list.push(rule);
+    byList.set(rule.list, list);
+  }
+  orderCache.set(rules, byList);
+  return byList;
 }
 
 // --- subsumption ---------------------------------------------------------------------

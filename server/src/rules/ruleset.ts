@@ -591,18 +591,19 @@ function moveAboveFix(target: RuleModel, moving: RuleModel, movingText: string) 
 }
 
 /**
- * Earlier rules that may cover a later one: an earlier rule can cover only if its mask
- * holds the later rule's smallest syscall and its path/exe equality (if any) is the
- * later rule's too. Keeps large rulesets close to linear.
+ * Earlier rules that may cover a later one. An earlier rule can cover only if its mask
+ * holds the later rule's smallest syscall number, and only if the later rule repeats the
+ * earlier rule's first equality (a `path=` or `exe=` value, or a field held to one value).
+ * Indexing on both keeps large rulesets close to linear.
  */
 class CandidateIndex {
   private readonly buckets = new Map<string, IndexedRule[]>();
 
   add(rule: IndexedRule): void {
-    const textKey = equalityKey(rule.set);
+    const pointKey = pointKeys(rule.set)[0] ?? '*';
     const numbers = rule.set.syscalls ? [...rule.set.syscalls] : ['all'];
     for (const number of numbers) {
-      const key = `${textKey}|${number}`;
+      const key = `${pointKey}|${number}`;
       const bucket = this.buckets.get(key) ?? [];
       bucket.push(rule);
       this.buckets.set(key, bucket);
@@ -610,25 +611,31 @@ class CandidateIndex {
   }
 
   candidates(set: RuleEventSet): IndexedRule[] {
-    const textKeys = ['*', ...set.conditions
-      .filter((c) => c.kind === 'text' && c.op === '=')
-      .map((c) => (c.kind === 'text' ? `${c.field}=${c.value}` : ''))];
     const smallest = set.syscalls && set.syscalls.size > 0 ? Math.min(...set.syscalls) : undefined;
     const numberKeys = smallest === undefined ? ['all'] : ['all', `${smallest}`];
 
     const found: IndexedRule[] = [];
-    for (const textKey of textKeys) {
+    for (const pointKey of ['*', ...pointKeys(set)]) {
       for (const numberKey of numberKeys) {
-        found.push(...(this.buckets.get(`${textKey}|${numberKey}`) ?? []));
+        found.push(...(this.buckets.get(`${pointKey}|${numberKey}`) ?? []));
       }
     }
     return found.sort((x, y) => x.position - y.position);
   }
 }
 
-function equalityKey(set: RuleEventSet): string {
-  const first = set.conditions.find((c) => c.kind === 'text' && c.op === '=');
-  return first && first.kind === 'text' ? `${first.field}=${first.value}` : '*';
+/** The equalities a rule holds: text `=` conditions and process fields held to one value. */
+function pointKeys(set: RuleEventSet): string[] {
+  const keys: string[] = [];
+  for (const condition of set.conditions) {
+    if (condition.kind === 'text' && condition.op === '=') {
+      keys.push(`${condition.scope}:${condition.field}=${condition.value}`);
+    }
+  }
+  for (const [field, values] of set.processRanges) {
+    if (values.length === 1 && values[0][0] === values[0][1]) keys.push(`#${field}=${values[0][0]}`);
+  }
+  return keys;
 }
 
 /** An exclude rule whose conditions every record meets drops the whole log. */
