@@ -7,7 +7,7 @@ import { artifactsDir, reportEditorRun, runEditorSuite } from './editor/editor-s
 import { workbenchChecks } from './editor/ui-checks';
 import { missingEditorPrerequisite } from './editor/vscode-server';
 
-/** Figures measured in the editor, read back by bench/editor.bench.mjs. */
+/** Figures measured in the editor, kept beside the screenshots. */
 export const editorMetricsFile = join(artifactsDir, 'editor-metrics.json');
 
 test('in a real VS Code', async (t) => {
@@ -18,8 +18,10 @@ test('in a real VS Code', async (t) => {
   }
 
   const run = await runEditorSuite({
-    specs: ['harness', 'activation', 'rules', 'noise'],
+    // Activation first: nothing may have opened an audit or JSON file before it is timed.
+    specs: ['activation', 'harness', 'rules', 'noise'],
     checkpoints: workbenchChecks,
+    timeoutMs: 300_000,
   });
   t.diagnostic(`in-editor run took ${Math.round(run.durationMs)} ms`);
 
@@ -27,6 +29,10 @@ test('in a real VS Code', async (t) => {
   if (metrics.activationMs !== undefined) {
     t.diagnostic(`extension activation in VS Code 1.100.3: ` +
       `${metrics.activationMs.toFixed(1)} ms (target < 100 ms)`);
+    if (metrics.referenceActivationMs !== undefined) {
+      t.diagnostic('vscode.json-language-features, timed the same way: ' +
+        `${metrics.referenceActivationMs.toFixed(1)} ms`);
+    }
     writeFileSync(editorMetricsFile, JSON.stringify({ ...metrics, at: new Date().toISOString() }));
   }
   await reportEditorRun(t, run);

@@ -52,6 +52,7 @@ test('the packaged .vsix', async (t) => {
     const run = await runEditorSuite({
       specs: ['vsix'],
       extensionDevelopmentPath: probe,
+      timeoutMs: 120_000,
       prepare(server) {
         const installed = server.installExtension(vsixPath);
         installOutput = installed.output;

@@ -8,6 +8,21 @@ import { recordMetric, skipWith } from './exchange';
 /** VS Code's own JSON support: a language client and server, like this extension. */
 const referenceExtensionId = 'vscode.json-language-features';
 
+/**
+ * Waits until the extension host's event loop answers a timer promptly several times in a
+ * row (or 5 s pass): right after the window opens it is busy starting VS Code's own
+ * extensions, and that work would be counted in whichever activation is timed then.
+ */
+async function quietExtensionHost(): Promise<void> {
+  const started = performance.now();
+  let quietTicks = 0;
+  while (quietTicks < 10 && performance.now() - started < 5_000) {
+    const before = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    quietTicks = performance.now() - before < 25 ? quietTicks + 1 : 0;
+  }
+}
+
 suite('activation', () => {
   setup(function () {
     const missing = missingExtension();
@@ -24,6 +39,7 @@ suite('activation', () => {
 
     // Nothing has opened an audit file yet, so activation happens here, timed the way
     // VS Code times it: loading the bundle, then activate() until its promise settles.
+    await quietExtensionHost();
     const started = performance.now();
     await extension.activate();
     recordMetric('activationMs', performance.now() - started);
@@ -35,6 +51,7 @@ suite('activation', () => {
       const reference = vscode.extensions.getExtension(referenceExtensionId);
       if (!reference) skipWith(this, `${referenceExtensionId} is not in this VS Code`);
       if (reference.isActive) skipWith(this, `${referenceExtensionId} was already active`);
+      await quietExtensionHost();
 
       const started = performance.now();
       await reference.activate();
