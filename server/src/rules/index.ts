@@ -5,3 +5,6 @@ export * from './parse';
 export * from './model';
 export * from './codes';
 export * from './check';
+export * from './match';
+export * from './ruleset';
+export * from './describe';
