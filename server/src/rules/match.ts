@@ -730,6 +730,48 @@ export function mayOverlap(a: RuleInput | RuleEventSet, b: RuleInput | RuleEvent
   return true;
 }
 
+/** Facts shared by a number of events (a bucket of the log engine's event profile). */
+export interface WeightedFacts {
+  facts: EventFacts;
+  /** How many events have these facts. */
+  events: number;
+}
+
+export interface RuleMatchCount {
+  /** Events the rule matches, whatever comes before it. */
+  matched: number;
+  /** Events it decides: the first rule of its list to match them (its key is recorded). */
+  decided: number;
+  /** Events the facts could not decide for this rule. */
+  unknown: number;
+}
+
+/**
+ * How many events of an analysed log each rule matches and decides, for hovers and code
+ * lenses. Rules are in load order, as for firstMatch.
+ */
+export function matchCounts<R extends OrderedRuleInput>(
+  rules: readonly R[],
+  samples: Iterable<WeightedFacts>,
+): Map<R, RuleMatchCount> {
+  const counts = new Map<R, RuleMatchCount>(
+    rules.map((rule) => [rule, { matched: 0, decided: 0, unknown: 0 }]),
+  );
+  for (const { facts, events } of samples) {
+    for (const rule of orderedByList(rules).get(facts.list) ?? []) {
+      const { verdict } = matchEvent(rule, facts);
+      const count = counts.get(rule)!;
+      if (verdict === 'match') count.matched += events;
+      else if (verdict === 'unknown') count.unknown += events;
+    }
+    const decision = firstMatch(rules, facts);
+    if (decision.rule && decision.outcome !== 'unknown') {
+      counts.get(decision.rule)!.decided += events;
+    }
+  }
+  return counts;
+}
+
 const orderCache = new WeakMap<readonly object[], Map<ListName, object[]>>();
 
 /** kernelOrder grouped by list, cached per rules array (callers do not mutate it). */

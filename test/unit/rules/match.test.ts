@@ -6,6 +6,7 @@ import {
   factsNeeded,
   firstMatch,
   kernelOrder,
+  matchCounts,
   matchEvent,
   matchesEvent,
   permSyscallNumbers,
@@ -212,4 +213,19 @@ test('subsumption on parsed rules', () => {
   const [readWatch, writeWatch] = rules('-w /etc/passwd -p rwa -k r\n-w /etc/passwd -p wa -k w\n');
   assert.ok(subsumes(readWatch, writeWatch));
   assert.ok(!subsumes(writeWatch, readWatch));
+});
+
+test('match counts for hovers: matched, decided (first match) and unknown', () => {
+  const set = rules('-a always,exit -F arch=b64 -S ptrace -k tracing\n'
+    + '-a always,exit -F arch=b64 -S ptrace -F a0=0x4 -k code-injection\n'
+    + '-a never,exit -F arch=b64 -S openat -F exe=/usr/bin/noisy\n');
+  const counts = matchCounts(set, [
+    { facts: event({ syscall: 101, a0: 4 }), events: 10 },
+    { facts: event({ syscall: 101, a0: 0 }), events: 5 },
+    { facts: event({ syscall: openat, exe: '/usr/bin/noisy' }), events: 7 },
+    { facts: event({ syscall: openat, exe: undefined }), events: 2 },
+  ]);
+  assert.deepEqual(counts.get(set[0]), { matched: 15, decided: 15, unknown: 0 });
+  assert.deepEqual(counts.get(set[1]), { matched: 10, decided: 0, unknown: 0 });
+  assert.deepEqual(counts.get(set[2]), { matched: 7, decided: 7, unknown: 2 });
 });
