@@ -399,6 +399,15 @@ function simulateLoad(
         loaded.clear();
       }
 
+      // `-D -k key` deletes only the rules carrying that key.
+      const deleteKey = optionNames.includes('-D')
+        ? entry.parsed.options.find((o) => o.name === '-k')?.argument?.text : undefined;
+      if (deleteKey !== undefined) {
+        for (const [identity, kept] of loaded) {
+          if (kept.rule?.keys.includes(deleteKey)) loaded.delete(identity);
+        }
+      }
+
       const setting = optionNames.find((n) => n === '-b' || n === '-f');
       if (setting && rulesSeen > 0 && mode === 'file') {
         diagnostics.push(diagnostic('control-after-rules', wholeLine(entry), {

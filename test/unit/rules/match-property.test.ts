@@ -16,10 +16,11 @@ import {
 } from '../../../server/src/rules/match';
 import type { FieldOperator } from '../../../server/src/rules/model';
 import type { Machine } from '../../../server/src/tables';
+import { checkRulesText } from '../../../server/src/rules/check';
 import { arch, field, rule } from './match-helpers';
 
 const numbers = [0, 1, 2, 5, 1000, 1001, 4294967295, 4294967283];
-const syscalls = [0, 1, 2, 59, 90, 257];
+const syscalls = [0, 1, 2, 59, 90, 101, 257, 263];
 const machinesUsed: Machine[] = ['x86_64', 'i386'];
 const exes = ['/usr/bin/a', '/usr/bin/b'];
 const names = ['/etc/passwd', '/etc/ssh/sshd_config', '/tmp/x', '/etc'];
@@ -131,4 +132,47 @@ test('mayOverlap(a, b) false means no event matches both', () => {
     }
   }), { numRuns: 2000 });
   assert.ok(disjointPairs > 100, `only ${disjointPairs} pairs were disjoint`);
+});
+
+// The same property on rules written as text and read by the engine's parser, so the
+// model is also checked on what checkRulesText resolves (errno names, unset, perm letters,
+// watches, b64/b32, syscall names).
+const textFields = fc.constantFrom(
+  '-F auid>=1000', '-F auid!=unset', '-F auid=0', '-F uid=0', '-F uid!=0', '-F euid=0',
+  '-F success=1', '-F success=0', '-F exit=-EACCES', '-F exit=-EPERM', '-F a0=0x4',
+  '-F a2&0100', '-F a2&=03', '-F exe=/usr/bin/a', '-F exe!=/usr/bin/a', '-F pid>5',
+  '-F path=/etc/passwd', '-F dir=/etc/', '-F perm=wa', '-F perm=r', '-C uid!=euid',
+);
+const textRule = fc.record({
+  action: fc.constantFrom('always', 'never'),
+  arch: fc.constantFrom('', '-F arch=b64 ', '-F arch=b32 '),
+  syscalls: fc.constantFrom('-S all', '-S openat', '-S open,openat', '-S ptrace',
+    '-S execve', '-S openat,unlinkat,ptrace'),
+  fields: fc.uniqueArray(textFields, { maxLength: 3 }),
+}).map((r) => `-a ${r.action},exit ${r.arch}${r.syscalls} ${r.fields.join(' ')} -k k`);
+
+test('subsumption agrees with matching on rules read from text', () => {
+  let proven = 0;
+  let provenWithMatches = 0;
+  fc.assert(fc.property(textRule, textRule, fc.array(eventArbitrary, {
+    minLength: 60, maxLength: 60,
+  }), (lineA, lineB, events) => {
+    const checked = checkRulesText(`${lineA}\n${lineB}\n`);
+    if (checked.diagnostics.some((d) => d.severity === 'error') || checked.rules.length < 2) {
+      return;
+    }
+    const [a, b] = checked.rules;
+    if (!subsumes(a, b)) return;
+    proven++;
+    let matched = false;
+    for (const event of events) {
+      if (matchEvent(b, event).verdict !== 'match') continue;
+      matched = true;
+      assert.equal(matchEvent(a, event).verdict, 'match',
+        `${lineA} should cover ${lineB} for ${JSON.stringify(event)}`);
+    }
+    if (matched) provenWithMatches++;
+  }), { numRuns: 3000 });
+  assert.ok(proven > 100, `only ${proven} pairs were proven`);
+  assert.ok(provenWithMatches > 20, `only ${provenWithMatches} proven pairs matched`);
 });

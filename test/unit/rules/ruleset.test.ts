@@ -241,3 +241,12 @@ test('checkRuleset reads only *.rules, in sort -V order, and keeps provenance', 
     [['d/9-a.rules', 1], ['d/10-b.rules', 0]]);
   assert.deepEqual(result.loadedRules.map((r) => r.file), ['d/9-a.rules', 'd/10-b.rules']);
 });
+
+test('-D -k deletes only the rules with that key', () => {
+  const result = checkRuleset([{
+    file: 'audit.rules',
+    text: `${ptraceAll}\n-w /etc/hosts -p wa -k net\n-D -k net\n`,
+  }], { mode: 'file' });
+  assert.deepEqual(result.loadedRules.map((r) => r.keys[0]), ['tracing']);
+  assert.deepEqual(result.diagnostics.filter((d) => d.code === 'delete-all-not-first'), []);
+});
