@@ -107,9 +107,17 @@ export class PartScanner implements RecordSink {
     this.tally.data.files.push(fileName);
   }
 
-  /** Continues with the next file of a sequence (same grouping window, new line count). */
-  nextFile(fileName: string): void {
+  /**
+   * Continues with the next file of a sequence (same grouping window, new line count).
+   * Serial runs continue only into the next file of a rotated set.
+   */
+  nextFile(fileName: string, serialsContinue: boolean): void {
     this.scanner.end();
+    if (!serialsContinue) {
+      // An unrelated file: its events are not continuations of this one's.
+      this.grouper.flush();
+      this.grouper.breakSerials();
+    }
     this.lineOffset += this.scanner.lines;
     this.fileName = fileName;
     this.scanner = new RecordScanner(this, { names: this.names });
@@ -296,30 +304,40 @@ export async function analyzeLogs(
 
   const snapshots: TallySnapshot[] = [];
   let sequential: PartScanner | undefined;
+  let sequentialContinues = false;
   const endSequential = () => {
     if (sequential === undefined) return;
-    snapshots.push(sequential.finish(false).snapshot);
+    const snapshot = sequential.finish(false).snapshot;
+    snapshot.serialsContinue = sequentialContinues;
+    snapshots.push(snapshot);
     sequential = undefined;
   };
-  const sequentialFor = (name: string) => {
-    if (sequential === undefined) sequential = new PartScanner(name, { window });
-    else sequential.nextFile(name);
+  const sequentialFor = (name: string, continues: boolean) => {
+    if (sequential === undefined) {
+      sequential = new PartScanner(name, { window });
+      sequentialContinues = continues;
+    } else sequential.nextFile(name, continues);
     return sequential;
   };
 
+  let previousBase: string | undefined;
   for (const input of ordered) {
     checkAbort();
     const name = inputName(input);
+    const base = typeof input === 'string' && input !== '-' ? rotation(input).base : undefined;
+    const continues = base !== undefined && base === previousBase;
+    previousBase = base;
 
     if (typeof input === 'string' && input !== '-') {
       const size = statSync(input).size;
       if (!isGzip(input) && workers > 1 && size >= threshold) {
         endSequential();
         const parts = await scanInWorkers(input, size, workers, window, progress, signal);
+        parts[0].serialsContinue = continues;
         snapshots.push(...parts);
         continue;
       }
-      const part = sequentialFor(name);
+      const part = sequentialFor(name, continues);
       if (isGzip(input)) {
         await pushStream(createReadStream(input).pipe(createGunzip()), part, name, progress, signal);
       } else {
@@ -329,7 +347,7 @@ export async function analyzeLogs(
     }
 
     const stream = typeof input === 'string' ? options.stdin ?? process.stdin : input.stream;
-    await pushStream(stream, sequentialFor(name), name, progress, signal);
+    await pushStream(stream, sequentialFor(name, false), name, progress, signal);
   }
   endSequential();
 
@@ -501,11 +519,13 @@ async function scanInWorkers(
     const result = results[i];
     for (const sample of result.snapshot.skippedSamples) sample.line += linesBefore;
     linesBefore += result.lines;
-    if (i > 0) {
-      snapshots.push(boundarySnapshot([results[i - 1].tail, result.head], window));
-    }
     result.snapshot.files = i === 0 ? [path] : [];
     snapshots.push(result.snapshot);
   }
+
+  // Events that may straddle cuts are joined across all ranges at once: a short range can
+  // be wholly inside the grouping window, so its events meet both neighbours.
+  const straddling = results.flatMap((result) => [result.tail, result.head]);
+  snapshots.splice(1, 0, boundarySnapshot(straddling, window));
   return snapshots;
 }

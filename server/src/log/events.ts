@@ -272,6 +272,11 @@ export class EventGrouper {
     if (event.serial > segment.max) segment.max = event.serial;
   }
 
+  /** Starts new serial runs: the next input is not a continuation of this one. */
+  breakSerials(): void {
+    this.currentSegment.clear();
+  }
+
   /** Closes every open event (end of input). */
   flush(): void {
     while (this.queueHead !== undefined) this.closeOldest();

@@ -51,6 +51,8 @@ export interface TallySnapshot {
   factRecords: number;
   enrichedRecords: number;
   files: string[];
+  /** The part continues the serials of the part before it (same file or rotated set). */
+  serialsContinue: boolean;
 }
 
 export function emptySnapshot(): TallySnapshot {
@@ -62,6 +64,7 @@ export function emptySnapshot(): TallySnapshot {
     byKey: new Map(), byUid: new Map(), byAuid: new Map(), byExeSyscall: new Map(),
     perMinute: new Map(), profile: new Map(), segments: [], restarts: 0,
     eventsWithoutExe: 0, eventsWithoutKey: 0, factRecords: 0, enrichedRecords: 0, files: [],
+    serialsContinue: true,
   };
 }
 
@@ -435,7 +438,7 @@ export function mergeSnapshots(parts: readonly TallySnapshot[]): TallySnapshot {
         existing.bytes += bucket.bytes;
       }
     }
-    mergeSegments(into.segments, part.segments);
+    mergeSegments(into.segments, part.segments, part.serialsContinue);
     into.restarts += part.restarts;
     into.eventsWithoutExe += part.eventsWithoutExe;
     into.eventsWithoutKey += part.eventsWithoutKey;
@@ -449,13 +452,14 @@ export function mergeSnapshots(parts: readonly TallySnapshot[]): TallySnapshot {
 function mergeSegments(
   into: TallySnapshot['segments'],
   from: readonly TallySnapshot['segments'][number][],
+  continues: boolean,
 ): void {
   const seen = new Set<string | null>();
   for (const entry of from) {
     const first = !seen.has(entry.node);
     seen.add(entry.node);
     let previous: TallySnapshot['segments'][number] | undefined;
-    if (first && !entry.segment.startsWithDaemonStart) {
+    if (continues && first && !entry.segment.startsWithDaemonStart) {
       for (let i = into.length - 1; i >= 0; i--) {
         if (into[i].node === entry.node) {
           previous = into[i];
