@@ -24,7 +24,7 @@ function distance(a: string, b: string, limit: number): number {
 
 /** The closest candidates to a misspelt name (at most `count`, within a third of its length). */
 export function closestNames(word: string, candidates: Iterable<string>, count: number): string[] {
-  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  const limit = Math.max(2, Math.min(3, Math.floor(word.length / 3)));
   const scored: { name: string; score: number }[] = [];
   for (const candidate of candidates) {
     const score = distance(word, candidate, limit);
