@@ -595,6 +595,46 @@ function variantLines(seed, baseLines) {
   return produced;
 }
 
+/** Lines assembled at random from the pieces auditctl knows, in random order and number. */
+function randomRuleLines(seed, count) {
+  const pick = chooser(seededRandom(seed));
+  const tablePath = path.join(repoRoot, 'server', 'src', 'tables', 'generated', 'syscalls.json');
+  const tables = JSON.parse(readFileSync(tablePath, 'utf8')).versions['3.0.9'];
+  const syscallNames = [...tables.x86_64, ...tables.i386].map(([, name]) => name);
+  const listActions = ['always,exit', 'always,exit', 'exit,always', 'never,exit', 'always,task',
+    'never,task', 'always,user', 'never,user', 'always,exclude', 'never,filesystem',
+    'ALWAYS,exit', 'always,entry', 'exit,possible', 'always,io_uring'];
+  const syscallChoice = () => (pick.chance(0.8) ? pick.pick(syscallNames)
+    : pick.pick([...foreignSyscalls, ...inventedSyscalls, ...syscallNumbers, 'all']));
+
+  const pieces = [
+    () => [pick.pick(['-a', '-a', '-a', '-A', '-d']), pick.pick(listActions)],
+    () => ['-F', `arch=${pick.pick(['b64', 'b64', 'b32', 'b32', ...valueSamples.arch])}`],
+    () => ['-S', Array.from({ length: 1 + pick.below(4) }, syscallChoice).join(',')],
+    () => {
+      const [field, usual] = pick.pick(fieldSamples);
+      const kind = fieldValueKind[field.toLowerCase()];
+      const value = kind && pick.chance(0.5) ? pick.pick(valueSamples[kind]) : usual;
+      return ['-F', `${field}${pick.chance(0.7) ? '=' : pick.pick(operators)}${value}`];
+    },
+    () => ['-k', pick.pick(['k', 'key-1', 'a\\ b', 'q'.repeat(1 + pick.below(300))])],
+    () => ['-p', pick.pick(valueSamples.perm.filter((perm) => perm !== ''))],
+    () => ['-w', pick.pick(['/etc/passwd', '/etc/', '/etc/ssh/sshd_config', '/tmp',
+      '/var/log/wtmp', 'etc/passwd', '/etc/*'])],
+    () => ['-C', pick.pick(['uid=auid', 'uid!=euid', 'auid!=obj_uid', 'gid=egid', 'uid=gid',
+      'euid>=uid', 'obj_gid!=sgid'])],
+  ];
+
+  const lines = [];
+  for (let index = 0; index < count; index++) {
+    const words = pick.chance(0.85) ? pieces[0]() : [];
+    const length = 1 + pick.below(6);
+    for (let step = 0; step < length; step++) words.push(...pick.pick(pieces.slice(1))());
+    lines.push(words.join(' '));
+  }
+  return lines;
+}
+
 /** The whole line set: corpus lines, hand-written probes, products and seeded variants. */
 export function buildLineSet(seed = generatorSeed) {
   const entries = [];
@@ -615,6 +655,7 @@ export function buildLineSet(seed = generatorSeed) {
   for (const { line, origin } of variantLines(seed, corpus.map((entry) => entry.line))) {
     add(line, origin);
   }
+  for (const line of randomRuleLines(seed + 1, 1200)) add(line, 'random: assembled rule');
   return entries;
 }
 

@@ -66,6 +66,23 @@ function engineVerdict(line: string): EngineVerdict {
   }
 }
 
+/** The auditctl text an engine message quotes (`… auditctl: "text"`), if any. */
+function quotedAuditctlText(message: string): string | undefined {
+  const start = message.indexOf('auditctl: "');
+  const end = message.lastIndexOf('"');
+  if (start < 0 || end <= start + 11) return undefined;
+  return message.slice(start + 11, end);
+}
+
+/** Whether one of the engine's errors quotes text that auditctl really printed. */
+function quotesAuditctl(entry: RecordedEntry, engine: EngineVerdict): boolean {
+  const said = `${entry.output}${entry.syslog ?? ''}`;
+  return engine.findings.some((finding) => {
+    const quoted = finding.startsWith('error') ? quotedAuditctlText(finding) : undefined;
+    return quoted !== undefined && quoted.trim() !== '' && said.includes(quoted.trim());
+  });
+}
+
 /** What auditctl said, shortened to the messages that explain the verdict. */
 function auditctlSaid(entry: RecordedEntry): string {
   const text = `${entry.output}${entry.syslog ?? ''}`.split('\n')
@@ -88,8 +105,9 @@ function disagreementTable(rows: { entry: RecordedEntry; engine: EngineVerdict }
 /** The full disagreement report, for whoever fixes the engine. */
 function detailedReport(
   rows: { entry: RecordedEntry; engine: EngineVerdict }[], summary: string,
+  messageRows: { entry: RecordedEntry; engine: EngineVerdict }[],
 ): string {
-  const sections = rows.map(({ entry, engine }) => [
+  const describe = ({ entry, engine }: { entry: RecordedEntry; engine: EngineVerdict }) => [
     `line:     ${shown(entry.line)}`,
     `origin:   ${entry.origin}${entry.hostDependent ? ` (host: ${entry.hostReasons})` : ''}`,
     `auditctl: ${entry.verdict} (exit ${entry.exitCode})`,
@@ -97,8 +115,11 @@ function detailedReport(
       .filter((message) => message !== '').map((message) => `          ${message}`),
     `engine:   ${engine.verdict}`,
     ...engine.findings.map((finding) => `          ${finding}`),
-  ].join('\n'));
-  return `${summary}\n\n${sections.join('\n\n')}\n`;
+  ].join('\n');
+  const messages = messageRows.length === 0 ? '' : '\n\nRejected by both, but no engine ' +
+    `error quotes what auditctl printed (${messageRows.length}):\n\n` +
+    messageRows.map(describe).join('\n\n');
+  return `${summary}\n\n${rows.map(describe).join('\n\n')}${messages}\n`;
 }
 
 test('the recorded verdicts cover the corpus and at least 2,000 lines', () => {
@@ -128,15 +149,25 @@ test('the engine agrees with auditctl 3.0.9 on every line that does not depend o
     const hostSummary = `host-dependent lines (not asserted): ${hostAgreeing.length}/` +
       `${hostLines.length} agree with this machine's verdict`;
 
+    // Informational: on lines both reject, does an engine error quote auditctl's own text?
+    const bothReject = independent.filter(({ entry, engine }) =>
+      entry.verdict === 'reject' && engine.verdict === 'reject');
+    const unquoted = bothReject.filter((row) => !quotesAuditctl(row.entry, row.engine));
+    const quotedCount = bothReject.length - unquoted.length;
+    const messageSummary = `auditctl message agreement (not asserted): ${quotedCount}/` +
+      `${bothReject.length} rejected lines have an engine error quoting auditctl's text`;
+
     t.diagnostic(summary);
     t.diagnostic(hostSummary);
+    t.diagnostic(messageSummary);
     if (disagreements.length > 0) {
       t.diagnostic(`disagreements (${disagreements.length}):`);
       for (const row of disagreementTable(disagreements).split('\n')) t.diagnostic(row);
     }
     const reportPath = process.env.AUDITCTL_DIFFERENTIAL_REPORT;
     if (reportPath) {
-      writeFileSync(reportPath, detailedReport(disagreements, `${summary}\n${hostSummary}`));
+      writeFileSync(reportPath, detailedReport(disagreements,
+        `${summary}\n${hostSummary}\n${messageSummary}`, unquoted));
     }
 
     assert.equal(disagreements.length, 0,
