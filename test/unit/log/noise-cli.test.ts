@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { parseNoiseArguments, runNoise } from '../../../server/src/cli/noise';
+import { corpusLogs, hasCorpus, repoRoot, syscallRecord } from './log-helpers';
+
+async function run(args: string[], stdin?: string) {
+  let stdout = '';
+  let stderr = '';
+  const status = await runNoise(args, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+    stdin: stdin === undefined ? undefined : Readable.from([stdin]),
+  });
+  return { status, stdout, stderr };
+}
+
+const busyLog = [
+  ...Array.from({ length: 6 }, (_, i) =>
+    syscallRecord(`1700000000.${i}:${i + 1}`, { exe: '"/usr/sbin/named"', syscall: '44' })),
+  syscallRecord('1700000060.0:7', { exe: '"/usr/bin/cat"', syscall: '0', key: '"reads"' }),
+].join('\n') + '\n';
+
+test('JSON output has the fields of the issue, with their shapes', async () => {
+  const { status, stdout, stderr } = await run(['--format', 'json', '-'], busyLog);
+  assert.equal(status, 0, stderr);
+  const report = JSON.parse(stdout);
+  for (const field of ['records', 'events', 'skippedLines', 'lostRecords', 'firstTime',
+    'lastTime', 'byExe', 'bySyscall', 'byKey', 'byType', 'byExeSyscall', 'suggestions']) {
+    assert.ok(field in report, field);
+  }
+  assert.equal(report.profile, undefined);
+  assert.equal(report.records, 7);
+  assert.equal(report.events, 7);
+  assert.deepEqual(Object.keys(report.byExe[0]).slice(0, 3), ['exe', 'events', 'bytes']);
+  assert.deepEqual(report.bySyscall[0], { arch: 'x86_64', number: 44, name: 'sendto', events: 6 });
+  assert.deepEqual(report.byKey, [{ key: 'reads', events: 1 }]);
+  assert.deepEqual(report.byType, [{ type: 'SYSCALL', records: 7 }]);
+  assert.deepEqual(report.byExeSyscall[0],
+    { exe: '/usr/sbin/named', arch: 'x86_64', number: 44, name: 'sendto', events: 6 });
+  for (const suggestion of report.suggestions) {
+    assert.equal(typeof suggestion.rule, 'string');
+    assert.equal(typeof suggestion.events, 'number');
+    assert.equal(typeof suggestion.bytes, 'number');
+    assert.ok(Array.isArray(suggestion.warnings));
+  }
+});
+
+test('--top cuts the lists; --max-log-file changes the forecast', async () => {
+  const { stdout } = await run(['--format=json', '--top', '1', '--max-log-file', '2', '-'],
+    busyLog);
+  const report = JSON.parse(stdout);
+  assert.equal(report.byExe.length, 1);
+  assert.equal(report.bySyscall.length, 1);
+  assert.equal(report.rotation.maxLogFileMB, 2);
+});
+
+test('text output prints the ranking asked for with --by', async () => {
+  const { status, stdout } = await run(['--by', 'exe-syscall', '-'], busyLog);
+  assert.equal(status, 0);
+  assert.match(stdout, /7 records, 7 events/);
+  assert.match(stdout, /Executable x syscall/);
+  assert.match(stdout, /sendto \(x86_64 44\)\s+\/usr\/sbin\/named/);
+  assert.doesNotMatch(stdout, /Record types/);
+});
+
+test('bad arguments and missing files: a clear message and status 2', async () => {
+  assert.match(String(parseNoiseArguments(['--by', 'pid', 'x'])), /--by takes one of/);
+  assert.match(String(parseNoiseArguments(['--top', '0', 'x'])), /--top takes a positive/);
+  assert.match(String(parseNoiseArguments([])), /no log given/);
+
+  const missing = await run(['/nonexistent/audit.log']);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /cannot read \/nonexistent\/audit.log: no such file/);
+
+  const unknown = await run(['--colour', 'x']);
+  assert.equal(unknown.status, 2);
+  assert.match(unknown.stderr, /unknown option --colour/);
+});
+
+test('dist/cli.js noise runs on a corpus log', (t) => {
+  const cli = join(repoRoot, 'dist', 'cli.js');
+  if (!existsSync(cli)) return t.skip('dist/cli.js is not built (npm run build)');
+  if (!hasCorpus) return t.skip('../shared/corpus is not beside the repository');
+  const result = spawnSync(process.execPath, [cli, 'noise', '--format', 'json',
+    join(corpusLogs, 'go-libaudit', 'testdata_normal.log')], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  const report = JSON.parse(result.stdout);
+  assert.equal(report.events, 5);
+  assert.equal(report.records, 17);
+});
