@@ -108,11 +108,11 @@ export class AnalysisClient {
   }
 
   async preview(selection: NoiseSelection, maxLogFileMb: number):
-    Promise<{ preview: RulesPreview; rules: GeneratedRule[] }> {
+    Promise<{ preview: RulesPreview; rules: GeneratedRule[]; hostMachine: string }> {
     const id = this.nextId++;
     const reply = await this.request({ type: 'preview', id, selection, maxLogFileMb });
     if (reply.type !== 'preview') throw new Error(`unexpected reply ${reply.type} to preview`);
-    return { preview: reply.preview, rules: reply.rules };
+    return { preview: reply.preview, rules: reply.rules, hostMachine: reply.hostMachine };
   }
 
   /** The report again, with the rotation forecast for another max_log_file. */

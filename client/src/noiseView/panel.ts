@@ -37,6 +37,7 @@ export class NoiseViewPanel implements vscode.Disposable {
   private report: ViewReport | undefined;
   private selection: NoiseSelection | undefined;
   private rules: GeneratedRule[] = [];
+  private hostMachine = 'x86_64';
   private maxLogFileMb: number;
   private analysing: vscode.CancellationTokenSource | undefined;
   private disposed = false;
@@ -217,7 +218,7 @@ export class NoiseViewPanel implements vscode.Disposable {
         await this.openRecord(message.source, message.line);
         return;
       case 'insertRules':
-        await insertExclusions(this.rules, this.files);
+        await insertExclusions(this.rules, this.files, this.hostMachine);
         return;
       case 'copyRules':
         await copyExclusions(this.rules, this.files, this.report?.kind ?? 'audit');
@@ -231,10 +232,12 @@ export class NoiseViewPanel implements vscode.Disposable {
   private async updatePreview(selection: NoiseSelection): Promise<void> {
     this.selection = selection;
     if (!this.report) return;
-    const { preview, rules } = await this.analysis.preview(selection, this.maxLogFileMb);
+    const { preview, rules, hostMachine } = await this.analysis.preview(selection,
+      this.maxLogFileMb);
     // A newer selection may have arrived while this one was computed.
     if (this.selection !== selection) return;
     this.rules = rules;
+    this.hostMachine = hostMachine;
     this.post({ command: 'preview', preview });
   }
 

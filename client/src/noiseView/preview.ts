@@ -2,7 +2,8 @@
 // generates, impact.ts simulates through the one rule-matching model). This file turns the
 // view's selection into the engine's terms and its answers into the preview pane's.
 import {
-  proposeExclusion, type ExclusionSelection, type GeneratedRule as EngineRule, type SyscallRef,
+  hostMachineOf, proposeExclusion, type ExclusionSelection, type GeneratedRule as EngineRule,
+  type SyscallRef,
 } from '../../../server/src/log/exclusions';
 import { simulateImpact } from '../../../server/src/log/impact';
 import type { MdatpReport } from '../../../server/src/log/mdatp';
@@ -14,6 +15,8 @@ import type { GeneratedRule } from './workerProtocol';
 export interface PreviewResult {
   preview: RulesPreview;
   rules: GeneratedRule[];
+  /** The machine `b64` means in the rules: the log's own, for checking a rules file. */
+  hostMachine: string;
 }
 
 /** The selection in the engine's terms; an exe chosen whole wins over its syscalls. */
@@ -67,7 +70,10 @@ export function auditPreview(
   if (impact.estimated) notes.add('bytes dropped by exclude-list rules are estimated');
 
   return {
-    rules: generated.map((rule) => ({ text: rule.text, list: rule.model.list })),
+    rules: generated.map((rule) => ({
+      text: rule.text, list: rule.model.list, model: rule.model,
+    })),
+    hostMachine: hostMachineOf(report.profile),
     preview: {
       rules: generated.map((rule, index) => ({
         rule: rule.text,
@@ -108,6 +114,7 @@ export function mdatpPreview(report: MdatpReport, selection: NoiseSelection): Pr
   }
   return {
     rules,
+    hostMachine: 'x86_64',
     preview: {
       rules: suggested, eventsRemoved: files, bytesRemoved: 0,
       eventsBefore: report.totalFilesScanned, rotationMinutesBefore: null,

@@ -4,9 +4,10 @@
 // be undone and nothing reaches the disk until the user saves.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { eventSetOf } from '../../../server/src/rules/match';
 import { parseRulesLine } from '../../../server/src/rules/parse';
 import {
-  exclusionBlock, insertionAt, placeExclusions, readRulesFile, rulesDirConflict,
+  exclusionBlock, insertionAt, modelResolver, placeExclusions, readRulesFile, rulesDirConflict,
   type ExclusionToPlace, type RulesDirFile,
 } from './rulesPlacement';
 import type { GeneratedRule } from './workerProtocol';
@@ -113,6 +114,9 @@ async function chooseOtherTarget(): Promise<{ kind: 'file'; uri: vscode.Uri } | 
 
 function toPlace(rules: readonly GeneratedRule[]): ExclusionToPlace[] {
   return rules.map((rule) => {
+    if (rule.model) {
+      return { text: rule.text, list: rule.model.list, eventSet: eventSetOf(rule.model) };
+    }
     // The list comes from the rule's own -a option, read by the rules engine's parser.
     const option = parseRulesLine(rule.text, 0).options.find((o) => o.name === '-a');
     const words = option?.argument?.text.split(',') ?? [];
@@ -131,7 +135,8 @@ async function exists(uri: vscode.Uri): Promise<boolean> {
 }
 
 /** The other *.rules files of a rules.d folder, with open editors' unsaved text. */
-async function rulesDirSiblings(target: vscode.Uri): Promise<RulesDirFile[] | undefined> {
+async function rulesDirSiblings(target: vscode.Uri, hostMachine: string):
+  Promise<RulesDirFile[] | undefined> {
   const folder = vscode.Uri.file(path.dirname(target.fsPath));
   if (path.basename(folder.fsPath) !== 'rules.d') return undefined;
   const entries = await vscode.workspace.fs.readDirectory(folder);
@@ -142,16 +147,16 @@ async function rulesDirSiblings(target: vscode.Uri): Promise<RulesDirFile[] | un
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
     const text = open?.getText()
       ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    siblings.push({ name, lines: readRulesFile(text) });
+    siblings.push({ name, lines: readRulesFile(text, modelResolver(text, hostMachine)) });
   }
   return siblings;
 }
 
 /** Returns the file to write into after checking the rules.d order, or undefined. */
 async function checkRulesDirOrder(
-  target: vscode.Uri, rules: ExclusionToPlace[],
+  target: vscode.Uri, rules: ExclusionToPlace[], hostMachine: string,
 ): Promise<vscode.Uri | undefined> {
-  const siblings = await rulesDirSiblings(target);
+  const siblings = await rulesDirSiblings(target, hostMachine);
   if (!siblings) return target;
   const conflict = rulesDirConflict(siblings, path.basename(target.fsPath), rules);
   if (!conflict) return target;
@@ -171,7 +176,7 @@ async function checkRulesDirOrder(
 }
 
 export async function insertExclusions(
-  rules: readonly GeneratedRule[], files: readonly vscode.Uri[],
+  rules: readonly GeneratedRule[], files: readonly vscode.Uri[], hostMachine: string,
 ): Promise<void> {
   if (!requireRules(rules)) return;
   let target = await pickTarget();
@@ -191,14 +196,14 @@ export async function insertExclusions(
   if (target.kind !== 'file') return;
 
   const placed = toPlace(rules);
-  const uri = await checkRulesDirOrder(target.uri, placed);
+  const uri = await checkRulesDirOrder(target.uri, placed, hostMachine);
   if (!uri) return;
-  await insertIntoFile(uri, block, placed);
+  await insertIntoFile(uri, block, placed, hostMachine);
 }
 
 /** The edit that inserts the block; an absent file is created by the same, undoable edit. */
 export async function insertIntoFile(
-  uri: vscode.Uri, block: string[], rules: ExclusionToPlace[],
+  uri: vscode.Uri, block: string[], rules: ExclusionToPlace[], hostMachine: string,
 ): Promise<void> {
   const edit = new vscode.WorkspaceEdit();
   let document: vscode.TextDocument | undefined;
@@ -207,7 +212,8 @@ export async function insertIntoFile(
     document = await vscode.workspace.openTextDocument(uri);
     const text = document.getText();
     const eol = document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
-    const placement = placeExclusions(readRulesFile(text), rules);
+    const placement = placeExclusions(readRulesFile(text, modelResolver(text, hostMachine)),
+      rules);
     const insertion = insertionAt(text, placement.line, block, eol);
     edit.insert(uri, document.positionAt(insertion.offset), insertion.text);
 

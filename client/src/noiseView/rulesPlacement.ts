@@ -2,7 +2,9 @@
 // The kernel walks a list's rules in order and the first match decides (auditctl.md §2.2):
 // a `never` rule placed after an `always` rule that matches the same events does nothing.
 // Pure: no `vscode` import, so the unit tests run it directly.
+import { checkRulesText } from '../../../server/src/rules/check';
 import { eventSetOf, type RuleEventSet, type RuleInput } from '../../../server/src/rules/match';
+import { machines, type Machine } from '../../../server/src/tables';
 import {
   parseRulesDocument, type LineKind, type OptionName, type RulesLine,
 } from '../../../server/src/rules/parse';
@@ -48,6 +50,18 @@ function listAndAction(line: RulesLine): { list?: string; action?: string; prepe
     return { list: 'exit', action: 'always', prepend: false };
   }
   return { prepend: false };
+}
+
+/**
+ * The rules engine's reading of a rules file, line by line. `hostMachine` is the machine
+ * that loads the rules (what `b64` and an arch-less `-S` mean).
+ */
+export function modelResolver(text: string, hostMachine: string): RuleResolver {
+  const host = (machines as readonly string[]).includes(hostMachine)
+    ? hostMachine as Machine : 'x86_64';
+  const byLine = new Map(checkRulesText(text, { hostMachine: host }).rules
+    .map((rule) => [rule.line, rule]));
+  return (line) => byLine.get(line.line);
 }
 
 export function readRulesFile(text: string, resolve?: RuleResolver): RulesFileLine[] {

@@ -1,5 +1,6 @@
 // Messages between the noise view's panel and its analysis worker thread. Both sides are
 // this extension's own code; the types keep them in step.
+import type { RuleInput } from '../../../server/src/rules/match';
 import type { NoiseSelection } from './messages';
 import type { RulesPreview, SampleRecord, ViewReport } from './viewReport';
 
@@ -13,6 +14,8 @@ export interface AnalysisInput {
 export interface GeneratedRule {
   text: string;
   list: string;
+  /** The rule as the matching model reads it (absent for mdatp commands). */
+  model?: RuleInput;
 }
 
 export type WorkerRequest =
@@ -26,7 +29,8 @@ export type WorkerReply =
   | { type: 'progress'; id: number; bytesRead: number; totalBytes: number }
   | { type: 'partial'; id: number; report: ViewReport }
   | { type: 'report'; id: number; report: ViewReport }
-  | { type: 'preview'; id: number; preview: RulesPreview; rules: GeneratedRule[] }
+  | { type: 'preview'; id: number; preview: RulesPreview; rules: GeneratedRule[];
+      hostMachine: string }
   | { type: 'samples'; id: number; samples: SampleRecord[] }
   | { type: 'cancelled'; id: number }
   | { type: 'error'; id: number; message: string };

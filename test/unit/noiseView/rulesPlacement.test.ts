@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  compareVersionNames, exclusionBlock, insertionAt, mayOverlap, placeExclusions, readRulesFile,
-  rulesDirConflict, type ExclusionToPlace,
+  compareVersionNames, exclusionBlock, insertionAt, mayOverlap, modelResolver, placeExclusions,
+  readRulesFile, rulesDirConflict, type ExclusionToPlace,
 } from '../../../client/src/noiseView/rulesPlacement';
 import { eventSetOf, type RuleInput } from '../../../server/src/rules/match';
+import { checkRulesText } from '../../../server/src/rules/check';
 import type { FieldCondition } from '../../../server/src/rules/model';
 import type { Range } from '../../../server/src/rules/diagnostics';
 
@@ -188,3 +189,29 @@ test('the insertion keeps a blank line around the block and respects a missing f
       '-D\r\n\r\n## Noise exclusions from audit.log, 2026-12-03\r\n-a never,exit -S all\r\n'
         + '\r\n-e 2\r\n');
   });
+
+test('with the rules engine\'s own models: the generated never rule goes above the first '
+  + 'always rule that catches its events', () => {
+  const text = [
+    '-D',
+    '-b 8192',
+    '-a always,exit -F arch=b64 -S adjtimex,settimeofday -k time-change',
+    '-a always,exit -F arch=b64 -S execve -F exe=/usr/bin/other -k exec',
+    '-a always,exit -F arch=b32 -S socketcall -k net32',
+    '-a always,exit -F arch=b64 -S sendto,recvfrom -k net',
+    '-a always,exit -F arch=b64 -S all -F auid>=1000 -F auid!=unset -k user',
+    '-e 2',
+  ].join('\n');
+  const exclusion = checkRulesText(
+    '-a never,exit -F arch=b64 -S sendto,recvfrom -F exe=/usr/sbin/named -k exclude_named',
+  ).rules[0];
+  assert.ok(exclusion, 'the exclusion line resolves');
+  const placement = placeExclusions(readRulesFile(text, modelResolver(text, 'x86_64')),
+    [{ text: '', list: 'exit', eventSet: eventSetOf(exclusion) }]);
+  // adjtimex, an execve by another exe and a b32 rule cannot catch named's sendto.
+  assert.equal(placement.preempts?.line, 5);
+  assert.equal(placement.line, 5);
+
+  // The same file without models: above the first always rule, conservatively.
+  assert.equal(placeExclusions(readRulesFile(text), [{ text: '', list: 'exit' }]).line, 2);
+});
