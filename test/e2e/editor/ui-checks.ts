@@ -75,17 +75,30 @@ async function hoverWidget(page: Page, expected: Record<string, string>):
 /**
  * The active webview shows every line of `expected.texts`, read from its DOM: a webview is
  * an iframe whose document holds a second iframe, #active-frame, with the view's content.
+ * With `expected.row`, the texts must fill cells of one table row. With `expected.theme`
+ * (vscode-dark, vscode-light...), it also waits for the class VS Code puts on the view's
+ * body once the theme has reached it.
  */
 async function webviewText(page: Page, expected: Record<string, string>):
   Promise<CheckpointOutcome> {
   const view = page.frameLocator('iframe.webview').frameLocator('#active-frame');
   const body = view.locator('body');
   const texts = expected.texts.split('\n');
+  // A row qualifies when each text fills one of its cells exactly: "2" must not match 12.
+  let rows = view.locator('tr');
+  for (const text of texts) {
+    const exactly = new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
+    rows = rows.filter({ has: view.locator('td', { hasText: exactly }) });
+  }
   const started = Date.now();
   let shown = '';
   while (Date.now() - started < waitMs) {
     shown = await body.innerText({ timeout: waitMs }).catch(() => '');
-    if (texts.every((text) => shown.includes(text))) {
+    const themed = !expected.theme ||
+      await body.evaluate((element, theme) => element.classList.contains(theme), expected.theme)
+        .catch(() => false);
+    const inOneRow = !expected.row || await rows.count() > 0;
+    if (themed && inOneRow && texts.every((text) => shown.includes(text))) {
       const path = await screenshot(page, expected.screenshot ?? 'webview');
       return { ok: true, message: `the view shows ${texts.join(', ')}; screenshot ${path}` };
     }
@@ -93,6 +106,10 @@ async function webviewText(page: Page, expected: Record<string, string>):
   }
   await screenshot(page, `${expected.screenshot ?? 'webview'}-missing`);
   const missing = texts.filter((text) => !shown.includes(text));
+  if (missing.length === 0) {
+    return { ok: false, message: `the view never showed ${texts.join(', ')} in one row ` +
+      `with the ${expected.theme ?? 'current'} theme` };
+  }
   return {
     ok: false,
     message: `the view does not show ${missing.join(', ')}; it shows: ${shown.slice(0, 1_000)}`,

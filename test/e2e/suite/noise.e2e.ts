@@ -18,6 +18,9 @@ suite('the noise view', () => {
   setup(async function () {
     const missing = missingExtension();
     if (missing) skipWith(this, missing);
+
+    // Commands are registered by activate(); before it they are not listed.
+    await vscode.extensions.getExtension(extensionId)!.activate();
     const commands = await vscode.commands.getCommands(true);
     if (!commands.includes(analyzeLogNoiseCommand)) {
       skipWith(this, `the command ${analyzeLogNoiseCommand} is not registered`);
@@ -37,22 +40,29 @@ suite('the noise view', () => {
     const [top] = (JSON.parse(json) as NoiseJson).byExe;
     assert.ok(top, 'the CLI found no executable in the log');
 
-    const panel = await vscode.commands.executeCommand(analyzeLogNoiseCommand,
-      vscode.Uri.file(log));
-    assert.ok(panel, 'the command opened no view');
-    await expectOnScreen(this, 'webview-text', {
-      texts: `${top.exe}\n${top.events}`, screenshot: 'noise-view-dark',
-    });
-
+    // The view in both themes, set explicitly: the web workbench's default follows the
+    // browser's colour scheme.
     const workbench = vscode.workspace.getConfiguration('workbench');
-    await workbench.update('colorTheme', 'Default Light Modern',
-      vscode.ConfigurationTarget.Global);
+    const setTheme = (theme: string | undefined) =>
+      workbench.update('colorTheme', theme, vscode.ConfigurationTarget.Global);
     try {
+      await setTheme('Default Dark Modern');
+      const panel = await vscode.commands.executeCommand(analyzeLogNoiseCommand,
+        vscode.Uri.file(log));
+      assert.ok(panel, 'the command opened no view');
       await expectOnScreen(this, 'webview-text', {
-        texts: top.exe, screenshot: 'noise-view-light',
+        texts: `${top.exe}\n${top.events}`, row: '1', theme: 'vscode-dark',
+        screenshot: 'editor-noise-view-dark',
+      });
+
+      await setTheme('Default Light Modern');
+      await expectOnScreen(this, 'webview-text', {
+        texts: `${top.exe}\n${top.events}`, row: '1', theme: 'vscode-light',
+        screenshot: 'editor-noise-view-light',
       });
     } finally {
-      await workbench.update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+      await setTheme(undefined);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });
 });
