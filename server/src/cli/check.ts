@@ -15,8 +15,8 @@ import {
 } from '../tables';
 import type { Command, CommandIo } from './io';
 
-export const checkUsage = `usage: auditd-tools check [--format text|json|sarif] [--audit-version 3.0.9|4.2]
-                          [--arch ARCH] [--hints] PATH...
+export const checkUsage = `usage: auditd-tools check [--format text|json|sarif]
+         [--audit-version 3.0.9|4.2] [--arch ARCH] [--hints] PATH...
 
 Checks audit rules as auditctl (and the kernel) would load them. PATH is a rules file, or
 a rules.d directory read as augenrules reads it (*.rules in version order, one stream).

@@ -9,7 +9,8 @@ import {
 } from '../tables';
 import type { Command, CommandIo } from './io';
 
-export const syscallUsage = `usage: auditd-tools syscall NAME|NUMBER [--arch ARCH] [--audit-version 3.0.9|4.2]
+export const syscallUsage = `usage: auditd-tools syscall NAME|NUMBER [--arch ARCH]
+         [--audit-version 3.0.9|4.2]
 
 Prints the number of a syscall name, or the name of a syscall number, on ARCH (default
 x86_64; also b64, b32, or any machine name auditctl knows), then on every other arch.`;

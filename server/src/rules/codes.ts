@@ -440,13 +440,13 @@ const table: CodeInfo[] = [
   {
     code: 'unknown-msgtype', severity: 'error', title: 'Unknown message type',
     message: '"{value}" is not a message type auditctl {version} knows.',
-    auditctl: '-F unknown message type - {value}',
+    auditctl: '-F unknown message type - {field}',
     fix: 'did-you-mean',
   },
   {
     code: 'unknown-filetype', severity: 'error', title: 'Unknown file type',
     message: '"{value}" is not a file type (file dir socket link character block fifo).',
-    auditctl: '-F unknown file type -  {value}',
+    auditctl: '-F unknown file type -  {field}',
     fix: 'did-you-mean',
   },
   {

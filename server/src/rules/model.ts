@@ -11,7 +11,9 @@ export type { ListName, Machine } from '../tables';
 /** `-F` operators, as auditctl accepts them (the kernel accepts fewer, see fields.json). */
 export type FieldOperator = '=' | '!=' | '<' | '>' | '<=' | '>=' | '&' | '&=';
 
-export const fieldOperators: readonly FieldOperator[] = ['=', '!=', '<', '>', '<=', '>=', '&', '&='];
+export const fieldOperators: readonly FieldOperator[] = [
+  '=', '!=', '<', '>', '<=', '>=', '&', '&=',
+];
 
 export type RuleAction = 'always' | 'never';
 
@@ -126,7 +128,8 @@ export function kernelFieldCount(rule: RuleModel): number {
  */
 export function ruleIdentity(rule: RuleModel): string {
   const parts: string[] = [rule.list, rule.action];
-  parts.push(rule.syscalls.all ? 'all' : [...rule.syscalls.numbers].sort((a, b) => a - b).join(','));
+  const numbers = [...rule.syscalls.numbers].sort((a, b) => a - b);
+  parts.push(rule.syscalls.all ? 'all' : numbers.join(','));
   for (const arch of rule.arches) parts.push(`arch${arch.operator}${arch.machine}`);
   for (const field of rule.fields) parts.push(`${field.field}${field.operator}${field.value}`);
   for (const comparison of rule.comparisons) {

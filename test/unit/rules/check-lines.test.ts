@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { auditctlText, codeInfo, formatMessage, type FixData } from '../../../server/src/rules/codes';
+import {
+  auditctlText, codeInfo, formatMessage, type FixData,
+} from '../../../server/src/rules/codes';
 import { checkRulesText } from '../../../server/src/rules/check';
 import { columnOf, diagnosticsOf, expectClean, expectOne, rejects } from './check-helpers';
 
@@ -303,7 +305,9 @@ test('-F before a list, missing operator, name or value, unknown field', () => {
   expectOne('-a always,exit -F =1', {
     code: 'missing-field-name', severity: 'error', range: [18, 19],
   });
-  expectOne('-a always,exit -F uid=', { code: 'missing-value', severity: 'error', range: [21, 22] });
+  expectOne('-a always,exit -F uid=', {
+    code: 'missing-value', severity: 'error', range: [21, 22],
+  });
   const unknown = expectOne('-a always,exit -F obj=/x', {
     code: 'unknown-field', severity: 'error', range: [18, 21],
   });
@@ -379,11 +383,15 @@ test('uid and gid values: names are host-dependent, unset only for uid', () => {
 });
 
 test('numeric fields: no sign, trailing characters ignored with a warning', () => {
-  expectOne('-a always,exit -F pid=-1', { code: 'not-a-number', severity: 'error', range: [22, 24] });
+  expectOne('-a always,exit -F pid=-1', {
+    code: 'not-a-number', severity: 'error', range: [22, 24],
+  });
   expectOne('-a always,exit -F pid=12abc', {
     code: 'value-trailing-characters', severity: 'warning', range: [22, 27],
   });
-  expectOne('-a always,exit -F a0=foo', { code: 'not-a-number', severity: 'error', range: [21, 24] });
+  expectOne('-a always,exit -F a0=foo', {
+    code: 'not-a-number', severity: 'error', range: [21, 24],
+  });
   expectClean('-a always,exit -F a0=-1');
   expectOne('-a always,exit -F a0=0x1ffffffff', {
     code: 'value-truncated', severity: 'warning', range: [21, 32],
@@ -416,7 +424,9 @@ test('errno, msgtype, filetype, fstype and perm values', () => {
     code: 'unknown-fstype', severity: 'error', range: [30, 36],
   }, { auditVersion: '3.0.9' });
   expectClean('-a never,filesystem -F fstype=cgroup');
-  expectOne(`${b64} -S open -F perm=rwxab`, { code: 'bad-perm', severity: 'error', range: [43, 48] });
+  expectOne(`${b64} -S open -F perm=rwxab`, {
+    code: 'bad-perm', severity: 'error', range: [43, 48],
+  });
   expectOne(`${b64} -S open -F perm=q`, { code: 'bad-perm', severity: 'error', range: [43, 44] });
 });
 

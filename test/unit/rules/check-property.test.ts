@@ -44,7 +44,9 @@ test('100,000 generated lines: no exception, every range inside its line', () =>
             (p.line === textLines.length ? p.character === 0
               : p.character <= textLines[p.line].length);
           if (!inside(start) || !inside(end)) return false;
-          if (start.line > end.line || (start.line === end.line && start.character > end.character)) {
+          const backwards = start.line > end.line ||
+            (start.line === end.line && start.character > end.character);
+          if (backwards) {
             return false;
           }
         }

@@ -157,9 +157,11 @@ function checkListAndOperator(
 ): boolean {
   const { info, nameRange, operatorRange, pair } = parts;
   const name = info.name;
+  // auditctl prints the field name as the user wrote it.
+  const written = pair.name;
 
-  if (list !== undefined && !info.lists.includes(list) && !(objectIds.has(name) &&
-      (list === 'task' || list === 'user' || list === 'io_uring'))) {
+  if (list !== undefined && !info.lists.includes(list) &&
+      !(objectIds.has(name) && list !== 'exclude')) {
     let text: string;
     let reason = '';
     if (name === 'msgtype') {
@@ -172,10 +174,10 @@ function checkListAndOperator(
       text = 'fstype field is not valid for the filter';
       reason = ' (only filesystem)';
     } else if (info.exitOnly) {
-      text = `${name} can only be used with exit filter list`;
+      text = `${written} can only be used with exit filter list`;
       reason = ' (only exit)';
     } else {
-      text = `${name} field is not valid for the filter`;
+      text = `${written} field is not valid for the filter`;
     }
     // 4.2 with an extended exclude list takes every field that is not exit-only.
     const allowedOnExclude = list === 'exclude' && info.excludeList[state.options.auditVersion];
@@ -188,10 +190,11 @@ function checkListAndOperator(
   if (!info.auditctlOperators.includes(pair.operator)) {
     const onlyEqual = info.auditctlOperators.length === 1;
     const text = onlyEqual
-      ? `${name} only takes = operator`
-      : `${name} only takes = or != operators`;
+      ? `${written} only takes = operator`
+      : `${written} only takes = or != operators`;
     fail(state, diagnostic('operator-not-allowed', operatorRange, {
-      field: name, operator: pair.operator, allowed: describeOperators(info.auditctlOperators), text,
+      field: name, operator: pair.operator, text,
+      allowed: describeOperators(info.auditctlOperators),
     }, { data: operatorFixes(operatorRange, info.auditctlOperators, pair.operator) }));
     return false;
   }
@@ -199,8 +202,9 @@ function checkListAndOperator(
 }
 
 /**
- * auditctl 3.0.9 takes obj_uid and obj_gid on the task and user lists too (checked
- * against the real binary; the field table lists them as exit-only).
+ * auditctl 3.0.9 takes obj_uid and obj_gid on every list but exclude (checked against
+ * the real binary; the field table lists them as exit-only). The kernel still refuses
+ * them on the filesystem list.
  */
 const objectIds = new Set(['obj_uid', 'obj_gid']);
 
@@ -266,7 +270,9 @@ function readFieldValue(
       const mode = fileTypeByName.get(text.toLowerCase());
       if (mode === undefined) {
         const names = [...fileTypeByName.keys()];
-        fail(state, diagnostic('unknown-filetype', valueRange, { value: text }, {
+        fail(state, diagnostic('unknown-filetype', valueRange, {
+          value: text, field: pair.name,
+        }, {
           data: didYouMeanFixes(valueRange, closestNames(text.toLowerCase(), names, 3)),
         }));
         return undefined;
@@ -366,7 +372,8 @@ function readArch(state: LineState, parts: FieldParts): FieldValue | undefined {
   const numericMachine = startsWithDigit(pair.value)
     ? machineForElf(low32(readUnsigned(pair.value).value)) : undefined;
   const resolved: ReturnType<typeof resolveArch> = startsWithDigit(pair.value)
-    ? numericMachine && !(state.options.auditVersion === '3.0.9' && numericMachine.startsWith('riscv'))
+    ? numericMachine &&
+      !(state.options.auditVersion === '3.0.9' && numericMachine.startsWith('riscv'))
       ? { ok: true, machine: numericMachine, bits: 64, viaName: pair.value }
       : { ok: false, reason: 'unknown' }
     : resolveArch(pair.value, state.options.hostMachine, state.options.auditVersion);
@@ -489,7 +496,9 @@ function readMessageType(state: LineState, parts: FieldParts): FieldValue | unde
   const inOther = messageTypes(other).byName.get(upper);
   const suggestions = closestNames(upper, [...table.byName.keys()], 3);
   fail(state, diagnostic('unknown-msgtype', parts.valueRange, {
-    value: text, version: inOther !== undefined ? `${version} (${other} has it)` : version,
+    value: text,
+    field: parts.pair.name,
+    version: inOther !== undefined ? `${version} (${other} has it)` : version,
   }, { data: didYouMeanFixes(parts.valueRange, suggestions) }));
   return undefined;
 }
@@ -646,7 +655,8 @@ function kernelOperatorAndListChecks(
   }
   if (list === 'io_uring' && info.name === 'perm') {
     reject(state, diagnostic('field-not-on-list', nameRange, {
-      field: 'perm', list, reason: '', text: 'Error sending add rule data request (Invalid argument)',
+      field: 'perm', list, reason: '',
+      text: 'Error sending add rule data request (Invalid argument)',
     }));
   }
 }
@@ -741,7 +751,7 @@ export function applyComparison(
   if (!rightInfo) {
     fail(state, diagnostic('bad-comparison', rightRange, {
       detail: `"${right}" is not a field.`,
-      text: `-C unknown right hand value for comparison with: ${right}`,
+      text: `-C unknown right hand value for comparison with: ${left}`,
     }));
     return;
   }

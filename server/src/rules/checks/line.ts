@@ -4,7 +4,7 @@
  * the leftover-word check, the key, and what handle_request sends. The result is the
  * line's diagnostics, its resolved rule (if it builds one) and its effect on the file.
  */
-import { compatMachine, syscallTable, type ListName } from '../../tables';
+import { compatMachine, fieldInfo, syscallTable, type ListName } from '../../tables';
 import { diagnostic } from '../codes';
 import type { RuleDiagnostic } from '../diagnostics';
 import type { RuleModel } from '../model';
@@ -360,6 +360,14 @@ function finishKey(state: LineState): void {
   if (joinedKeys <= 0) return;
   const joined = state.keys.slice(0, joinedKeys).map((key) => key.text).join('\u0001');
   const range = state.keys[0].range;
+  const list = state.selection?.list;
+  if (list === 'exclude' && !fieldInfo('key')!.excludeList[state.options.auditVersion]) {
+    fail(state, diagnostic('field-not-on-list', range, {
+      field: 'key', list, reason: ` in auditctl ${state.options.auditVersion}`,
+      text: 'Only msgtype, *uid, *gid, pid, and subj* fields can be used with exclude filter',
+    }));
+    return;
+  }
   if (!keyAllowed(state)) {
     fail(state, diagnostic('key-field-without-rule', range));
     return;
@@ -477,7 +485,10 @@ function swallowedOption(state: LineState, option: ParsedOption): void {
         title: `Remove the stray ${argument.text}`,
         preferred: true,
         edits: [{
-          range: { start: argument.range.start, end: { line: state.line.line, character: removeTo } },
+          range: {
+            start: argument.range.start,
+            end: { line: state.line.line, character: removeTo },
+          },
           newText: '',
         }],
       }],

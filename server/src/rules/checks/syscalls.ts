@@ -133,7 +133,7 @@ function reportUnknownSyscall(
     other !== version && syscallTable(machine, other)?.byName.has(lower));
   if (since) {
     fail(state, diagnostic('syscall-version', range, {
-      name: lower, version, machine, since, value: whole,
+      name: lower, version, machine, since, value: element,
     }, { data: removal }));
     return;
   }
@@ -155,7 +155,7 @@ function reportUnknownSyscall(
       (suggestions.length > 0 ? ` Did you mean ${suggestions.join(', ')}?` : '');
     data = didYouMeanFixes(range, suggestions) ?? removal;
   }
-  fail(state, diagnostic('unknown-syscall', range, { detail, value: whole }, { data }));
+  fail(state, diagnostic('unknown-syscall', range, { detail, value: element }, { data }));
 }
 
 /** Removes one element of a comma list (with its comma), or the whole -S if it is alone. */

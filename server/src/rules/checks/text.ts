@@ -17,7 +17,9 @@ export function lintLineText(state: LineState): void {
   if (text.endsWith('\r')) {
     const range = lineRange(lineNumber, text.length - 1, text.length);
     report(state, diagnostic('crlf-line-ending', range, {}, {
-      data: { fixes: [{ title: 'Remove the CR', preferred: true, edits: [{ range, newText: '' }] }] },
+      data: {
+        fixes: [{ title: 'Remove the CR', preferred: true, edits: [{ range, newText: '' }] }],
+      },
     }));
   }
 
