@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { analyzeLogs, type LogInput } from '../log/analyze';
 import type { NoiseReport } from '../log/report';
 import { skipReasonText } from '../log/scan';
-import { suggestExclusions } from '../log/suggestions';
+import { suggestExclusions, type SuggestionSet } from '../log/suggestions';
 import { checkRulesText } from '../rules/check';
 import type { RuleModel } from '../rules/model';
 import { auditVersions, type AuditVersion } from '../tables';
@@ -161,13 +161,18 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
     version: parsed.auditVersion,
     stdin: io.stdin,
   });
-  report.suggestions = suggestExclusions(report, {
+  const suggested = suggestExclusions(report, {
     auditVersion: parsed.auditVersion,
     existingRules,
-  }).suggestions;
+  });
+  report.suggestions = suggested.suggestions;
 
-  if (parsed.format === 'json') io.stdout(JSON.stringify(jsonReport(report, parsed.top), null, 2) + '\n');
-  else io.stdout(textReport(report, parsed));
+  if (parsed.format === 'json') {
+    io.stdout(JSON.stringify({ ...jsonReport(report, parsed.top),
+      suggestionImpact: suggestionImpact(suggested) }, null, 2) + '\n');
+  } else {
+    io.stdout(textReport(report, parsed) + suggestionSummary(suggested, report));
+  }
   return 0;
 }
 
@@ -185,6 +190,12 @@ export function jsonReport(report: NoiseReport, top: number | undefined): object
     byUid: rest.byUid.slice(0, top),
     byAuid: rest.byAuid.slice(0, top),
   };
+}
+
+/** The impact of every suggested rule together, for the JSON output. */
+function suggestionImpact(suggested: SuggestionSet): object {
+  const { perRule: _perRule, ...combined } = suggested.combined;
+  return { ...combined, refused: suggested.refused };
 }
 
 // --- text ----------------------------------------------------------------------------
@@ -300,6 +311,36 @@ export function textReport(report: NoiseReport, options: Pick<NoiseArguments, 't
       `(${share(suggestion.events, events)}), ${size(suggestion.bytes)}\n`);
     for (const rule of suggestion.rule.split('\n')) out.push(`    ${rule}\n`);
     for (const warning of suggestion.warnings) out.push(`    warning: ${warning}\n`);
+    for (const note of (suggestion.notes as string[] | undefined) ?? []) {
+      out.push(`    note: ${note}\n`);
+    }
   }
+  return out.join('');
+}
+
+/** What every suggested rule does together: events, bytes and the new rotation interval. */
+export function suggestionSummary(suggested: SuggestionSet, report: NoiseReport): string {
+  const out: string[] = [];
+  const combined = suggested.combined;
+  if (suggested.suggestions.length > 0) {
+    out.push(`\nAll suggestions together remove ${number.format(combined.events)} events ` +
+      `(${share(combined.events, report.events)}) and ${size(combined.bytes)} ` +
+      `(${share(combined.bytes, report.bytes)})\n`);
+    const before = combined.rotation.minutesPerRotationBefore;
+    const after = combined.rotation.minutesPerRotationAfter;
+    if (before !== null && after !== null) {
+      out.push(`  the log would rotate every ${duration(after)} instead of every ` +
+        `${duration(before)}\n`);
+    } else if (before !== null) {
+      out.push(`  the log would stop growing from these events\n`);
+    }
+    if (combined.undecidedEvents > 0) {
+      out.push(`  ${number.format(combined.undecidedEvents)} events depend on facts the log ` +
+        `does not keep; they are counted as staying\n`);
+    }
+    out.push('  Put the never rules above the always rules they pre-empt (first match wins),\n' +
+      '  for example in /etc/audit/rules.d/20-exclusions.rules.\n');
+  }
+  for (const reason of suggested.refused) out.push(`  no rule: ${reason}\n`);
   return out.join('');
 }
