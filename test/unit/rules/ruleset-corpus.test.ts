@@ -96,7 +96,8 @@ test('neo23x0 audit.rules loaded as one file', (t) => {
 
   // Lines 103-104: `-a never,exit ... -F path=/opt/filebeat -F perm=wa` names the object,
   // not filebeat's own activity.
-  assert.deepEqual(byCode(found, 'path-not-caller').map(at), ['audit.rules:103', 'audit.rules:104']);
+  assert.deepEqual(byCode(found, 'path-not-caller').map(at),
+    ['audit.rules:103', 'audit.rules:104']);
 
   // Line 271 watches the /etc/systemd/ tree: the generator folders below it (lines 275 and
   // 279) are matched by it first, so their key systemd_generator is never recorded.

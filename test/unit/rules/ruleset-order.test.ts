@@ -25,7 +25,8 @@ test('the upstream rules.d names sort as augenrules sorts them', () => {
   const ordered = augenrulesFileOrder(names);
   assert.equal(ordered[0], '10-base-config.rules');
   assert.equal(ordered[1], '10-no-audit.rules');
-  assert.ok(ordered.indexOf('30-ospp-v42.rules') < ordered.indexOf('30-ospp-v42-1-create-failed.rules'),
+  const whole = ordered.indexOf('30-ospp-v42.rules');
+  assert.ok(whole < ordered.indexOf('30-ospp-v42-1-create-failed.rules'),
     'filevercmp compares the names without their suffix first');
   assert.equal(ordered[ordered.length - 1], '99-finalize.rules');
 });
