@@ -28,7 +28,7 @@ function commonOptions() {
 
 /** Long exe paths would squeeze the bars: keep the end, which names the program. */
 function shortLabel(label: string): string {
-  return label.length > 40 ? `\u2026${label.slice(-39)}` : label;
+  return label.length > 28 ? `\u2026${label.slice(-27)}` : label;
 }
 
 export function drawTopOffenders(
@@ -59,6 +59,31 @@ export function drawTopOffenders(
   });
 }
 
+/**
+ * Minutes without events are absent from the report; a line drawn straight across the gap
+ * would show events that never happened. A zero is put at each edge of a gap.
+ */
+export function timelinePoints(minutes: ReadonlyArray<{ minute: number; events: number }>):
+  Array<{ x: number; y: number }> {
+  const points: Array<{ x: number; y: number }> = [];
+  const sorted = [...minutes].sort((a, b) => a.minute - b.minute);
+  sorted.forEach((entry, index) => {
+    const previous = sorted[index - 1];
+    if (previous && entry.minute - previous.minute > 60) {
+      points.push({ x: previous.minute + 60, y: 0 });
+      if (entry.minute - previous.minute > 120) points.push({ x: entry.minute - 60, y: 0 });
+    }
+    points.push({ x: entry.minute, y: entry.events });
+  });
+  return points;
+}
+
+function minuteLabel(seconds: number, spanSeconds: number): string {
+  const iso = new Date(seconds * 1000).toISOString();
+  // Within a day the time says enough; over longer spans the date matters more.
+  return spanSeconds <= 86400 ? iso.slice(11, 16) : `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+}
+
 export function drawTimeline(
   canvas: HTMLCanvasElement, minutes: Array<{ minute: number; events: number }>,
   previous?: Chart,
@@ -66,18 +91,17 @@ export function drawTimeline(
   previous?.destroy();
   const { grid } = commonOptions();
   const colour = themeColour('--vscode-charts-orange', '#d18616');
-  const labels = minutes.map((m) => new Date(m.minute * 1000).toISOString().slice(5, 16)
-    .replace('T', ' '));
+  const points = timelinePoints(minutes);
+  const span = points.length > 0 ? points[points.length - 1].x - points[0].x : 0;
   return new Chart(canvas, {
     type: 'line',
     data: {
-      labels,
       datasets: [{
-        label: 'events per minute',
-        data: minutes.map((m) => m.events),
+        label: 'events per minute (UTC)',
+        data: points,
         borderColor: colour,
         backgroundColor: colour,
-        pointRadius: minutes.length > 60 ? 0 : 2,
+        pointRadius: points.length > 60 ? 0 : 2,
         fill: false,
       }],
     },
@@ -85,8 +109,16 @@ export function drawTimeline(
       animation: false,
       responsive: true,
       maintainAspectRatio: false,
+      parsing: false,
+      plugins: {
+        tooltip: { callbacks: { title: (items) => minuteLabel(items[0]?.parsed.x ?? 0, span) } },
+      },
       scales: {
-        x: { grid: { color: grid }, ticks: { maxTicksLimit: 12 } },
+        x: {
+          type: 'linear',
+          grid: { color: grid },
+          ticks: { maxTicksLimit: 8, callback: (value) => minuteLabel(Number(value), span) },
+        },
         y: { grid: { color: grid }, beginAtZero: true },
       },
     },

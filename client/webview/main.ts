@@ -52,6 +52,11 @@ function changeSelection(selection: ViewState['selection']): void {
 
 const count = (value: number): string => countFormat.format(value);
 
+/** A sparse log's rate is far below one per minute: keep two significant digits then. */
+function formatRate(perMinute: number): string {
+  return perMinute >= 10 || perMinute === 0 ? perMinute.toFixed(1) : perMinute.toPrecision(2);
+}
+
 // ---- summary
 
 function summaryItem(label: string, value: string, testId: string): HTMLElement {
@@ -66,7 +71,7 @@ function renderAuditSummary(report: AuditViewReport): HTMLElement {
     summaryItem('Events', count(report.events), 'summary-events'),
     summaryItem('Records', count(report.records), 'summary-records'),
     summaryItem('Time span', formatSpan(report.firstTime, report.lastTime), 'summary-span'),
-    summaryItem('Events per minute', report.eventsPerMinute.toFixed(1), 'summary-rate'),
+    summaryItem('Events per minute', formatRate(report.eventsPerMinute), 'summary-rate'),
     summaryItem(`Rotation (max_log_file ${report.maxLogFileMb} MB)`,
       formatMinutes(report.rotationMinutes), 'summary-rotation'),
     summaryItem('Lost records', count(report.lostRecords), 'summary-lost'),
