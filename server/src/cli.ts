@@ -4,6 +4,7 @@
  */
 import { checkCommand } from './cli/check';
 import type { Command, CommandIo } from './cli/io';
+import { mdatpCommand } from './cli/mdatp';
 import { noiseUsage, runNoise } from './cli/noise';
 import { syscallCommand } from './cli/syscall';
 
@@ -16,6 +17,7 @@ const commands: Command[] = [
     usage: noiseUsage,
     run: runNoise,
   },
+  mdatpCommand,
 ];
 
 function overview(): string {

@@ -4,6 +4,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { analyzeLogs, type LogInput } from '../log/analyze';
+import { looksLikeMdatpStatistics } from '../log/mdatp';
+import { printMdatpReport } from './mdatp';
 import type { NoiseReport } from '../log/report';
 import { skipReasonText } from '../log/scan';
 import { suggestExclusions, type SuggestionSet } from '../log/suggestions';
@@ -142,6 +144,15 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
       io.stderr(`auditd-tools noise: ${log} is a directory; name the log files ` +
         `(for example ${log}/audit.log*)\n`);
       return 2;
+    }
+  }
+
+  // The same command opens Defender for Endpoint's statistics (a JSON file, not a log).
+  if (parsed.logs.length === 1 && parsed.logs[0] !== '-') {
+    const head = readFileSync(parsed.logs[0], { encoding: 'latin1' }).slice(0, 4096);
+    if (looksLikeMdatpStatistics(head)) {
+      return printMdatpReport(readFileSync(parsed.logs[0], 'utf8'), parsed.logs[0],
+        parsed.format, parsed.top ?? 10, io);
     }
   }
 

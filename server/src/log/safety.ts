@@ -123,8 +123,8 @@ export function safetyWarnings(hidden: HiddenActivity): SafetyWarning[] {
   if (exe !== undefined && name !== undefined && loginPrograms.has(name)) {
     warnings.push({
       code: 'login-program',
-      message: `${exe} authenticates users or changes identity (${name}); its events are ` +
-        'what an investigation of a login or privilege change starts from',
+      message: `${exe} authenticates users or changes identity (${name}); what it does is ` +
+        'where an investigation of a login or privilege change starts',
     });
   }
   if (exe !== undefined && (hidden.setuidObserved || isKnownSetuid(exe))) {

@@ -1,0 +1,124 @@
+/**
+ * `auditd-tools mdatp`: ranks the processes of Microsoft Defender for Endpoint's
+ * real-time-protection statistics by files scanned, per executable path, and prints the
+ * `mdatp exclusion process add` command for each, with its safety warnings.
+ */
+import { readFileSync } from 'node:fs';
+import { analyzeMdatpStatistics, type MdatpReport } from '../log/mdatp';
+import type { Command, CommandIo } from './io';
+
+export const mdatpUsage = `usage: auditd-tools mdatp [--format text|json] [--top N] FILE
+
+FILE is the output of
+  mdatp diagnostic real-time-protection-statistics --output json
+or - for standard input. Processes are ranked by files scanned, grouped by path, with the
+command that excludes each path from real-time scanning and what excluding it would hide.`;
+
+interface MdatpArguments {
+  format: 'text' | 'json';
+  top: number;
+  file: string;
+}
+
+function parseArguments(args: readonly string[]): MdatpArguments | string {
+  const parsed: Partial<MdatpArguments> = { format: 'text', top: 10 };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [name, attached] = arg.startsWith('--') && arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => attached ?? args[++i];
+    if (name === '--format') {
+      const format = value();
+      if (format !== 'text' && format !== 'json') {
+        return `--format takes text or json, not ${format ?? 'nothing'}`;
+      }
+      parsed.format = format;
+    } else if (name === '--top') {
+      const text = value();
+      const top = Number(text);
+      if (!text || !Number.isInteger(top) || top < 1) {
+        return `--top takes a positive whole number, not ${text ?? 'nothing'}`;
+      }
+      parsed.top = top;
+    } else if (arg.startsWith('--')) {
+      return `unknown option ${arg}`;
+    } else if (parsed.file !== undefined) {
+      return 'give one statistics file';
+    } else {
+      parsed.file = arg;
+    }
+  }
+  if (parsed.file === undefined) return 'no statistics file given (use - for standard input)';
+  return parsed as MdatpArguments;
+}
+
+async function readInput(file: string, io: CommandIo): Promise<string> {
+  if (file !== '-') return readFileSync(file, 'utf8');
+  const chunks: Buffer[] = [];
+  for await (const chunk of io.stdin ?? process.stdin) {
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const number = new Intl.NumberFormat('en-US');
+
+export function mdatpText(report: MdatpReport, top: number): string {
+  const out: string[] = [];
+  out.push(`${number.format(report.processes)} processes, ` +
+    `${number.format(report.totalFilesScanned)} files scanned, ` +
+    `${report.byPath.length} executable paths\n\n`);
+  out.push('Files scanned by executable\n');
+  for (const ranked of report.byPath.slice(0, top)) {
+    const names = ranked.names.join(', ');
+    out.push(`  ${number.format(ranked.filesScanned).padStart(10)}  ` +
+      `${(ranked.share * 100).toFixed(1).padStart(5)}%  ${ranked.path ?? '(no path)'}` +
+      `${names ? `  [${names}]` : ''}\n`);
+  }
+  out.push('\nSuggested exclusions\n');
+  for (const ranked of report.byPath.slice(0, top)) {
+    if (ranked.command) out.push(`  ${ranked.command}\n`);
+    else out.push(`  no command for ${ranked.names.join(', ') || '(unnamed)'}: ${ranked.refused}\n`);
+    for (const warning of ranked.warnings) out.push(`    warning: ${warning.message}\n`);
+  }
+  for (const problem of report.problems) out.push(`skipped: ${problem.message}\n`);
+  return out.join('');
+}
+
+/** Runs the report on a file already read; shared with `noise` when it is given one. */
+export function printMdatpReport(text: string, name: string, format: 'text' | 'json',
+  top: number, io: CommandIo): number {
+  const report = analyzeMdatpStatistics(text);
+  if (report.error) {
+    const where = report.error.line === undefined ? ''
+      : `:${report.error.line}:${report.error.column}`;
+    io.stderr(`auditd-tools mdatp: ${name}${where}: ${report.error.message}\n`);
+    return 2;
+  }
+  if (format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
+  else io.stdout(mdatpText(report, top));
+  return 0;
+}
+
+async function runMdatp(args: readonly string[], io: CommandIo): Promise<number> {
+  const parsed = parseArguments(args);
+  if (typeof parsed === 'string') {
+    io.stderr(`auditd-tools mdatp: ${parsed}\n\n${mdatpUsage}\n`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = await readInput(parsed.file, io);
+  } catch (error) {
+    io.stderr(`auditd-tools mdatp: cannot read ${parsed.file}: ${(error as Error).message}\n`);
+    return 2;
+  }
+  return printMdatpReport(text, parsed.file, parsed.format, parsed.top, io);
+}
+
+export const mdatpCommand: Command = {
+  name: 'mdatp',
+  summary: 'rank Defender for Endpoint real-time scanning by process and suggest exclusions',
+  usage: mdatpUsage,
+  run: runMdatp,
+};
