@@ -635,6 +635,75 @@ function randomRuleLines(seed, count) {
   return lines;
 }
 
+/** Plausible values only, so that near-valid rules mostly reach the kernel's checks. */
+const plausibleValues = {
+  uid: ['0', '1000', '-1', 'unset', '4294967295', 'root'], gid: ['0', '100', 'root'],
+  success: ['0', '1'], exit: ['-EACCES', '-EPERM', '0', '-13', 'EPERM'],
+  perm: ['r', 'w', 'x', 'a', 'wa', 'rwxa'], arch: ['b64', 'b32'], msgtype: ['EXECVE', '1300'],
+  filetype: ['file', 'dir', 'socket'], number: ['0', '1', '42'], signed: ['0', '1', '0x10', '-1'],
+  sessionid: ['1', 'unset'], saddr_fam: ['2', '10'], fstype: ['tracefs', 'debugfs'],
+  path: ['/etc/passwd', '/etc/shadow', '/usr/bin/id'], dir: ['/etc', '/usr/bin', '/etc/'],
+  exe: ['/usr/bin/id', '/usr/bin/passwd'], key: ['k'], label: ['system_u', 's0'],
+  compare: ['1', '2'],
+};
+
+/** Rules shaped like real ones (list first, arch before -S, known names), varied inside. */
+function nearValidRuleLines(seed, count) {
+  const pick = chooser(seededRandom(seed));
+  const tablePath = path.join(repoRoot, 'server', 'src', 'tables', 'generated', 'syscalls.json');
+  const tables = JSON.parse(readFileSync(tablePath, 'utf8')).versions['3.0.9'];
+  const namesOf = (machine) => tables[machine].map(([, name]) => name);
+  const exitFields = fieldSamples.map(([field]) => field)
+    .filter((field) => !['msgtype', 'fstype', 'foo', 'loginuid_set'].includes(field));
+
+  const someFields = (words) => {
+    for (let index = pick.below(5); index > 0; index--) {
+      const field = pick.pick(exitFields);
+      const value = pick.pick(plausibleValues[fieldValueKind[field.toLowerCase()]] ?? ['1']);
+      const operator = pick.chance(0.6) ? '=' : pick.pick(operators);
+      words.push('-F', `${field}${operator}${value}`);
+    }
+    if (pick.chance(0.1)) words.push('-C', pick.pick(['uid!=euid', 'auid=obj_uid', 'gid!=egid']));
+  };
+  const someKey = (words) => {
+    if (pick.chance(0.6)) words.push('-k', pick.pick(['k', 'watch-key', 'T1078']));
+    else if (pick.chance(0.3)) words.push('-F', 'key=k');
+  };
+
+  const lines = [];
+  for (let index = 0; index < count; index++) {
+    const words = [];
+    const shape = pick.below(10);
+    if (shape < 6) {
+      words.push('-a', pick.pick(['always,exit', 'never,exit', 'exit,always']));
+      const arch = pick.chance(0.85) ? pick.pick(['b64', 'b32']) : undefined;
+      if (arch) words.push('-F', `arch=${arch}`);
+      const table = namesOf(pick.chance(0.1) || arch === 'b32' ? 'i386' : 'x86_64');
+      for (let option = 1 + pick.below(2); option > 0; option--) {
+        const names = Array.from({ length: 1 + pick.below(5) }, () => pick.pick(table));
+        words.push('-S', names.join(','));
+      }
+      someFields(words);
+    } else if (shape < 8) {
+      words.push('-w', pick.pick([...plausibleValues.path, ...plausibleValues.dir]));
+      if (pick.chance(0.8)) words.push('-p', pick.pick(plausibleValues.perm));
+      if (pick.chance(0.1)) words.push('-F', pick.pick(['uid=0', 'auid>=1000', 'arch=b64']));
+    } else {
+      words.push('-a', 'always,exit');
+      if (pick.chance(0.5)) words.push('-F', `arch=${pick.pick(['b64', 'b32'])}`);
+      const target = pick.chance(0.5) ? `path=${pick.pick(plausibleValues.path)}`
+        : `dir=${pick.pick(plausibleValues.dir)}`;
+      words.push('-F', target);
+      if (pick.chance(0.5)) words.push('-F', `perm=${pick.pick(plausibleValues.perm)}`);
+      else if (pick.chance(0.5)) words.push('-p', pick.pick(plausibleValues.perm));
+      someFields(words);
+    }
+    someKey(words);
+    lines.push(words.join(' '));
+  }
+  return lines;
+}
+
 /** The whole line set: corpus lines, hand-written probes, products and seeded variants. */
 export function buildLineSet(seed = generatorSeed) {
   const entries = [];
@@ -656,6 +725,7 @@ export function buildLineSet(seed = generatorSeed) {
     add(line, origin);
   }
   for (const line of randomRuleLines(seed + 1, 1200)) add(line, 'random: assembled rule');
+  for (const line of nearValidRuleLines(seed + 2, 1000)) add(line, 'random: near-valid rule');
   return entries;
 }
 
