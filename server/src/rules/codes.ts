@@ -575,12 +575,6 @@ const table: CodeInfo[] = [
       'target already has it loaded, which cannot be checked here.',
     auditctl: 'Error sending delete rule data request (No rule matches)',
   },
-  {
-    code: 'io-uring-version', severity: 'error', title: 'io_uring list needs 4.x',
-    message: 'The io_uring list exists since auditctl 3.1 (built with io_uring); {version} ' +
-      'rejects it.',
-    auditctl: '{verb} rule - bad keyword {value}',
-  },
 ];
 
 // The whole-ruleset analysis keeps its codes beside it (rulesetCodes.ts).

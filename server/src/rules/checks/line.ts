@@ -58,6 +58,7 @@ export function interpretLine(line: RulesLine, options: CheckOptions): LineResul
     const option = item.option;
     processedOptions++;
     swallowedOption(state, option);
+    if (option.abbreviated) abbreviatedOption(state, option);
     lastOption = option;
     applyOption(state, option, argvCount, effects);
     if (state.retval < 0) {
@@ -244,6 +245,12 @@ function applyListAction(state: LineState, option: ParsedOption): void {
           edits: [{ range, newText: text.replace(listText, list) }],
         }],
       },
+    }));
+  }
+
+  if (state.syscallAdded && (list === 'user' || list === 'exclude' || list === 'filesystem')) {
+    report(state, diagnostic('syscall-ignored-on-list', state.syscallOptions[0]?.range ?? range, {
+      list,
     }));
   }
 
@@ -469,6 +476,17 @@ function reportStrays(state: LineState, severity: 'error' | 'warning'): void {
       state.retval = -1;
     }
   }
+}
+
+function abbreviatedOption(state: LineState, option: ParsedOption): void {
+  report(state, diagnostic('abbreviated-option', option.range, {
+    written: option.written, option: option.name,
+  }, {
+    data: {
+      fixes: [{ title: `Write ${option.name}`, preferred: true,
+        edits: [{ range: option.range, newText: option.name }] }],
+    },
+  }));
 }
 
 /** `-k -F key`: an option word taken as the argument of the option before it. */
