@@ -116,10 +116,46 @@ async function webviewText(page: Page, expected: Record<string, string>):
   };
 }
 
+/**
+ * In the noise view, selects the row of `expected.exe`, waits for the proposed rules to read
+ * `expected.rules`, presses "Insert into rules file" and picks `expected.target` in the
+ * quick pick that follows (hooks: docs/design-noise-view.md).
+ */
+async function noiseInsert(page: Page, expected: Record<string, string>):
+  Promise<CheckpointOutcome> {
+  const view = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+  const row = view.locator(`[data-testid="exe-row"][data-key="${expected.exe}"]`);
+  await row.getByTestId('row-select').check({ timeout: waitMs });
+
+  const preview = view.getByTestId('preview-rules');
+  const rules = expected.rules.split('\n');
+  const started = Date.now();
+  let proposed = '';
+  while (Date.now() - started < waitMs) {
+    proposed = await preview.innerText().catch(() => '');
+    if (rules.every((rule) => proposed.includes(rule))) break;
+    await page.waitForTimeout(100);
+  }
+  if (!rules.every((rule) => proposed.includes(rule))) {
+    return { ok: false, message: `the view proposes:\n${proposed}\nnot:\n${expected.rules}` };
+  }
+  await screenshot(page, 'editor-noise-view-selection');
+
+  await view.getByTestId('insert-rules').click();
+  const quickInput = page.locator('.quick-input-widget');
+  await quickInput.waitFor({ state: 'visible', timeout: waitMs });
+  await page.keyboard.type(expected.target);
+  await quickInput.locator('.monaco-list-row').filter({ hasText: expected.target })
+    .first().waitFor({ timeout: waitMs });
+  await page.keyboard.press('Enter');
+  return { ok: true, message: `inserted into ${expected.target}` };
+}
+
 export const workbenchChecks: Record<string, CheckpointHandler> = {
   'editor-text': editorText,
   'error-squiggles': errorSquiggles,
   'problems-panel': problemsPanel,
   'hover-widget': hoverWidget,
   'webview-text': webviewText,
+  'noise-insert': noiseInsert,
 };

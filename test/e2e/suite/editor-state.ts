@@ -77,3 +77,12 @@ export function completionLabels(list: vscode.CompletionList | undefined): strin
     .filter((item) => item.kind !== vscode.CompletionItemKind.Text)
     .map((item) => (typeof item.label === 'string' ? item.label : item.label.label));
 }
+
+/** Closes every editor; edits the tests made are reverted first, so no save prompt blocks. */
+export async function closeEditorsDiscardingEdits(): Promise<void> {
+  for (const document of vscode.workspace.textDocuments.filter((open) => open.isDirty)) {
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
