@@ -52,7 +52,8 @@ export function exeFieldWord(exe: string): RuleWord {
   if (!exe.startsWith('/')) {
     return { ok: false, reason: 'it is not an absolute path (the kernel needs exe= to start with /)' };
   }
-  if (exe.length > 1 && exe.endsWith('/')) {
+  // audit_alloc_mark refuses a path ending in '/', "/" itself included.
+  if (exe.endsWith('/')) {
     return { ok: false, reason: 'it ends with / (the kernel refuses exe= values that do)' };
   }
   if (Buffer.byteLength(exe, 'utf8') > pathMax) {
