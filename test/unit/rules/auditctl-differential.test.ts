@@ -43,7 +43,8 @@ interface VerdictFixture {
 }
 
 interface EngineVerdict {
-  verdict: Verdict;
+  /** 'threw' never matches a recorded verdict: a crash is a disagreement on any line. */
+  verdict: Verdict | 'threw';
   findings: string[];
 }
 
@@ -62,7 +63,7 @@ function engineVerdict(line: string): EngineVerdict {
     const rejected = diagnostics.some((diagnostic) => diagnostic.severity === 'error');
     return { verdict: rejected ? 'reject' : 'accept', findings };
   } catch (error) {
-    return { verdict: 'accept', findings: [`engine threw: ${(error as Error).stack}`] };
+    return { verdict: 'threw', findings: [`engine threw: ${(error as Error).stack}`] };
   }
 }
 
