@@ -196,7 +196,7 @@ static int answer_locally(int fd, const void *buffer, size_t length) {
   for (header = buffer; NLMSG_OK(header, remaining); header = NLMSG_NEXT(header, remaining)) {
     if (!reaches_kernel(header->nlmsg_type)) forbidden = 1;
   }
-  if (remaining > 0 && length >= sizeof(struct nlmsghdr)) forbidden = 1;
+  if (remaining > 0) forbidden = 1;
 
   remaining = (int)length;
   for (header = buffer; NLMSG_OK(header, remaining); header = NLMSG_NEXT(header, remaining)) {
