@@ -3,7 +3,15 @@
 // view back after a reload.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { NoiseViewPanel, noiseViewType, savedPanelState } from './panel';
+import { looksLikeMdatpStatistics } from '../../../server/src/log/mdatp';
+import { noiseViewType, savedPanelState } from './messages';
+import type { NoiseViewPanel } from './panel';
+
+/**
+ * The panel and everything it needs (the log engine's client, the rules engine for
+ * placement, the syscall tables) load on first use, not at activation.
+ */
+const loadPanel = () => import('./panel.js');
 
 export const analyzeLogNoiseCommand = 'auditd.analyzeLogNoise';
 
@@ -13,6 +21,13 @@ const promptDisabledKey = 'auditd.noiseView.promptDisabled';
 
 export function isAuditLogName(fileName: string): boolean {
   return auditLogName.test(path.basename(fileName));
+}
+
+/** An open audit log, or an open mdatp real-time-protection statistics file. */
+function isAnalysable(document: vscode.TextDocument): boolean {
+  if (document.languageId === 'audit-log' || isAuditLogName(document.fileName)) return true;
+  return document.languageId === 'json'
+    && looksLikeMdatpStatistics(document.getText(new vscode.Range(0, 0, 200, 0)));
 }
 
 /** Files the command was invoked on: explorer multi-selection, one resource, or none. */
@@ -56,6 +71,7 @@ export function registerNoiseView(
   const open = async (files: vscode.Uri[]): Promise<NoiseViewPanel | undefined> => {
     const local = files.filter((f) => f.scheme === 'file');
     if (local.length === 0) return undefined;
+    const { NoiseViewPanel } = await loadPanel();
     const panel = track(NoiseViewPanel.create(context, local, logger));
     await panel.analyse();
     return panel;
@@ -67,9 +83,7 @@ export function registerNoiseView(
         let files = invokedOn(resource, selected);
         if (files.length === 0) {
           const active = vscode.window.activeTextEditor?.document;
-          if (active?.languageId === 'audit-log' && active.uri.scheme === 'file') {
-            files = [active.uri];
-          }
+          if (active && active.uri.scheme === 'file' && isAnalysable(active)) files = [active.uri];
         }
         if (files.length === 0) files = await pickLogs();
         // The panel is returned so that tests in a real editor can reach it.
@@ -80,6 +94,7 @@ export function registerNoiseView(
       async deserializeWebviewPanel(webviewPanel: vscode.WebviewPanel, state: unknown) {
         const saved = savedPanelState(state);
         const files = saved?.files.map((f) => vscode.Uri.parse(f, true)) ?? [];
+        const { NoiseViewPanel } = await loadPanel();
         const panel = track(new NoiseViewPanel(
           context, webviewPanel, files, saved?.maxLogFileMb ?? 8, logger,
         ));

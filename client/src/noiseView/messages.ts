@@ -40,6 +40,25 @@ export type ParsedMessage =
   | { ok: true; message: WebviewMessage }
   | { ok: false; error: string };
 
+export const noiseViewType = 'auditd.noiseView';
+
+/** The part of the webview's saved state the panel reads back after a reload. */
+export interface SavedPanelState {
+  files: string[];
+  maxLogFileMb: number;
+}
+
+/** Reads the webview's saved state without trusting its shape. */
+export function savedPanelState(state: unknown): SavedPanelState | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const { files, maxLogFileMb } = state as Record<string, unknown>;
+  if (!Array.isArray(files) || files.length === 0 || files.length > 1000) return undefined;
+  if (!files.every((f) => typeof f === 'string' && f.startsWith('file:'))) return undefined;
+  const size = typeof maxLogFileMb === 'number' && Number.isInteger(maxLogFileMb)
+    && maxLogFileMb > 0 ? maxLogFileMb : 8;
+  return { files: files as string[], maxLogFileMb: size };
+}
+
 /** Longest name accepted from the webview: PATH_MAX plus room for a decoded suffix. */
 const maxNameLength = 4200;
 const maxListLength = 5000;

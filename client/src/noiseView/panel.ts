@@ -5,31 +5,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { AnalysisClient } from './analysisClient';
 import {
-  parseWebviewMessage, type ExtensionMessage, type NoiseSelection, type WebviewMessage,
+  noiseViewType, parseWebviewMessage, type ExtensionMessage, type NoiseSelection,
+  type WebviewMessage,
 } from './messages';
 import { insertExclusions, openExclusions, copyExclusions } from './rulesInsertion';
 import type { ViewReport } from './viewReport';
 import { noiseViewHtml } from './webviewHtml';
 import type { GeneratedRule } from './workerProtocol';
-
-export const noiseViewType = 'auditd.noiseView';
-
-/** The part of the webview's saved state the panel reads back after a reload. */
-export interface SavedPanelState {
-  files: string[];
-  maxLogFileMb: number;
-}
-
-/** Reads the webview's saved state without trusting its shape. */
-export function savedPanelState(state: unknown): SavedPanelState | undefined {
-  if (typeof state !== 'object' || state === null) return undefined;
-  const { files, maxLogFileMb } = state as Record<string, unknown>;
-  if (!Array.isArray(files) || files.length === 0 || files.length > 1000) return undefined;
-  if (!files.every((f) => typeof f === 'string' && f.startsWith('file:'))) return undefined;
-  const size = typeof maxLogFileMb === 'number' && Number.isInteger(maxLogFileMb)
-    && maxLogFileMb > 0 ? maxLogFileMb : 8;
-  return { files: files as string[], maxLogFileMb: size };
-}
 
 export class NoiseViewPanel implements vscode.Disposable {
   private readonly analysis: AnalysisClient;
