@@ -440,7 +440,8 @@ function simulateLoad(
 
   if (stoppedAt && lost.length > 0) {
     diagnostics.push(diagnostic('load-stops', stoppedAt.rule?.range ?? wholeLine(stoppedAt), {
-      reason: stopReason, count: lost.length, first: place(lost[0]),
+      reason: stopReason, first: place(lost[0]),
+      lost: `${lost.length} more line${lost.length === 1 ? '' : 's'}`,
       line: stoppedAt.auditctlLine ?? stoppedAt.line + 1,
       file: stoppedAt.auditctlFile ?? stoppedAt.file,
     }, {

@@ -28,7 +28,7 @@ export const rulesetCodeTable: readonly CodeInfo[] = [
   {
     code: 'load-stops', severity: 'error', title: 'Load stops here',
     message: 'auditctl stops loading at this line ({reason}) because no -c or -i comes ' +
-      'before it; nothing after it is loaded: {count} more lines, from {first}.',
+      'before it; nothing after it is loaded: {lost}, from {first}.',
     auditctl: 'There was an error in line {line} of {file}',
   },
   {

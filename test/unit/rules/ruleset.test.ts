@@ -48,7 +48,7 @@ test('a duplicate in another file: Rule exists, related to the first, and the lo
 
   const stops = only(found, 'load-stops');
   assert.equal(stops.file, 'rules.d/30-stig.rules');
-  assert.match(stops.message, /nothing after it is loaded: 1 more lines, from 30-stig\.rules:2/);
+  assert.match(stops.message, /nothing after it is loaded: 1 more line, from 30-stig\.rules:2/);
   // audit.rules: header, -D slot, -b, -f slot, then the body: this is its second line.
   assert.match(stops.message, /error in line 6 of \/etc\/audit\/audit\.rules/);
   assert.equal(stops.related?.[0].file, 'rules.d/30-stig.rules');
