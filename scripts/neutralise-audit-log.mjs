@@ -8,7 +8,8 @@
 // and encoded again, and SOCKADDR `saddr=` hex is rewritten byte for byte, so the
 // interpreted ENRICHED text (laddr=) and the raw hex keep telling the same story.
 //
-// Usage: node scripts/neutralise-audit-log.mjs IN OUT --host NAME [--alias NAME]...
+// Usage: node scripts/neutralise-audit-log.mjs IN OUT [--host NAME] [--alias NAME]...
+//          [--user NAME]...   (login users beyond those of /etc/passwd)
 import { readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 
@@ -21,14 +22,17 @@ if (!inputPath || !outputPath) {
 
 let neutralHost = 'sample-host';
 const realHosts = new Set([hostname()]);
+const extraUsers = [];
 for (let i = 2; i < args.length; i++) {
   if (args[i] === '--host') neutralHost = args[++i];
   else if (args[i] === '--alias') realHosts.add(args[++i]);
+  else if (args[i] === '--user') extraUsers.push(args[++i]);
 }
 realHosts.delete('localhost');
 
 // Login users: names from the password database with uid >= 1000 (nobody excepted).
 const userNames = new Map();
+for (const name of extraUsers) userNames.set(name, `user${userNames.size + 1}`);
 for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
   const [name, , uid] = line.split(':');
   if (name && Number(uid) >= 1000 && Number(uid) < 65534) {
