@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
 import {
-  FactStrings, RecordNames, RecordScanner, printableLine, type RecordSink, type RecordView,
+  FOREIGN_STRING, FactStrings, NO_STRING, RecordNames, RecordScanner, printableLine, type RecordSink, type RecordView,
   type SkipReason, type RecordFacts,
 } from './scan';
 import { AuditEvent, EventGrouper, defaultEventWindow, mergeFacts } from './events';
@@ -170,7 +170,13 @@ function portable(event: AuditEvent, names: RecordNames): PortableEvent {
     bytes: event.bytes,
     types: event.typeIds.map((id) => names.types.names[id]),
     hasSyscall: event.hasSyscall,
-    facts: { ...event.facts },
+    // String ids belong to this thread's scan: the receiving side compares the strings.
+    facts: {
+      ...event.facts,
+      exeId: event.facts.exe === undefined ? NO_STRING : FOREIGN_STRING,
+      keyId: event.facts.key === undefined ? NO_STRING : FOREIGN_STRING,
+      subjId: event.facts.subj === undefined ? NO_STRING : FOREIGN_STRING,
+    },
     daemonStart: event.daemonStart,
     daemonRecord: event.daemonRecord,
   };

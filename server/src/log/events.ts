@@ -317,7 +317,16 @@ export function mergeFacts(into: RecordFacts, from: RecordFacts, override: boole
   if (from.egid !== ABSENT && (override || into.egid === ABSENT)) into.egid = from.egid;
   if (from.sgid !== ABSENT && (override || into.sgid === ABSENT)) into.sgid = from.sgid;
   if (from.fsgid !== ABSENT && (override || into.fsgid === ABSENT)) into.fsgid = from.fsgid;
-  if (from.exe !== undefined && (override || into.exe === undefined)) into.exe = from.exe;
-  if (from.key !== undefined && (override || into.key === undefined)) into.key = from.key;
-  if (from.subj !== undefined && (override || into.subj === undefined)) into.subj = from.subj;
+  if (from.exe !== undefined && (override || into.exe === undefined)) {
+    into.exe = from.exe;
+    into.exeId = from.exeId;
+  }
+  if (from.key !== undefined && (override || into.key === undefined)) {
+    into.key = from.key;
+    into.keyId = from.keyId;
+  }
+  if (from.subj !== undefined && (override || into.subj === undefined)) {
+    into.subj = from.subj;
+    into.subjId = from.subjId;
+  }
 }

@@ -7,7 +7,7 @@
 import {
   defaultAuditVersion, machineForElf, messageTypeName, syscallTable, type AuditVersion,
 } from '../tables';
-import { ABSENT, splitKeys, type RecordNames, type SkipReason, type SkippedLine } from './scan';
+import { ABSENT, FOREIGN_STRING, NO_STRING, splitKeys, type RecordNames, type SkipReason, type SkippedLine } from './scan';
 import type { AuditEvent, SerialSegment } from './events';
 import {
   profileBucketKey, type EventProfileBucket, type LogFormat, type NoiseReport, type SerialGap,
@@ -186,11 +186,12 @@ export class NoiseTally {
   private readonly slots = new Map<number, ProfileSlot[]>();
   private readonly keyLists = new Map<string, string[]>();
 
+  /** Ids for strings from other threads, kept apart from this scan's own ids. */
   private stringId(value: string | undefined): number {
-    if (value === undefined) return 0;
+    if (value === undefined) return NO_STRING;
     let id = this.stringIds.get(value);
     if (id === undefined) {
-      id = this.stringIds.size + 1;
+      id = 1e9 + this.stringIds.size;
       this.stringIds.set(value, id);
     }
     return id;
@@ -209,6 +210,7 @@ export class NoiseTally {
   private typeSet(typeIds: readonly number[]): TypeSet {
     let hash = typeIds.length;
     for (let i = 0; i < typeIds.length; i++) hash = (Math.imul(hash, 31) + typeIds[i]) | 0;
+    hash &= 0x3fffffff;
     let candidates = this.typeSets.get(hash);
     if (candidates === undefined) {
       candidates = [];
@@ -235,9 +237,9 @@ export class NoiseTally {
     const facts = event.facts;
     const typeSet = this.typeSet(event.typeIds);
     const exitCode = facts.hasExit ? (facts.exit > 0 ? 1 : facts.exit) : noExit;
-    const exeId = this.stringId(facts.exe);
-    const subjId = this.stringId(facts.subj);
-    const keyId = this.stringId(facts.key);
+    const exeId = facts.exeId === FOREIGN_STRING ? this.stringId(facts.exe) : facts.exeId;
+    const subjId = facts.subjId === FOREIGN_STRING ? this.stringId(facts.subj) : facts.subjId;
+    const keyId = facts.keyId === FOREIGN_STRING ? this.stringId(facts.key) : facts.keyId;
 
     let hash = facts.arch | 0;
     hash = (Math.imul(hash, 31) + facts.syscall) | 0;
@@ -250,7 +252,7 @@ export class NoiseTally {
     hash = (Math.imul(hash, 31) + facts.gid) | 0;
     hash = (Math.imul(hash, 31) + subjId) | 0;
     hash = (Math.imul(hash, 31) + keyId) | 0;
-    hash = (Math.imul(hash, 31) + typeSet.id) | 0;
+    hash = (Math.imul(hash, 31) + typeSet.id) & 0x3fffffff;
 
     let candidates = this.slots.get(hash);
     if (candidates === undefined) {

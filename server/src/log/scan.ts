@@ -109,25 +109,31 @@ export class ByteInterner {
 
   constructor(private readonly decode: (buf: Buffer, start: number, end: number) => string) {}
 
-  private lastId = 0;
+  /** Direct-mapped cache of recent ids: most names repeat within a few records. */
+  private readonly recent = new Int32Array(1024);
 
   idOf(buf: Buffer, start: number, end: number): number {
-    // Consecutive records mostly repeat the previous name: try it before hashing.
-    const last = this.keys[this.lastId];
     const length = end - start;
-    if (last.length === length && length > 0) {
+    const slot = length === 0 ? 0 :
+      (Math.imul(length, 31) ^ buf[start] ^ (buf[end - 1] << 3) ^
+        (buf[start + (length >> 1)] << 5)) & 1023;
+    const cached = this.recent[slot];
+    const key = this.keys[cached];
+    if (key.length === length) {
       let i = 0;
-      while (i < length && last[i] === buf[start + i]) i++;
-      if (i === length) return this.lastId;
+      while (i < length && key[i] === buf[start + i]) i++;
+      if (i === length) return cached;
     }
     const id = this.lookup(buf, start, end);
-    this.lastId = id;
+    this.recent[slot] = id;
     return id;
   }
 
   private lookup(buf: Buffer, start: number, end: number): number {
     let hash = end - start;
     for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + buf[i]) | 0;
+    // Kept within 30 bits: a small-integer Map key costs no allocation.
+    hash &= 0x3fffffff;
 
     const candidates = this.byHash.get(hash);
     if (candidates !== undefined) {
@@ -295,7 +301,9 @@ export function readRecordHead(
     p = typeAt + 1;
   }
 
-  if (!startsWith(buf, p, end, TYPE_PREFIX)) return false;
+  // Spot checks instead of full compares: a line that passes them and then has a valid
+  // audit(SECONDS.MILLIS:SERIAL) stamp is a record in any reading.
+  if (buf[p] !== 0x74 || buf[p + 4] !== EQ || end - p < 5) return false;
   p += TYPE_PREFIX.length;
   const typeStart = p;
   while (p < end && buf[p] !== SPACE) p++;
@@ -303,7 +311,9 @@ export function readRecordHead(
   const typeEnd = p;
   p++;
 
-  if (!startsWith(buf, p, end, MSG_AUDIT)) return false;
+  if (buf[p] !== 0x6d || buf[p + 3] !== EQ || buf[p + 9] !== LPAREN || end - p < 10) {
+    return false;
+  }
   p += MSG_AUDIT.length;
 
   let seconds = 0;
@@ -432,7 +442,17 @@ export interface RecordFacts {
   exe: string | undefined;
   key: string | undefined;
   subj: string | undefined;
+  /**
+   * Ids of exe, key and subj within the scan's FactStrings (NO_STRING when absent,
+   * FOREIGN_STRING when the string came from another thread): equal ids, equal strings.
+   */
+  exeId: number;
+  keyId: number;
+  subjId: number;
 }
+
+export const NO_STRING = -1;
+export const FOREIGN_STRING = -2;
 
 /** A value that a record did not carry. Real ids are 0..4294967295, so -1 is free. */
 export const ABSENT = -1;
@@ -443,6 +463,7 @@ export function emptyFacts(): RecordFacts {
     uid: ABSENT, auid: ABSENT, euid: ABSENT, suid: ABSENT, fsuid: ABSENT,
     gid: ABSENT, egid: ABSENT, sgid: ABSENT, fsgid: ABSENT,
     exe: undefined, key: undefined, subj: undefined,
+    exeId: NO_STRING, keyId: NO_STRING, subjId: NO_STRING,
   };
 }
 
@@ -464,6 +485,9 @@ export function resetFacts(facts: RecordFacts): void {
   facts.exe = undefined;
   facts.key = undefined;
   facts.subj = undefined;
+  facts.exeId = NO_STRING;
+  facts.keyId = NO_STRING;
+  facts.subjId = NO_STRING;
 }
 
 /** Decoders shared by one scan, so that equal exe/key/subj bytes decode once. */
@@ -541,21 +565,30 @@ function parseId(buf: Buffer, start: number, end: number): number {
   return value < 0 ? ABSENT : value;
 }
 
-function stringValue(
+/**
+ * The id of a string field's value: 2 x id for text, 2 x id + 1 for hex-decoded text, and
+ * NO_STRING for (null), (none), ? and empty values.
+ */
+function stringCode(
   buf: Buffer,
   start: number,
   end: number,
   quoted: boolean,
   plain: ByteInterner,
   hex: ByteInterner,
-): string | undefined {
-  if (quoted) return plain.names[plain.idOf(buf, start, end)];
+): number {
+  if (quoted) return plain.idOf(buf, start, end) * 2;
   // (null), (none) and ? mean "no value" in kernel and user-space records.
   if (end === start || buf[start] === LPAREN || (end - start === 1 && buf[start] === 0x3f)) {
-    return undefined;
+    return NO_STRING;
   }
-  if (isHexEncoded(buf, start, end)) return hex.names[hex.idOf(buf, start, end)];
-  return plain.names[plain.idOf(buf, start, end)];
+  if (isHexEncoded(buf, start, end)) return hex.idOf(buf, start, end) * 2 + 1;
+  return plain.idOf(buf, start, end) * 2;
+}
+
+function codeString(code: number, plain: ByteInterner, hex: ByteInterner): string | undefined {
+  if (code < 0) return undefined;
+  return (code & 1) === 1 ? hex.names[code >> 1] : plain.names[code >> 1];
 }
 
 /**
@@ -624,11 +657,15 @@ export function readRecordFacts(
         if (n0 === 0x75) facts.uid = parseId(buf, valueStart, valueEnd);
         else if (n0 === 0x67) facts.gid = parseId(buf, valueStart, valueEnd);
       } else if (n0 === 0x65 && n1 === 0x78 && n2 === 0x65) {
-        if (facts.exe === undefined) {
-          facts.exe = stringValue(buf, valueStart, valueEnd, quoted, strings.exe, strings.hexExe);
+        if (facts.exeId === NO_STRING) {
+          const code = stringCode(buf, valueStart, valueEnd, quoted, strings.exe, strings.hexExe);
+          facts.exeId = code;
+          facts.exe = codeString(code, strings.exe, strings.hexExe);
         }
       } else if (n0 === 0x6b && n1 === 0x65 && n2 === 0x79) {
-        facts.key = stringValue(buf, valueStart, valueEnd, quoted, strings.key, strings.hexKey);
+        const code = stringCode(buf, valueStart, valueEnd, quoted, strings.key, strings.hexKey);
+        facts.keyId = code;
+        facts.key = codeString(code, strings.key, strings.hexKey);
       } else if (n0 === 0x72 && n1 === 0x65 && n2 === 0x73 && facts.success === ABSENT) {
         // user-space res=success|failed, kernel res=1|0
         const r = buf[valueStart];
@@ -654,8 +691,9 @@ export function readRecordFacts(
           facts.hasExit = true;
         }
       } else if (n0 === 0x73 && n1 === 0x75 && n2 === 0x62 && n3 === 0x6a) {
-        if (facts.subj === undefined && valueEnd > valueStart) {
-          facts.subj = strings.subj.names[strings.subj.idOf(buf, valueStart, valueEnd)];
+        if (facts.subjId === NO_STRING && valueEnd > valueStart) {
+          facts.subjId = strings.subj.idOf(buf, valueStart, valueEnd);
+          facts.subj = strings.subj.names[facts.subjId];
         }
       }
     } else if (nameLength === 5) {
