@@ -55,7 +55,15 @@ export interface RulesetOptions {
    * line (reference §1.10); upstream's intent is gawk. Default: mawk.
    */
   awk?: 'mawk' | 'gawk';
+  /**
+   * Per-file results kept between calls (the language server re-analyses a folder on each
+   * edit): a file whose text, version and host are unchanged is not checked again.
+   */
+  cache?: RulesetCache;
 }
+
+/** Each file's own check from an earlier call, reused while its text is unchanged. */
+export type RulesetCache = Map<string, { key: string; result: CheckResult }>;
 
 /** One line of the stream auditctl reads, with the file and line it came from. */
 export interface StreamLine {
@@ -115,9 +123,12 @@ export function checkRuleset(
   const entries: StreamEntry[] = [];
 
   for (const { file, text } of ordered) {
-    const checked = checkRulesText(text, {
+    const key = `${version}\u0000${options.hostMachine ?? ''}\u0000${text}`;
+    const cached = options.cache?.get(file);
+    const checked = cached?.key === key ? cached.result : checkRulesText(text, {
       auditVersion: version, hostMachine: options.hostMachine, file,
     });
+    options.cache?.set(file, { key, result: checked });
     perFile.set(file, checked);
     entries.push(...streamEntries(file, checked));
   }

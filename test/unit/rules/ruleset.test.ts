@@ -250,3 +250,19 @@ test('-D -k deletes only the rules with that key', () => {
   assert.deepEqual(result.loadedRules.map((r) => r.keys[0]), ['tracing']);
   assert.deepEqual(result.diagnostics.filter((d) => d.code === 'delete-all-not-first'), []);
 });
+
+test('a cache keeps each unchanged file\'s check between calls', () => {
+  const cache = new Map();
+  const first = checkRuleset([
+    { file: '10-a.rules', text: `${ptraceAll}\n` },
+    { file: '20-b.rules', text: '-w /etc/hosts -p wa -k net\n' },
+  ], { cache });
+  const second = checkRuleset([
+    { file: '10-a.rules', text: `${ptraceAll}\n` },
+    { file: '20-b.rules', text: '-w /etc/group -p wa -k net\n' },
+  ], { cache });
+  assert.equal(second.perFile.get('10-a.rules'), first.perFile.get('10-a.rules'));
+  assert.notEqual(second.perFile.get('20-b.rules'), first.perFile.get('20-b.rules'));
+  assert.equal(second.loadedRules[1].watch?.path, '/etc/group');
+  assert.deepEqual(second.diagnostics.filter((d) => wholeFileCodes.has(d.code)), []);
+});
