@@ -82,42 +82,55 @@ export async function startVsCodeServer(options: ServerOptions = {}): Promise<Vs
   if (!serverMain) throw new Error('VS Code server is not installed');
 
   const dataDir = mkdtempSync(join(tmpdir(), 'auditd-tools-vscode-'));
-  const port = await freeLoopbackPort();
   const env = { ...process.env, ...options.env };
   let log = '';
+  let port = 0;
+  let child: ChildProcess | undefined;
 
-  // The smoke-test driver is what makes the workbench call codeAutomationLog and
-  // codeAutomationExit; without a connection token the page needs no login.
-  const child: ChildProcess = spawn(process.execPath, [
-    serverMain,
-    '--host', serverHost,
-    '--port', String(port),
-    '--without-connection-token',
-    '--enable-smoke-test-driver',
-    // The fixture workspace is the tests' own: trusting it keeps Restricted Mode from
-    // disabling the extension.
-    '--disable-workspace-trust',
-    ...serverArgs(dataDir),
-  ], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // Another process may take the free port between the probe and the server's listen: the
+  // server then exits, and a second port is tried.
+  for (let attempt = 1; attempt <= 3 && !child; attempt += 1) {
+    port = await freeLoopbackPort();
+    log = '';
 
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`VS Code server did not start within 30 s:\n${log}`));
-    }, 30_000);
-    const onData = (chunk: Buffer) => {
-      log += chunk.toString();
-      if (log.includes(`listening on ${port}`)) {
+    // The smoke-test driver is what makes the workbench call codeAutomationLog and
+    // codeAutomationExit; without a connection token the page needs no login.
+    const candidate = spawn(process.execPath, [
+      serverMain,
+      '--host', serverHost,
+      '--port', String(port),
+      '--without-connection-token',
+      '--enable-smoke-test-driver',
+      // The fixture workspace is the tests' own: trusting it keeps Restricted Mode from
+      // disabling the extension.
+      '--disable-workspace-trust',
+      ...serverArgs(dataDir),
+    ], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+
+    const listening = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 30_000);
+      const onData = (chunk: Buffer) => {
+        log += chunk.toString();
+        if (log.includes(`listening on ${port}`)) {
+          clearTimeout(timer);
+          resolve(true);
+        }
+      };
+      candidate.stdout?.on('data', onData);
+      candidate.stderr?.on('data', onData);
+      candidate.once('exit', () => {
         clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`VS Code server exited with ${code} before listening:\n${log}`));
+        resolve(false);
+      });
     });
-  });
+    if (listening) child = candidate;
+    else signalGroup(candidate, 'SIGKILL');
+  }
+  if (!child) {
+    rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`VS Code server did not start listening:\n${log}`);
+  }
+  const server = child;
 
   return {
     port,
@@ -131,16 +144,16 @@ export async function startVsCodeServer(options: ServerOptions = {}): Promise<Vs
     },
     output: () => log,
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
+      if (server.exitCode === null && server.signalCode === null) {
         // The server runs in its own process group so its extension hosts and the
         // language servers they spawned stop with it.
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        signalGroup(child, 'SIGTERM');
-        const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5_000);
+        const exited = new Promise((resolve) => server.once('exit', resolve));
+        signalGroup(server, 'SIGTERM');
+        const timer = setTimeout(() => signalGroup(server, 'SIGKILL'), 5_000);
         await exited;
         clearTimeout(timer);
       }
-      signalGroup(child, 'SIGKILL');
+      signalGroup(server, 'SIGKILL');
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
