@@ -107,11 +107,18 @@ export async function runInWorkbench(page: Page, options: WorkbenchRunOptions):
     exitCode = code;
   });
 
+  let crashed = false;
+  page.on('crash', () => {
+    crashed = true;
+    log.push('[error] the workbench page crashed');
+  });
+
   const started = performance.now();
   await page.goto(workbenchUrl(options));
 
   const answered = new Set<string>();
-  while (exitCode === undefined && performance.now() - started < options.timeoutMs) {
+  while (exitCode === undefined && !crashed &&
+    performance.now() - started < options.timeoutMs) {
     await answerCheckpoints(page, options, answered);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
