@@ -116,8 +116,15 @@ export function drawTimeline(
       scales: {
         x: {
           type: 'linear',
+          // A minute of room on each side: a one-minute log still gets a readable axis.
+          min: points.length > 0 ? points[0].x - 60 : undefined,
+          max: points.length > 0 ? points[points.length - 1].x + 60 : undefined,
           grid: { color: grid },
-          ticks: { maxTicksLimit: 8, callback: (value) => minuteLabel(Number(value), span) },
+          ticks: {
+            maxTicksLimit: 8,
+            stepSize: span < 600 ? 60 : undefined,
+            callback: (value) => minuteLabel(Number(value), span),
+          },
         },
         y: { grid: { color: grid }, beginAtZero: true },
       },
