@@ -200,6 +200,8 @@ export class NoiseViewPanel implements vscode.Disposable {
         await this.openRecord(message.source, message.line);
         return;
       case 'insertRules':
+        // mdatp commands are shell commands, not audit rules.
+        if (this.report?.kind !== 'audit') return;
         await insertExclusions(this.rules, this.files, this.hostMachine);
         return;
       case 'copyRules':

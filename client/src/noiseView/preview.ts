@@ -19,22 +19,38 @@ export interface PreviewResult {
   hostMachine: string;
 }
 
-/** The selection in the engine's terms; an exe chosen whole wins over its syscalls. */
+const notInLog = 'not in the analysed log';
+
+/**
+ * The selection in the engine's terms; an exe chosen whole wins over its syscalls. Only
+ * names the report lists are taken: the webview's word is not enough to write a rule.
+ */
 export function exclusionSelections(
   selection: NoiseSelection, view: AuditViewReport,
+  refused: RulesPreview['refused'] = [],
 ): ExclusionSelection[] {
   const selections: ExclusionSelection[] = [];
-  const wholeExes = new Set(selection.exes);
-  for (const exe of selection.exes) selections.push({ kind: 'exe', exe });
+  const known = (names: Set<string>) => (name: string) => {
+    if (names.has(name)) return true;
+    refused.push({ name, reason: notInLog });
+    return false;
+  };
+  const exes = new Set(view.byExe.map((row) => row.exe));
+  const wholeExes = new Set(selection.exes.filter(known(exes)));
+  for (const exe of wholeExes) selections.push({ kind: 'exe', exe });
   for (const { exe, syscalls } of selection.exeSyscalls) {
-    if (wholeExes.has(exe)) continue;
+    if (wholeExes.has(exe) || !known(exes)(exe)) continue;
     const refs: SyscallRef[] = view.byExeSyscall
       .filter((row) => row.exe === exe && syscalls.includes(row.name))
       .map((row) => ({ machine: row.arch, number: row.number }));
     if (refs.length > 0) selections.push({ kind: 'exe', exe, syscalls: refs });
   }
-  for (const key of selection.keys) selections.push({ kind: 'key', key });
-  for (const type of selection.types) selections.push({ kind: 'type', type });
+  const keys = new Set(view.byKey.map((row) => row.key));
+  for (const key of selection.keys.filter(known(keys))) selections.push({ kind: 'key', key });
+  const types = new Set(view.byType.map((row) => row.type));
+  for (const type of selection.types.filter(known(types))) {
+    selections.push({ kind: 'type', type });
+  }
   return selections;
 }
 
@@ -46,7 +62,7 @@ export function auditPreview(
   const refused: RulesPreview['refused'] = [];
   const notes = new Set<string>();
 
-  for (const wanted of exclusionSelections(selection, view)) {
+  for (const wanted of exclusionSelections(selection, view, refused)) {
     const proposal = proposeExclusion(wanted, report.profile);
     const name = wanted.kind === 'exe' ? wanted.exe : wanted.kind === 'key' ? wanted.key
       : wanted.type;
@@ -100,7 +116,10 @@ export function mdatpPreview(report: MdatpReport, selection: NoiseSelection): Pr
   let files = 0;
   for (const label of selection.paths) {
     const ranked = report.byPath.find((entry) => mdatpLabel(entry) === label);
-    if (!ranked) continue;
+    if (!ranked) {
+      refused.push({ name: label, reason: notInLog });
+      continue;
+    }
     if (!ranked.command) {
       refused.push({ name: label, reason: ranked.refused ?? 'no command can be written' });
       continue;
