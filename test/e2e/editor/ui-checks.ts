@@ -75,7 +75,8 @@ async function hoverWidget(page: Page, expected: Record<string, string>):
 /**
  * The active webview shows every line of `expected.texts`, read from its DOM: a webview is
  * an iframe whose document holds a second iframe, #active-frame, with the view's content.
- * With `expected.row`, the texts must fill cells of one table row. With `expected.theme`
+ * With `expected.row`, the texts must fill cells of one table row (`expected.row` may be a
+ * selector for the row; "1" means any row). With `expected.theme`
  * (vscode-dark, vscode-light...), it also waits for the class VS Code puts on the view's
  * body once the theme has reached it.
  */
@@ -85,7 +86,7 @@ async function webviewText(page: Page, expected: Record<string, string>):
   const body = view.locator('body');
   const texts = expected.texts.split('\n');
   // A row qualifies when each text fills one of its cells exactly: "2" must not match 12.
-  let rows = view.locator('tr');
+  let rows = view.locator(expected.row && expected.row !== '1' ? expected.row : 'tr');
   for (const text of texts) {
     const exactly = new RegExp(`^\\s*${text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`);
     rows = rows.filter({ has: view.locator('td', { hasText: exactly }) });
