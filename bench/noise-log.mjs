@@ -71,7 +71,9 @@ export function buildNoiseLog(path, targetBytes, corpusDir) {
     const stamp = `msg=audit(${seconds}.${String(millis).padStart(3, '0')}:${serial}):`;
     for (const record of template) {
       let rest = record.rest;
-      if (record.type === 'SYSCALL') rest = rest.replace(/ exe=("[^"]*"|[0-9A-F]+)/, ` ${exeField}`);
+      if (record.type === 'SYSCALL') {
+        rest = rest.replace(/ exe=("[^"]*"|[0-9A-F]+)/, ` ${exeField}`);
+      }
       const line = `type=${record.type} ${stamp}${rest}\n`;
       pending.push(line);
       pendingBytes += line.length;

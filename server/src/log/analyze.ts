@@ -11,7 +11,8 @@ import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
 import {
-  FOREIGN_STRING, FactStrings, NO_STRING, RecordNames, RecordScanner, printableLine, type RecordSink, type RecordView,
+  FOREIGN_STRING, FactStrings, NO_STRING, RecordNames, RecordScanner, printableLine,
+  type RecordSink, type RecordView,
   type SkipReason, type RecordFacts,
 } from './scan';
 import { AuditEvent, EventGrouper, defaultEventWindow, mergeFacts } from './events';
@@ -66,6 +67,8 @@ export interface PortableEvent {
   records: number;
   bytes: number;
   types: string[];
+  typeRecords: number[];
+  typeBytes: number[];
   hasSyscall: boolean;
   facts: RecordFacts;
   daemonStart: boolean;
@@ -169,6 +172,8 @@ function portable(event: AuditEvent, names: RecordNames): PortableEvent {
     records: event.records,
     bytes: event.bytes,
     types: event.typeIds.map((id) => names.types.names[id]),
+    typeRecords: [...event.typeRecords],
+    typeBytes: [...event.typeBytes],
     hasSyscall: event.hasSyscall,
     // String ids belong to this thread's scan: the receiving side compares the strings.
     facts: {
@@ -209,10 +214,18 @@ function boundarySnapshot(
       }
       event.records += part.records;
       event.bytes += part.bytes;
-      for (const type of part.types) {
+      part.types.forEach((type, i) => {
         const typeId = names.types.idOfString(type);
-        if (!event.typeIds.includes(typeId)) event.typeIds.push(typeId);
-      }
+        const at = event.typeIds.indexOf(typeId);
+        if (at < 0) {
+          event.typeIds.push(typeId);
+          event.typeRecords.push(part.typeRecords[i]);
+          event.typeBytes.push(part.typeBytes[i]);
+        } else {
+          event.typeRecords[at] += part.typeRecords[i];
+          event.typeBytes[at] += part.typeBytes[i];
+        }
+      });
       if (part.hasSyscall) {
         mergeFacts(event.facts, part.facts, true);
         event.hasSyscall = true;
@@ -345,7 +358,8 @@ export async function analyzeLogs(
       }
       const part = sequentialFor(name, continues);
       if (isGzip(input)) {
-        await pushStream(createReadStream(input).pipe(createGunzip()), part, name, progress, signal);
+        const gunzip = createReadStream(input).pipe(createGunzip());
+        await pushStream(gunzip, part, name, progress, signal);
       } else {
         await pushFile(input, part, name, progress, signal);
       }

@@ -22,6 +22,9 @@ export class AuditEvent {
   bytes = 0;
   /** Record type ids (RecordNames.types), each once, in order of arrival. */
   typeIds: number[] = [];
+  /** Records and bytes of each type, parallel to typeIds. */
+  typeRecords: number[] = [];
+  typeBytes: number[] = [];
   /** True once a SYSCALL record was read: its facts then win over other records'. */
   hasSyscall = false;
   facts: RecordFacts = emptyFacts();
@@ -149,7 +152,15 @@ export class EventGrouper {
     event.bytes += view.bytes;
     const typeId = view.typeId;
     const typeIds = event.typeIds;
-    if (!typeIds.includes(typeId)) typeIds.push(typeId);
+    const at = typeIds.indexOf(typeId);
+    if (at < 0) {
+      typeIds.push(typeId);
+      event.typeRecords.push(1);
+      event.typeBytes.push(view.bytes);
+    } else {
+      event.typeRecords[at]++;
+      event.typeBytes[at] += view.bytes;
+    }
 
     const info = this.info(typeId);
     if (info.syscall) {
@@ -234,6 +245,8 @@ export class EventGrouper {
     event.records = 0;
     event.bytes = 0;
     event.typeIds.length = 0;
+    event.typeRecords.length = 0;
+    event.typeBytes.length = 0;
     event.hasSyscall = false;
     resetFacts(event.facts);
     event.daemonStart = false;

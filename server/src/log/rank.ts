@@ -7,10 +7,14 @@
 import {
   defaultAuditVersion, machineForElf, messageTypeName, syscallTable, type AuditVersion,
 } from '../tables';
-import { ABSENT, FOREIGN_STRING, NO_STRING, splitKeys, type RecordNames, type SkipReason, type SkippedLine } from './scan';
+import {
+  ABSENT, FOREIGN_STRING, NO_STRING, splitKeys, type RecordNames, type SkipReason,
+  type SkippedLine,
+} from './scan';
 import type { AuditEvent, SerialSegment } from './events';
 import {
-  profileBucketKey, type EventProfileBucket, type LogFormat, type NoiseReport, type SerialGap,
+  addBucket, copyBucket, profileBucketKey, type EventProfileBucket, type LogFormat,
+  type NoiseReport, type SerialGap,
 } from './report';
 
 /** auditd's max_log_file default, in MB (auditd counts 1 MB as 1048576 bytes). */
@@ -80,6 +84,8 @@ interface TypeSet {
   ids: number[];
   types: string[];
   id: number;
+  /** Position in `types` of each id of `ids`. */
+  sortedIndex: number[];
 }
 
 interface ProfileSlot {
@@ -101,9 +107,20 @@ interface ProfileSlot {
   keyId: number;
   typeSet: TypeSet;
   bucket: EventProfileBucket;
+  /** Records and bytes per type, in the order of typeSet.types (records, bytes, ...). */
+  typeCounts: Float64Array;
 }
 
 const noKeys: string[] = [];
+
+function addTypeCounts(counts: Float64Array, typeSet: TypeSet, event: AuditEvent): void {
+  const sortedIndex = typeSet.sortedIndex;
+  for (let i = 0; i < sortedIndex.length; i++) {
+    const at = sortedIndex[i] * 2;
+    counts[at] += event.typeRecords[i];
+    counts[at + 1] += event.typeBytes[i];
+  }
+}
 const noExit = 0x7fffffff;
 
 export interface GrouperCounts {
@@ -223,8 +240,12 @@ export class NoiseTally {
       while (i < ids.length && ids[i] === typeIds[i]) i++;
       if (i === ids.length) return candidate;
     }
-    const types = [...new Set(typeIds.map((id) => this.names.types.names[id]))].sort();
-    const created = { ids: [...typeIds], types, id: ++this.typeSetCount };
+    const names = typeIds.map((id) => this.names.types.names[id]);
+    const types = [...new Set(names)].sort();
+    const created = {
+      ids: [...typeIds], types, id: ++this.typeSetCount,
+      sortedIndex: names.map((name) => types.indexOf(name)),
+    };
     candidates.push(created);
     return created;
   }
@@ -274,6 +295,7 @@ export class NoiseTally {
         bucket.events++;
         bucket.records += event.records;
         bucket.bytes += event.bytes;
+        addTypeCounts(slot.typeCounts, typeSet, event);
         return;
       }
     }
@@ -303,12 +325,15 @@ export class NoiseTally {
       events: 1,
       records: event.records,
       bytes: event.bytes,
+      recordsByType: {},
     };
+    const typeCounts = new Float64Array(typeSet.types.length * 2);
+    addTypeCounts(typeCounts, typeSet, event);
     candidates.push({
       arch: facts.arch, syscall: facts.syscall, success: facts.success, exitCode, exeId,
       uid: facts.uid, auid: facts.auid, euid: facts.euid, suid: facts.suid,
       fsuid: facts.fsuid, gid: facts.gid, egid: facts.egid, sgid: facts.sgid,
-      fsgid: facts.fsgid, subjId, keyId, typeSet, bucket,
+      fsgid: facts.fsgid, subjId, keyId, typeSet, bucket, typeCounts,
     });
   }
 
@@ -364,15 +389,19 @@ export class NoiseTally {
     data.profile = new Map();
     for (const candidates of this.slots.values()) {
       for (const slot of candidates) {
-        this.rankBucket(slot.bucket);
-        const key = profileBucketKey(slot.bucket);
+        const bucket = slot.bucket;
+        const recordsByType: Record<string, { records: number; bytes: number }> = {};
+        bucket.recordsByType = recordsByType;
+        slot.typeSet.types.forEach((type, i) => {
+          recordsByType[type] = {
+            records: slot.typeCounts[2 * i], bytes: slot.typeCounts[2 * i + 1],
+          };
+        });
+        this.rankBucket(bucket);
+        const key = profileBucketKey(bucket);
         const existing = data.profile.get(key);
-        if (existing === undefined) data.profile.set(key, { ...slot.bucket });
-        else {
-          existing.events += slot.bucket.events;
-          existing.records += slot.bucket.records;
-          existing.bytes += slot.bucket.bytes;
-        }
+        if (existing === undefined) data.profile.set(key, copyBucket(bucket));
+        else addBucket(existing, bucket);
       }
     }
     data.factRecords = grouper.factRecords;
@@ -433,12 +462,8 @@ export function mergeSnapshots(parts: readonly TallySnapshot[]): TallySnapshot {
     mergePairs(into.perMinute, part.perMinute);
     for (const [key, bucket] of part.profile) {
       const existing = into.profile.get(key);
-      if (existing === undefined) into.profile.set(key, { ...bucket });
-      else {
-        existing.events += bucket.events;
-        existing.records += bucket.records;
-        existing.bytes += bucket.bytes;
-      }
+      if (existing === undefined) into.profile.set(key, copyBucket(bucket));
+      else addBucket(existing, bucket);
     }
     mergeSegments(into.segments, part.segments, part.serialsContinue);
     into.restarts += part.restarts;
@@ -518,7 +543,11 @@ function iso(timeMs: number): string | null {
 }
 
 function byCountThenName<T>(count: (t: T) => number, name: (t: T) => string) {
-  return (a: T, b: T) => count(b) - count(a) || (name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0);
+  return (a: T, b: T) => {
+    const byCount = count(b) - count(a);
+    if (byCount !== 0) return byCount;
+    return name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0;
+  };
 }
 
 /** Turns a (merged) snapshot into the report, every list sorted by count. */

@@ -168,6 +168,11 @@ export interface EventProfileBucket {
   events: number;
   records: number;
   bytes: number;
+  /**
+   * Records and bytes of each record type over the bucket's events, for the exact impact
+   * of exclude-list rules (always set by the log engine).
+   */
+  recordsByType?: Record<string, { records: number; bytes: number }>;
 }
 
 export interface EventProfile {
@@ -191,13 +196,36 @@ export function mergeEventProfiles(profiles: readonly EventProfile[]): EventProf
       const key = profileBucketKey(bucket);
       const into = merged.get(key);
       if (into === undefined) {
-        merged.set(key, { ...bucket, keys: [...bucket.keys], types: [...bucket.types] });
+        merged.set(key, copyBucket(bucket));
       } else {
-        into.events += bucket.events;
-        into.records += bucket.records;
-        into.bytes += bucket.bytes;
+        addBucket(into, bucket);
       }
     }
   }
   return { buckets: [...merged.values()].sort((a, b) => b.events - a.events) };
+}
+
+/** A bucket that shares no mutable part with the original. */
+export function copyBucket(bucket: EventProfileBucket): EventProfileBucket {
+  const recordsByType: Record<string, { records: number; bytes: number }> = {};
+  for (const [type, counts] of Object.entries(bucket.recordsByType ?? {})) {
+    recordsByType[type] = { ...counts };
+  }
+  return { ...bucket, keys: [...bucket.keys], types: [...bucket.types], recordsByType };
+}
+
+/** Adds the counts of a bucket with the same key into another. */
+export function addBucket(into: EventProfileBucket, from: EventProfileBucket): void {
+  into.events += from.events;
+  into.records += from.records;
+  into.bytes += from.bytes;
+  const byType = (into.recordsByType ??= {});
+  for (const [type, counts] of Object.entries(from.recordsByType ?? {})) {
+    const target = byType[type];
+    if (target === undefined) byType[type] = { ...counts };
+    else {
+      target.records += counts.records;
+      target.bytes += counts.bytes;
+    }
+  }
 }

@@ -73,11 +73,12 @@ test('serial gaps count lost records; out-of-order serials are not gaps', async 
   ]);
 });
 
-test('DAEMON_START is counted and starts a new serial run (serials restart after boot)', async () => {
+test('DAEMON_START is counted and starts a new serial run (serials restart at boot)', async () => {
   const text = [
     syscallRecord('1700000000.1:5000'),
     syscallRecord('1700000000.2:5001'),
-    record('DAEMON_END', '1700000001.0:9001', 'auditd normal halt, sending auid=0 pid=1 res=success'),
+    record('DAEMON_END', '1700000001.0:9001',
+      'auditd normal halt, sending auid=0 pid=1 res=success'),
     record('DAEMON_START', '1700000100.0:9002',
       'op=start ver=3.0.9 format=raw kernel=6.1.0 auid=4294967295 pid=300 res=success'),
     syscallRecord('1700000100.5:3'),

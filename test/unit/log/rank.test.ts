@@ -55,6 +55,17 @@ test('counts are per event, types per record; bytes per exe are whole events', a
   ]);
   assert.deepEqual(report.byUid, [{ id: 0, events: 3 }, { id: 1000, events: 1 }]);
   assert.deepEqual(report.byAuid, [{ id: 4294967295, events: 3 }, { id: 1000, events: 1 }]);
+
+  // Per record type, inside the profile: what an exclude-list rule would remove.
+  const sendto = report.profile.buckets.find((b) => b.syscall === 44 && b.types.length > 1);
+  assert.equal(sendto?.events, 1);
+  assert.deepEqual(sendto?.types, ['EOE', 'PROCTITLE', 'SOCKADDR', 'SYSCALL']);
+  assert.deepEqual(sendto?.recordsByType, {
+    EOE: { records: 1, bytes: lines[3].length + 1 },
+    PROCTITLE: { records: 1, bytes: lines[2].length + 1 },
+    SOCKADDR: { records: 1, bytes: lines[1].length + 1 },
+    SYSCALL: { records: 1, bytes: lines[0].length + 1 },
+  });
 });
 
 test('time span, events per minute and the rotation forecast', async () => {
