@@ -22,6 +22,8 @@ export class NoiseViewPanel implements vscode.Disposable {
   private hostMachine = 'x86_64';
   private maxLogFileMb: number;
   private analysing: vscode.CancellationTokenSource | undefined;
+  /** The last progress figure, for a webview that (re)loads during the analysis. */
+  private lastProgress: ExtensionMessage | undefined;
   private disposed = false;
   private readonly onDisposeListeners: Array<() => void> = [];
 
@@ -82,6 +84,8 @@ export class NoiseViewPanel implements vscode.Disposable {
   }
 
   private post(message: ExtensionMessage): void {
+    if (message.command === 'progress') this.lastProgress = message;
+    if (message.command === 'report' && !message.partial) this.lastProgress = undefined;
     if (!this.disposed) void this.panel.webview.postMessage(message);
   }
 
@@ -145,7 +149,10 @@ export class NoiseViewPanel implements vscode.Disposable {
         this.logger.error(`Noise analysis failed: ${message}`);
         this.post({ command: 'error', message: `The analysis failed: ${message}` });
       } finally {
-        if (this.analysing === source) this.analysing = undefined;
+        if (this.analysing === source) {
+          this.analysing = undefined;
+          this.lastProgress = undefined;
+        }
         source.dispose();
       }
     });
@@ -174,7 +181,9 @@ export class NoiseViewPanel implements vscode.Disposable {
   private async handle(message: WebviewMessage): Promise<void> {
     switch (message.command) {
       case 'ready':
+        // Messages sent before the page listened are lost: send what it must show now.
         if (this.report) this.showReport(this.report, false);
+        if (this.analysing && this.lastProgress) this.post(this.lastProgress);
         return;
       case 'refresh':
         await this.analyse();
