@@ -376,6 +376,15 @@ function proposeForKey(
     proposal.rules.push(...exit.rules);
     proposal.refused.push(...exit.refused);
     proposal.notes.push(...exit.notes);
+
+    // A rule cannot test the key, so the same calls logged under other keys go too.
+    const sameCalls = (bucket: EventProfileBucket) => !bucket.keys.includes(selection.key) &&
+      activity.syscalls.get(asMachine(bucket.machine)!)?.has(bucket.syscall ?? -1) === true;
+    const elsewhere = programActivity(profile.buckets, exe, sameCalls).events;
+    if (elsewhere > 0 && exit.rules.length > 0) {
+      proposal.notes.push(`the rules for ${exe} also remove ${elsewhere} event(s) of the ` +
+        `same calls logged under other keys`);
+    }
     proposal.warnings.push(...safetyWarnings({
       exe, syscalls: exit.names, setuidObserved: activity.setuidObserved,
       etcWrites: activity.etcWrites,

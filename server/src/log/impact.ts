@@ -104,17 +104,15 @@ interface TypeShare {
 
 /**
  * Records and bytes of one record type within a bucket: exact when the profile keeps
- * per-type counts, otherwise estimated as one record per event of the bucket, with the
- * bucket's mean record size.
+ * per-type counts (`recordsByType`), otherwise estimated as one record per event of the
+ * bucket, with the bucket's mean record size.
  */
-function typeShare(bucket: EventProfileBucket, typeIndex: number): { share: TypeShare;
+function typeShare(bucket: EventProfileBucket, type: string): { share: TypeShare;
   exact: boolean } {
-  const withCounts = bucket as EventProfileBucket & { typeRecords?: number[];
-    typeBytes?: number[] };
-  if (withCounts.typeRecords && withCounts.typeBytes) {
-    return { share: { records: withCounts.typeRecords[typeIndex] ?? 0,
-      bytes: withCounts.typeBytes[typeIndex] ?? 0 }, exact: true };
-  }
+  const perType = (bucket as { recordsByType?: Record<string, TypeShare> }).recordsByType;
+  const counted = perType?.[type];
+  if (counted) return { share: { records: counted.records, bytes: counted.bytes }, exact: true };
+
   const records = Math.min(bucket.events, bucket.records);
   const bytes = bucket.records === 0 ? 0 : Math.round(bucket.bytes * records / bucket.records);
   return { share: { records, bytes }, exact: false };
@@ -180,16 +178,16 @@ export function simulateImpact(
 
     // The exclude list sees every record of the events that remain.
     if (exclusions.length === 0) continue;
-    bucket.types.forEach((type, typeIndex) => {
+    for (const type of bucket.types) {
       const unknownType = /^UNKNOWN\[(\d+)\]$/.exec(type);
       const msgtype = unknownType ? Number(unknownType[1])
         : typeNumbers.get(type) ?? olderTypeNumbers.get(type);
-      if (msgtype === undefined) return;
+      if (msgtype === undefined) continue;
       const recordFacts: EventFacts = { ...facts, list: 'exclude', msgtype };
       const dropping = exclusions.find((rule) => matchEvent(rule, recordFacts).verdict ===
         'match');
-      if (!dropping) return;
-      const { share, exact } = typeShare(bucket, typeIndex);
+      if (!dropping) continue;
+      const { share, exact } = typeShare(bucket, type);
       estimated ||= !exact;
       records += share.records;
       bytes += share.bytes;
@@ -200,7 +198,7 @@ export function simulateImpact(
         events += bucket.events;
         impact.events += bucket.events;
       }
-    });
+    }
   }
 
   const remainingBytes = Math.max(0, totals.bytes - bytes);

@@ -55,9 +55,12 @@ test('sample log: a key selection names its programs and the rules that log the 
     '-a never,exit -F arch=b64 -S connect -F exe=/usr/bin/python3.11 -k exclude_python3.11',
   ]);
   assert.deepEqual(proposal.warnings.map((w) => w.code), ['interpreter']);
-  assert.deepEqual(proposal.notes, [12, 13].map((line) => `the rule at noise-recording.rules:` +
-    `${line} logs these events under net_ipv4; removing or narrowing it stops them at the ` +
-    'source'));
+  assert.deepEqual(proposal.notes, [
+    'the rules for /usr/sbin/auditctl also remove 36 event(s) of the same calls logged ' +
+      'under other keys',
+    ...[12, 13].map((line) => `the rule at noise-recording.rules:${line} logs these events ` +
+      'under net_ipv4; removing or narrowing it stops them at the source'),
+  ]);
 
   // Loaded first, the never rules remove every event of those programs with those calls,
   // whatever its key: 3,047 events, more than the key's 3,011, because auditctl's 38
