@@ -3,7 +3,9 @@
 // a `never` rule placed after an `always` rule that matches the same events does nothing.
 // Pure: no `vscode` import, so the unit tests run it directly.
 import { checkRulesText } from '../../../server/src/rules/check';
-import { eventSetOf, type RuleEventSet, type RuleInput } from '../../../server/src/rules/match';
+import {
+  eventSetOf, matchEvent, type EventFacts, type RuleEventSet, type RuleInput,
+} from '../../../server/src/rules/match';
 import { machines, type Machine } from '../../../server/src/tables';
 import {
   parseRulesDocument, type LineKind, type OptionName, type RulesLine,
@@ -114,6 +116,26 @@ export function mayOverlap(a: RuleEventSet | undefined, b: RuleEventSet | undefi
     const meets = values.some(([low, high]) =>
       other.some(([otherLow, otherHigh]) => low <= otherHigh && otherLow <= high));
     if (!meets) return false;
+  }
+  return !(syscallsExclude(a, b) || syscallsExclude(b, a));
+}
+
+/** Most (machine, syscall) pairs tried before giving up on proving disjointness. */
+const syscallPairLimit = 1024;
+
+/**
+ * Whether `other` certainly matches none of the (machine, syscall) pairs `set` is limited
+ * to: asked of the matching model with only the machine and syscall known, so a `perm=`
+ * (a watch's `-p wa`) that no listed syscall can satisfy counts as disjoint.
+ */
+function syscallsExclude(set: RuleEventSet, other: RuleEventSet): boolean {
+  if (!set.machines || !set.syscalls) return false;
+  if (set.machines.size * set.syscalls.size > syscallPairLimit) return false;
+  for (const machine of set.machines) {
+    for (const syscall of set.syscalls) {
+      const facts: EventFacts = { list: set.list, machine, syscall };
+      if (matchEvent(other, facts).verdict !== 'no-match') return false;
+    }
   }
   return true;
 }

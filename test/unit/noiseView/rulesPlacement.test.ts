@@ -215,3 +215,26 @@ test('with the rules engine\'s own models: the generated never rule goes above t
   // The same file without models: above the first always rule, conservatively.
   assert.equal(placeExclusions(readRulesFile(text), [{ text: '', list: 'exit' }]).line, 2);
 });
+
+test('a watch whose permissions no excluded syscall can have is not pre-empted', () => {
+  const text = [
+    '-D',
+    '-w /etc/sudoers -p wa -k scope',
+    '-a always,exit -F arch=b64 -S init_module,finit_module -k modules',
+    '-w /usr/bin/kmod -p x -k modules',
+  ].join('\n');
+  const place = (exclusion: string) => {
+    const rule = checkRulesText(exclusion).rules[0];
+    return placeExclusions(readRulesFile(text, modelResolver(text, 'x86_64')),
+      [{ text: exclusion, list: 'exit', eventSet: eventSetOf(rule) }]);
+  };
+  // finit_module neither writes nor changes attributes: the -p wa watch cannot catch it.
+  const kmod = place('-a never,exit -F arch=b64 -S finit_module -F exe=/usr/bin/kmod -k x');
+  assert.equal(kmod.preempts?.line, 2);
+  // fchmodat changes attributes: the watch may catch it, so the exclusion goes above it.
+  const chmod = place('-a never,exit -F arch=b64 -S fchmodat -F exe=/usr/bin/chmod -k x');
+  assert.equal(chmod.preempts?.line, 1);
+  // execve is what -p x watches.
+  const exec = place('-a never,exit -F arch=b64 -S execve -F exe=/usr/bin/kmod -k x');
+  assert.equal(exec.preempts?.line, 3);
+});
