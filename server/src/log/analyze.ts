@@ -73,6 +73,8 @@ export interface PortableEvent {
   facts: RecordFacts;
   daemonStart: boolean;
   daemonRecord: boolean;
+  etcPath: boolean;
+  etcChange: boolean;
 }
 
 export interface PartResult {
@@ -184,6 +186,8 @@ function portable(event: AuditEvent, names: RecordNames): PortableEvent {
     },
     daemonStart: event.daemonStart,
     daemonRecord: event.daemonRecord,
+    etcPath: event.etcPath,
+    etcChange: event.etcChange,
   };
 }
 
@@ -234,6 +238,8 @@ function boundarySnapshot(
       }
       event.daemonStart ||= part.daemonStart;
       event.daemonRecord ||= part.daemonRecord;
+      event.etcPath ||= part.etcPath;
+      event.etcChange ||= part.etcChange;
     }
   }
   for (const event of joined.values()) grouper.finish(event);

@@ -5,7 +5,8 @@
  * memory does not grow with the log.
  */
 import {
-  ABSENT, FactStrings, RecordNames, RecordView, emptyFacts, readRecordFacts, resetFacts,
+  ABSENT, FactStrings, RecordNames, RecordView, emptyFacts, pathRecordEtc, readRecordFacts,
+  resetFacts,
   type RecordFacts,
 } from './scan';
 
@@ -29,6 +30,9 @@ export class AuditEvent {
   hasSyscall = false;
   facts: RecordFacts = emptyFacts();
   daemonStart = false;
+  /** A PATH record names a path under /etc; etcChange: one creates or deletes it. */
+  etcPath = false;
+  etcChange = false;
   /** Serial accounting skips auditd's own DAEMON_* records: they use auditd's counter. */
   daemonRecord = false;
 
@@ -47,6 +51,7 @@ interface TypeInfo {
   daemonStart: boolean;
   /** PATH, CWD, EXECVE ... carry no exe, uid or key: their fields are not read. */
   carriesFacts: boolean;
+  path: boolean;
 }
 
 const typesWithoutFacts = new Set([
@@ -124,6 +129,7 @@ export class EventGrouper {
         daemon: name.startsWith('DAEMON_'),
         daemonStart: name === 'DAEMON_START',
         carriesFacts: !typesWithoutFacts.has(name),
+        path: name === 'PATH',
       };
       this.typeInfo[typeId] = info;
     }
@@ -177,6 +183,11 @@ export class EventGrouper {
       this.factRecords++;
       if (readRecordFacts(view, facts, this.strings)) this.enrichedRecords++;
       mergeFacts(event.facts, facts, false);
+    }
+    if (info.path && !event.etcChange) {
+      const etc = pathRecordEtc(view);
+      if (etc > 0) event.etcPath = true;
+      if (etc === 2) event.etcChange = true;
     }
     if (info.daemon) event.daemonRecord = true;
     if (info.daemonStart) event.daemonStart = true;
@@ -251,6 +262,8 @@ export class EventGrouper {
     resetFacts(event.facts);
     event.daemonStart = false;
     event.daemonRecord = false;
+    event.etcPath = false;
+    event.etcChange = false;
     this.pool.push(event);
   }
 
@@ -330,6 +343,10 @@ export function mergeFacts(into: RecordFacts, from: RecordFacts, override: boole
   if (from.egid !== ABSENT && (override || into.egid === ABSENT)) into.egid = from.egid;
   if (from.sgid !== ABSENT && (override || into.sgid === ABSENT)) into.sgid = from.sgid;
   if (from.fsgid !== ABSENT && (override || into.fsgid === ABSENT)) into.fsgid = from.fsgid;
+  if (override) {
+    into.a1 = from.a1;
+    into.a2 = from.a2;
+  }
   if (from.exe !== undefined && (override || into.exe === undefined)) {
     into.exe = from.exe;
     into.exeId = from.exeId;

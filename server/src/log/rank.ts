@@ -109,9 +109,51 @@ interface ProfileSlot {
   bucket: EventProfileBucket;
   /** Records and bytes per type, in the order of typeSet.types (records, bytes, ...). */
   typeCounts: Float64Array;
+  etcWrite: boolean;
 }
 
 const noKeys: string[] = [];
+
+/** How a syscall changes the files its PATH records name. */
+type FileChange = 'always' | 'open-a1' | 'open-a2';
+
+const changingSyscalls: Record<string, FileChange> = {
+  creat: 'always', truncate: 'always', rename: 'always', renameat: 'always',
+  renameat2: 'always', unlink: 'always', unlinkat: 'always', link: 'always', linkat: 'always',
+  symlink: 'always', symlinkat: 'always', mkdir: 'always', mkdirat: 'always', rmdir: 'always',
+  mknod: 'always', mknodat: 'always', chmod: 'always', fchmodat: 'always', fchmodat2: 'always',
+  chown: 'always', lchown: 'always', fchownat: 'always', chown32: 'always',
+  lchown32: 'always', setxattr: 'always', lsetxattr: 'always', removexattr: 'always',
+  lremovexattr: 'always', setxattrat: 'always', removexattrat: 'always', utime: 'always',
+  utimes: 'always', utimensat: 'always', futimesat: 'always',
+  open: 'open-a1', openat: 'open-a2',
+};
+
+const changesByArch = new Map<number, Map<number, FileChange>>();
+
+// O_WRONLY | O_RDWR, O_CREAT, O_TRUNC: the values of the generic and x86 ABIs.
+const openWriteFlags = 0x3 | 0x40 | 0x200;
+
+/** Whether the syscall writes to (or creates, removes, re-owns ...) the paths it names. */
+function changesFiles(arch: number, syscall: number, a1: number, a2: number): boolean {
+  if (arch === ABSENT || syscall === ABSENT) return false;
+  let changes = changesByArch.get(arch);
+  if (changes === undefined) {
+    changes = new Map();
+    const machine = machineForElf(arch);
+    const table = machine ? syscallTable(machine, defaultAuditVersion) : undefined;
+    for (const [name, change] of Object.entries(changingSyscalls)) {
+      const number = table?.byName.get(name);
+      if (number !== undefined) changes.set(number, change);
+    }
+    changesByArch.set(arch, changes);
+  }
+  const change = changes.get(syscall);
+  if (change === 'always') return true;
+  if (change === 'open-a1') return (a1 & openWriteFlags) !== 0;
+  if (change === 'open-a2') return (a2 & openWriteFlags) !== 0;
+  return false;
+}
 
 function addTypeCounts(counts: Float64Array, typeSet: TypeSet, event: AuditEvent): void {
   const sortedIndex = typeSet.sortedIndex;
@@ -261,6 +303,8 @@ export class NoiseTally {
     const exeId = facts.exeId === FOREIGN_STRING ? this.stringId(facts.exe) : facts.exeId;
     const subjId = facts.subjId === FOREIGN_STRING ? this.stringId(facts.subj) : facts.subjId;
     const keyId = facts.keyId === FOREIGN_STRING ? this.stringId(facts.key) : facts.keyId;
+    const etcWrite = event.etcPath &&
+      (event.etcChange || changesFiles(facts.arch, facts.syscall, facts.a1, facts.a2));
 
     let hash = facts.arch | 0;
     hash = (Math.imul(hash, 31) + facts.syscall) | 0;
@@ -273,7 +317,7 @@ export class NoiseTally {
     hash = (Math.imul(hash, 31) + facts.gid) | 0;
     hash = (Math.imul(hash, 31) + subjId) | 0;
     hash = (Math.imul(hash, 31) + keyId) | 0;
-    hash = (Math.imul(hash, 31) + typeSet.id) & 0x3fffffff;
+    hash = (Math.imul(hash, 31) + typeSet.id + (etcWrite ? 7 : 0)) & 0x3fffffff;
 
     let candidates = this.slots.get(hash);
     if (candidates === undefined) {
@@ -289,7 +333,7 @@ export class NoiseTally {
         slot.euid === facts.euid && slot.suid === facts.suid && slot.fsuid === facts.fsuid &&
         slot.gid === facts.gid && slot.egid === facts.egid && slot.sgid === facts.sgid &&
         slot.fsgid === facts.fsgid && slot.subjId === subjId && slot.keyId === keyId &&
-        slot.typeSet === typeSet
+        slot.typeSet === typeSet && slot.etcWrite === etcWrite
       ) {
         const bucket = slot.bucket;
         bucket.events++;
@@ -326,6 +370,7 @@ export class NoiseTally {
       records: event.records,
       bytes: event.bytes,
       recordsByType: {},
+      etcWrite,
     };
     const typeCounts = new Float64Array(typeSet.types.length * 2);
     addTypeCounts(typeCounts, typeSet, event);
@@ -333,7 +378,7 @@ export class NoiseTally {
       arch: facts.arch, syscall: facts.syscall, success: facts.success, exitCode, exeId,
       uid: facts.uid, auid: facts.auid, euid: facts.euid, suid: facts.suid,
       fsuid: facts.fsuid, gid: facts.gid, egid: facts.egid, sgid: facts.sgid,
-      fsgid: facts.fsgid, subjId, keyId, typeSet, bucket, typeCounts,
+      fsgid: facts.fsgid, subjId, keyId, typeSet, bucket, typeCounts, etcWrite,
     });
   }
 

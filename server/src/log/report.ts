@@ -173,6 +173,12 @@ export interface EventProfileBucket {
    * of exclude-list rules (always set by the log engine).
    */
   recordsByType?: Record<string, { records: number; bytes: number }>;
+  /**
+   * The events change something under /etc: a PATH item under /etc that the syscall
+   * creates, deletes, opens for writing, renames, links, or changes the mode, owner,
+   * times or attributes of (always set by the log engine).
+   */
+  etcWrite?: boolean;
 }
 
 export interface EventProfile {
@@ -185,6 +191,7 @@ export function profileBucketKey(bucket: EventProfileBucket): string {
     bucket.arch, bucket.syscall, bucket.success, bucket.exit, bucket.exitPositive, bucket.exe,
     bucket.uid, bucket.auid, bucket.euid, bucket.suid, bucket.fsuid, bucket.gid, bucket.egid,
     bucket.sgid, bucket.fsgid, bucket.subj, bucket.keys.join('\x01'), bucket.types.join(','),
+    bucket.etcWrite === true,
   ].join('\x00');
 }
 

@@ -439,6 +439,9 @@ export interface RecordFacts {
   egid: number;
   sgid: number;
   fsgid: number;
+  /** Low 32 bits of the syscall arguments a1 and a2 (open and openat flags). */
+  a1: number;
+  a2: number;
   exe: string | undefined;
   key: string | undefined;
   subj: string | undefined;
@@ -461,7 +464,7 @@ export function emptyFacts(): RecordFacts {
   return {
     arch: ABSENT, syscall: ABSENT, success: ABSENT, exit: 0, hasExit: false,
     uid: ABSENT, auid: ABSENT, euid: ABSENT, suid: ABSENT, fsuid: ABSENT,
-    gid: ABSENT, egid: ABSENT, sgid: ABSENT, fsgid: ABSENT,
+    gid: ABSENT, egid: ABSENT, sgid: ABSENT, fsgid: ABSENT, a1: 0, a2: 0,
     exe: undefined, key: undefined, subj: undefined,
     exeId: NO_STRING, keyId: NO_STRING, subjId: NO_STRING,
   };
@@ -482,6 +485,8 @@ export function resetFacts(facts: RecordFacts): void {
   facts.egid = ABSENT;
   facts.sgid = ABSENT;
   facts.fsgid = ABSENT;
+  facts.a1 = 0;
+  facts.a2 = 0;
   facts.exe = undefined;
   facts.key = undefined;
   facts.subj = undefined;
@@ -554,6 +559,17 @@ function parseHexNumber(buf: Buffer, start: number, end: number): number {
   for (let p = start; p < end; p++) {
     const digit = hexValue(buf[p]);
     if (digit < 0) return ABSENT;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+/** The low 32 bits of a hex value (syscall arguments are printed as up to 16 digits). */
+function parseLowHex(buf: Buffer, start: number, end: number): number {
+  let value = 0;
+  for (let p = Math.max(start, end - 8); p < end; p++) {
+    const digit = hexValue(buf[p]);
+    if (digit < 0) return 0;
     value = value * 16 + digit;
   }
   return value;
@@ -649,7 +665,13 @@ export function readRecordFacts(
 
     const nameLength = nameEnd - nameStart;
     const n0 = buf[nameStart];
-    if (nameLength === 3) {
+    if (nameLength === 2) {
+      if (n0 === 0x61) {
+        const n1 = buf[nameStart + 1];
+        if (n1 === 0x31) facts.a1 = parseLowHex(buf, valueStart, valueEnd);
+        else if (n1 === 0x32) facts.a2 = parseLowHex(buf, valueStart, valueEnd);
+      }
+    } else if (nameLength === 3) {
       const n1 = buf[nameStart + 1];
       const n2 = buf[nameStart + 2];
       if (n1 === 0x69 && n2 === 0x64) {
@@ -713,6 +735,49 @@ export function readRecordFacts(
     }
   }
   return false;
+}
+
+const ETC = Buffer.from('/etc');
+const ETC_HEX = Buffer.from('2F657463');
+const NAMETYPE = Buffer.from('nametype=');
+
+/**
+ * What a PATH record says about /etc: 0 nothing, 1 it names a path under /etc, 2 it also
+ * creates or deletes it (nametype=CREATE or DELETE). Only the name is read unless it is
+ * under /etc.
+ */
+export function pathRecordEtc(view: RecordView): number {
+  const buf = view.buf;
+  const end = view.lineEnd;
+  let p = view.bodyStart;
+
+  // item=N name=VALUE ...: find name= among the first fields.
+  let nameAt = -1;
+  for (let field = 0; field < 3 && p < end; field++) {
+    while (p < end && buf[p] === SPACE) p++;
+    if (buf[p] === 0x6e && buf[p + 1] === 0x61 && buf[p + 2] === 0x6d && buf[p + 3] === 0x65 &&
+      buf[p + 4] === EQ) {
+      nameAt = p + 5;
+      break;
+    }
+    while (buf[p] > SPACE) p++;
+  }
+  if (nameAt < 0) return 0;
+
+  let under = false;
+  if (buf[nameAt] === DQUOTE) {
+    under = startsWith(buf, nameAt + 1, end, ETC) &&
+      (buf[nameAt + 5] === 0x2f || buf[nameAt + 5] === DQUOTE);
+  } else if (startsWith(buf, nameAt, end, ETC_HEX)) {
+    under = (buf[nameAt + 8] === 0x32 && buf[nameAt + 9] === 0x46) || buf[nameAt + 8] <= SPACE;
+  }
+  if (!under) return 0;
+
+  const nametype = indexWithin(buf, NAMETYPE, nameAt, end);
+  if (nametype < 0) return 1;
+  const c = buf[nametype + NAMETYPE.length];
+  // CREATE, DELETE (not CHILD, NORMAL, PARENT, UNKNOWN)
+  return (c === 0x43 && buf[nametype + NAMETYPE.length + 1] === 0x52) || c === 0x44 ? 2 : 1;
 }
 
 // --- the full field parser (slow path: tests, hover, sample neutralising) --------------

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mergeEventProfiles } from '../../../server/src/log/report';
-import { analyzeText, counts, record, syscallRecord } from './log-helpers';
+import { analyzeText, counts, hex, record, syscallRecord } from './log-helpers';
 
 test('syscall names come from the record\'s own arch', async () => {
   const text = [
@@ -117,4 +117,34 @@ test('profile buckets hold what rules match, not pid or time; they merge', async
 
   const merged = mergeEventProfiles([report.profile, report.profile]);
   assert.deepEqual(merged.buckets.map((b) => b.events), [4, 4]);
+});
+
+test('etcWrite: events that change a path under /etc', async () => {
+  const path = (stamp: string, name: string, nametype = 'NORMAL') =>
+    record('PATH', stamp, `item=0 name=${name} inode=5 dev=08:01 mode=0100644 ouid=0 ogid=0 ` +
+      `rdev=00:00 nametype=${nametype} cap_fp=0`);
+  const text = [
+    // openat(..., O_WRONLY|O_CREAT|O_TRUNC) of /etc/hosts
+    syscallRecord('1700000000.1:1', { syscall: '257', a2: '241', exe: '"/usr/bin/w1"' }),
+    path('1700000000.1:1', '"/etc/hosts"'),
+    // openat read-only of /etc/hosts
+    syscallRecord('1700000000.1:2', { syscall: '257', a2: '0', exe: '"/usr/bin/r1"' }),
+    path('1700000000.1:2', '"/etc/hosts"'),
+    // unlink("/etc/old")
+    syscallRecord('1700000000.1:3', { syscall: '87', exe: '"/usr/bin/w2"' }),
+    path('1700000000.1:3', '"/etc/old"', 'DELETE'),
+    // openat for writing, but not under /etc ("/etcetera" is not /etc)
+    syscallRecord('1700000000.1:4', { syscall: '257', a2: '241', exe: '"/usr/bin/r2"' }),
+    path('1700000000.1:4', '"/etcetera/x"'),
+    // a hex-encoded name under /etc, created (nametype=CREATE) by a syscall not in the list
+    syscallRecord('1700000000.1:5', { syscall: '9999', exe: '"/usr/bin/w3"' }),
+    path('1700000000.1:5', hex('/etc/new file'), 'CREATE'),
+  ].join('\n') + '\n';
+  const report = await analyzeText(text);
+  const flagged = Object.fromEntries(
+    report.profile.buckets.map((bucket) => [bucket.exe, bucket.etcWrite]));
+  assert.deepEqual(flagged, {
+    '/usr/bin/w1': true, '/usr/bin/r1': false, '/usr/bin/w2': true, '/usr/bin/r2': false,
+    '/usr/bin/w3': true,
+  });
 });
