@@ -88,7 +88,6 @@ const analysis = client.analyse({ files: [logPath], maxLogFileMb: 8 }, {
     firstProgress ||= performance.now() - started;
     lastPercent = totalBytes > 0 ? (100 * bytesRead) / totalBytes : 0;
   },
-  onPartial: () => undefined,
 }, { onCancel: () => undefined }).finally(() => { done = true; });
 
 // A hover every 20 ms: far more often than a person hovers, without the request loop itself

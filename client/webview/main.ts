@@ -523,8 +523,6 @@ function render(): void {
 
   const heading = element('header', {}, [
     element('h1', { text: report.kind === 'audit' ? 'Audit log noise' : 'mdatp scan noise' }),
-    state.partial ? element('span', { className: 'badge', text: 'partial results',
-      testId: 'partial' }) : null,
     report.kind === 'audit' ? renderMaxLogFile() : null,
   ]);
   root.append(heading, renderSources(report));
@@ -560,8 +558,7 @@ function receive(message: ExtensionMessage): void {
       break;
     case 'report':
       update({
-        report: message.report, partial: message.partial, files: message.files,
-        progress: message.partial ? state.progress : null, error: null,
+        report: message.report, files: message.files, progress: null, error: null,
         maxLogFileMb: message.report.kind === 'audit'
           ? message.report.maxLogFileMb : state.maxLogFileMb,
       });

@@ -17,7 +17,6 @@ export interface SamplesView {
 export interface ViewState {
   version: 1;
   report: ViewReport | null;
-  partial: boolean;
   files: string[];
   selection: NoiseSelection;
   tab: TabId;
@@ -44,7 +43,6 @@ export function initialState(): ViewState {
   return {
     version: 1,
     report: null,
-    partial: false,
     files: [],
     selection: emptySelection(),
     tab: 'exe',

@@ -47,8 +47,7 @@ after(async () => {
 async function openWithReport(theme: Theme = 'dark'): Promise<ViewPage> {
   assert.ok(browser && server && sample);
   const view = await openViewPage(browser, server, theme);
-  await view.send({ command: 'report', report: sample.view, partial: false,
-    files: [`file://${sampleLog}`] });
+  await view.send({ command: 'report', report: sample.view, files: [`file://${sampleLog}`] });
   await view.page.getByTestId('exe-row').first().waitFor();
   return view;
 }
@@ -279,7 +278,7 @@ test('log content with HTML and script payloads, plain and hex-encoded, shows on
 
     const view = await openViewPage(browser, server);
     const { page } = view;
-    await view.send({ command: 'report', report: report_, partial: false, files: [] });
+    await view.send({ command: 'report', report: report_, files: [] });
     await page.getByTestId('exe-row').first().waitFor();
 
     // Every surface that shows log values: tables, drill-down, samples, skipped lines,

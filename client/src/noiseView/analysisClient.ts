@@ -10,7 +10,6 @@ import type { RulesPreview, SampleRecord, ViewReport } from './viewReport';
 
 export interface AnalysisCallbacks {
   onProgress(bytesRead: number, totalBytes: number): void;
-  onPartial(report: ViewReport): void;
 }
 
 export type AnalysisOutcome =
@@ -61,10 +60,6 @@ export class AnalysisClient {
     if (!pending) return;
     if (reply.type === 'progress') {
       pending.callbacks?.onProgress(reply.bytesRead, reply.totalBytes);
-      return;
-    }
-    if (reply.type === 'partial') {
-      pending.callbacks?.onPartial(reply.report);
       return;
     }
     this.pending.delete(reply.id);

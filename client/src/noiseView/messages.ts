@@ -29,7 +29,7 @@ export type WebviewMessage =
 
 export type ExtensionMessage =
   | { command: 'progress'; percent: number; bytesRead: number; totalBytes: number }
-  | { command: 'report'; report: ViewReport; partial: boolean; files: string[] }
+  | { command: 'report'; report: ViewReport; files: string[] }
   | { command: 'preview'; preview: RulesPreview }
   | { command: 'samples'; exe: string; syscall?: string; key?: string;
       samples: SampleRecord[] }

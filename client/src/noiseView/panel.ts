@@ -85,7 +85,7 @@ export class NoiseViewPanel implements vscode.Disposable {
 
   private post(message: ExtensionMessage): void {
     if (message.command === 'progress') this.lastProgress = message;
-    if (message.command === 'report' && !message.partial) this.lastProgress = undefined;
+    if (message.command === 'report') this.lastProgress = undefined;
     if (!this.disposed) void this.panel.webview.postMessage(message);
   }
 
@@ -134,7 +134,6 @@ export class NoiseViewPanel implements vscode.Disposable {
               reported = percent;
               this.post({ command: 'progress', percent, bytesRead, totalBytes });
             },
-            onPartial: (report) => this.showReport(report, true),
           },
           { onCancel: (listener) => source.token.onCancellationRequested(listener) },
         );
@@ -142,7 +141,7 @@ export class NoiseViewPanel implements vscode.Disposable {
           this.post({ command: 'error', message: 'The analysis was cancelled.' });
           return;
         }
-        this.showReport(outcome.report, false);
+        this.showReport(outcome.report);
         if (this.selection) await this.updatePreview(this.selection);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
@@ -158,11 +157,9 @@ export class NoiseViewPanel implements vscode.Disposable {
     });
   }
 
-  private showReport(report: ViewReport, partial: boolean): void {
-    if (!partial) this.report = report;
-    this.post({
-      command: 'report', report, partial, files: this.files.map((f) => f.toString()),
-    });
+  private showReport(report: ViewReport): void {
+    this.report = report;
+    this.post({ command: 'report', report, files: this.files.map((f) => f.toString()) });
   }
 
   private receive(raw: unknown): void {
@@ -182,7 +179,7 @@ export class NoiseViewPanel implements vscode.Disposable {
     switch (message.command) {
       case 'ready':
         // Messages sent before the page listened are lost: send what it must show now.
-        if (this.report) this.showReport(this.report, false);
+        if (this.report) this.showReport(this.report);
         if (this.analysing && this.lastProgress) this.post(this.lastProgress);
         return;
       case 'refresh':
@@ -195,7 +192,7 @@ export class NoiseViewPanel implements vscode.Disposable {
         // The forecast scales with max_log_file; the log need not be read again.
         this.maxLogFileMb = message.megabytes;
         if (!this.report) return;
-        this.showReport(await this.analysis.setMaxLogFile(message.megabytes), false);
+        this.showReport(await this.analysis.setMaxLogFile(message.megabytes));
         if (this.selection) await this.updatePreview(this.selection);
         return;
       }

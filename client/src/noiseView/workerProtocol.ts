@@ -27,7 +27,6 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { type: 'progress'; id: number; bytesRead: number; totalBytes: number }
-  | { type: 'partial'; id: number; report: ViewReport }
   | { type: 'report'; id: number; report: ViewReport }
   | { type: 'preview'; id: number; preview: RulesPreview; rules: GeneratedRule[];
       hostMachine: string }

@@ -23,7 +23,7 @@ const mdatpFixture = join(repoRoot, 'test', 'fixtures', 'mdatp', 'build-server.j
 const missingWorker = existsSync(workerScript) ? undefined : 'dist/noise-worker.js is not built';
 
 const never = { onCancel: () => undefined };
-const quiet = { onProgress: () => undefined, onPartial: () => undefined };
+const quiet = { onProgress: () => undefined };
 
 let workDir = '';
 let bigLog = '';
@@ -50,7 +50,7 @@ test('the worker\'s report is the engine\'s report, with progress on the way', {
   try {
     const progress: number[] = [];
     const outcome = await client.analyse({ files: [sampleLog], maxLogFileMb: 8 }, {
-      onProgress: (bytesRead) => progress.push(bytesRead), onPartial: () => undefined,
+      onProgress: (bytesRead) => progress.push(bytesRead),
     }, never);
     assert.equal(outcome.kind, 'report');
     const view = outcome.kind === 'report' ? outcome.report as AuditViewReport : undefined;
@@ -128,7 +128,6 @@ test('cancelling stops the analysis within the grace period', { skip: missingWor
             cancel();
           }
         },
-        onPartial: () => undefined,
       }, cancellation);
       assert.equal(outcome.kind, 'cancelled');
       const stoppedIn = performance.now() - cancelledAt;
@@ -177,7 +176,6 @@ test('a hover to the language server is answered while a 64 MiB log is parsed', 
     let firstProgress = 0;
     const analysis = client.analyse({ files: [bigLog], maxLogFileMb: 8 }, {
       onProgress: () => { firstProgress ||= performance.now() - started; },
-      onPartial: () => undefined,
     }, never).finally(() => { done = true; });
 
     const during: number[] = [];
