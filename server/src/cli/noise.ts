@@ -2,7 +2,7 @@
  * `auditd-tools noise`: ranks what fills audit logs and suggests exclusion rules with
  * their simulated impact. A thin adapter over the log engine (server/src/log).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { analyzeLogs, type LogInput } from '../log/analyze';
 import { looksLikeMdatpStatistics } from '../log/mdatp';
 import { printMdatpReport } from './mdatp';
@@ -126,6 +126,18 @@ function readRules(path: string, version: AuditVersion | undefined): RuleModel[]
   }
 }
 
+/** The first bytes of a file, without reading the rest (logs can be gigabytes). */
+function fileHead(path: string, length: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const read = readSync(fd, buffer, 0, length, 0);
+    return buffer.toString('latin1', 0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Runs the command; resolves to the exit status (0 done, 2 bad usage or input). */
 export async function runNoise(args: readonly string[], io: NoiseIo): Promise<number> {
   const parsed = parseNoiseArguments(args);
@@ -149,7 +161,7 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
 
   // The same command opens Defender for Endpoint's statistics (a JSON file, not a log).
   if (parsed.logs.length === 1 && parsed.logs[0] !== '-') {
-    const head = readFileSync(parsed.logs[0], { encoding: 'latin1' }).slice(0, 4096);
+    const head = fileHead(parsed.logs[0], 4096);
     if (looksLikeMdatpStatistics(head)) {
       return printMdatpReport(readFileSync(parsed.logs[0], 'utf8'), parsed.logs[0],
         parsed.format, parsed.top ?? 10, io);
