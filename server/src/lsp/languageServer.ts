@@ -1,0 +1,369 @@
+/**
+ * The LSP adapter: requests in, rules-engine calls, LSP shapes out. Every feature is a
+ * pure function in server/src/rules; this file only converts positions, kinds and
+ * settings, and keeps one analysis per document version.
+ */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  CodeAction,
+  CodeActionKind,
+  CompletionItem,
+  CompletionItemKind,
+  Connection,
+  Diagnostic,
+  DiagnosticSeverity,
+  DocumentDiagnosticReportKind,
+  DocumentSymbol,
+  FoldingRange,
+  FoldingRangeKind,
+  InitializeParams,
+  InitializeResult,
+  InsertTextFormat,
+  MarkupKind,
+  SymbolKind,
+  TextDocumentSyncKind,
+  TextDocuments,
+  TextEdit,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { codeDocumentation } from '../rules/codes';
+import { RulesCompletion, completionsAt } from '../rules/completion';
+import type { RuleDiagnostic, Severity } from '../rules/diagnostics';
+import { codeActionsFor } from '../rules/fixes';
+import { hoverAt } from '../rules/hover';
+import {
+  RulesSymbol,
+  documentSymbols,
+  foldingRanges,
+  keyAt,
+  keyReferences,
+} from '../rules/navigation';
+import {
+  encodeSemanticTokens,
+  semanticTokenModifiers,
+  semanticTokenTypes,
+  semanticTokens,
+} from '../rules/semanticTokens';
+import { AnalysisCache, DocumentAnalysis } from './analysis';
+import { ServerLogger } from './logger';
+import { ServerSettings, defaultSettings, readSettings } from './settings';
+
+const severities: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  information: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+const completionKinds: Record<RulesCompletion['kind'], CompletionItemKind> = {
+  option: CompletionItemKind.Keyword,
+  'list-action': CompletionItemKind.Enum,
+  field: CompletionItemKind.Field,
+  operator: CompletionItemKind.Operator,
+  value: CompletionItemKind.Value,
+  syscall: CompletionItemKind.Function,
+  key: CompletionItemKind.Constant,
+  snippet: CompletionItemKind.Snippet,
+};
+
+const symbolKinds: Record<RulesSymbol['kind'], SymbolKind> = {
+  key: SymbolKind.Key,
+  rule: SymbolKind.Event,
+  watch: SymbolKind.File,
+  control: SymbolKind.Property,
+};
+
+export function startLanguageServer(connection: Connection): void {
+  const logger = new ServerLogger(connection.console);
+  const documents = new TextDocuments(TextDocument);
+  const cache = new AnalysisCache(defaultSettings);
+
+  let diagnosticsDocument = path.join(__dirname, '..', 'docs', 'diagnostics.md');
+  let pullDiagnostics = false;
+  let diagnosticRefresh = false;
+  let semanticRefresh = false;
+  let configurationRequests = false;
+
+  const logged = new WeakSet<DocumentAnalysis>();
+  const analyse = (document: TextDocument): DocumentAnalysis => {
+    const analysis = cache.analyse(document.uri, document.version, () => document.getText());
+    if (logged.has(analysis)) return analysis;
+    logged.add(analysis);
+    logger.debug(() =>
+      `checked ${document.uri} v${document.version}: ` +
+      `${analysis.reported.length} diagnostics in ${analysis.checkMillis.toFixed(1)} ms`,
+    );
+    return analysis;
+  };
+
+  const documentationLinks = new Map<string, string>();
+  const documentationLink = (code: string): string => {
+    let href = documentationLinks.get(code);
+    if (!href) {
+      const anchor = codeDocumentation(code).split('#')[1];
+      href = `${pathToFileURL(diagnosticsDocument).href}#${anchor}`;
+      documentationLinks.set(code, href);
+    }
+    return href;
+  };
+
+  // The fix edits stay on the server (code actions read them from the cached analysis),
+  // so diagnostics travel without their `data`: a 10,000-line file reports thousands.
+  const toLspDiagnostic = (uri: string, diagnostic: RuleDiagnostic): Diagnostic => {
+    const result: Diagnostic = {
+      range: diagnostic.range,
+      severity: severities[diagnostic.severity],
+      code: diagnostic.code,
+      codeDescription: { href: documentationLink(diagnostic.code) },
+      source: 'auditd',
+      message: diagnostic.message,
+    };
+    if (diagnostic.related) {
+      result.relatedInformation = diagnostic.related.map((related) => ({
+        location: {
+          uri: related.file ? pathToFileURL(related.file).href : uri,
+          range: related.range,
+        },
+        message: related.message,
+      }));
+    }
+    return result;
+  };
+
+  const diagnosticsFor = (document: TextDocument): Diagnostic[] =>
+    analyse(document).reported.map((diagnostic) => toLspDiagnostic(document.uri, diagnostic));
+
+  const pushDiagnostics = (document: TextDocument) => {
+    if (pullDiagnostics) return;
+    connection.sendDiagnostics({
+      uri: document.uri,
+      version: document.version,
+      diagnostics: diagnosticsFor(document),
+    });
+  };
+
+  /** Runs a handler, logging instead of failing the request on an unexpected error. */
+  function guarded<T>(name: string, fallback: T, handler: () => T): T {
+    const started = performance.now();
+    try {
+      return handler();
+    } catch (error) {
+      logger.error(`${name} failed: ${error instanceof Error ? error.stack : String(error)}`);
+      return fallback;
+    } finally {
+      logger.debug(() => `${name} took ${(performance.now() - started).toFixed(2)} ms`);
+    }
+  }
+
+  const loadSettings = async (initial?: unknown) => {
+    let section: unknown = initial;
+    if (configurationRequests) {
+      try {
+        section = await connection.workspace.getConfiguration('auditd');
+      } catch (error) {
+        logger.warn(`could not read the auditd settings: ${String(error)}`);
+      }
+    }
+    const settings: ServerSettings = readSettings(section);
+    cache.setSettings(settings);
+    logger.setLevel(settings.logLevel);
+    logger.info(
+      `settings: arch ${settings.defaultArch}, audit ${settings.auditVersion}, ` +
+      `log level ${settings.logLevel}`,
+    );
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const capabilities = params.capabilities;
+    pullDiagnostics = Boolean(capabilities.textDocument?.diagnostic);
+    diagnosticRefresh = Boolean(capabilities.workspace?.diagnostics?.refreshSupport);
+    semanticRefresh = Boolean(capabilities.workspace?.semanticTokens?.refreshSupport);
+    configurationRequests = Boolean(capabilities.workspace?.configuration);
+
+    const options = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    if (typeof options.diagnosticsDocument === 'string') {
+      diagnosticsDocument = options.diagnosticsDocument;
+      documentationLinks.clear();
+    }
+    // Clients without workspace/configuration (simple editor setups) may pass the
+    // settings here: { settings: { auditd: {...} } } or { auditd: {...} }.
+    const initialSettings = (options.settings as Record<string, unknown> | undefined)?.auditd ??
+      options.auditd;
+    const settings = readSettings(initialSettings);
+    cache.setSettings(settings);
+    logger.setLevel(settings.logLevel);
+
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: [' ', ',', '=', '-'] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        semanticTokensProvider: {
+          legend: {
+            tokenTypes: [...semanticTokenTypes],
+            tokenModifiers: [...semanticTokenModifiers],
+          },
+          full: true,
+        },
+        diagnosticProvider: {
+          identifier: 'auditd',
+          interFileDependencies: false,
+          workspaceDiagnostics: false,
+        },
+      },
+      serverInfo: { name: 'auditd-language-server' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (configurationRequests) void loadSettings();
+  });
+
+  connection.onDidChangeConfiguration(async (change) => {
+    const section = (change.settings as Record<string, unknown> | undefined)?.auditd;
+    await loadSettings(section);
+    if (pullDiagnostics && diagnosticRefresh) connection.languages.diagnostics.refresh();
+    if (!pullDiagnostics) documents.all().forEach(pushDiagnostics);
+    if (semanticRefresh) connection.languages.semanticTokens.refresh();
+  });
+
+  // A document opened again restarts its version numbers: drop what was cached for it.
+  documents.onDidOpen((event) => cache.forget(event.document.uri));
+  documents.onDidChangeContent((change) => pushDiagnostics(change.document));
+  documents.onDidClose((event) => {
+    cache.forget(event.document.uri);
+    if (!pullDiagnostics) connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
+  });
+
+  connection.languages.diagnostics.on((params) => {
+    const document = documents.get(params.textDocument.uri);
+    return guarded('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, () => ({
+      kind: DocumentDiagnosticReportKind.Full,
+      items: document ? diagnosticsFor(document) : [],
+    }));
+  });
+
+  const hoverOptions = () => ({
+    auditVersion: cache.currentSettings.auditVersion,
+    hostMachine: cache.currentSettings.defaultArch,
+  });
+
+  connection.onHover((params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return null;
+    return guarded('hover', null, () => {
+      const hover = hoverAt(analyse(document).document, params.position, hoverOptions());
+      if (!hover) return null;
+      return { contents: { kind: MarkupKind.Markdown, value: hover.contents }, range: hover.range };
+    });
+  });
+
+  connection.onCompletion((params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    return guarded('completion', [] as CompletionItem[], () =>
+      completionsAt(analyse(document).document, params.position, hoverOptions()).map(
+        (item): CompletionItem => ({
+          label: item.label,
+          kind: completionKinds[item.kind],
+          detail: item.detail,
+          documentation: item.documentation
+            ? { kind: MarkupKind.Markdown, value: item.documentation }
+            : undefined,
+          textEdit: TextEdit.replace(item.range, item.insertText),
+          insertTextFormat: item.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
+          filterText: item.filterText,
+          sortText: item.sortText,
+        }),
+      ),
+    );
+  });
+
+  connection.onCodeAction((params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    return guarded('codeAction', [] as CodeAction[], () => {
+      const analysis = analyse(document);
+      return codeActionsFor(analysis.reported, params.range).map((action): CodeAction => ({
+        title: action.title,
+        kind: action.fixAll ? `${CodeActionKind.QuickFix}.all` : CodeActionKind.QuickFix,
+        diagnostics: action.diagnostics.map((d) => toLspDiagnostic(document.uri, d)),
+        isPreferred: action.preferred,
+        edit: {
+          changes: {
+            [document.uri]: action.edits.map((edit) => TextEdit.replace(edit.range, edit.newText)),
+          },
+        },
+      }));
+    });
+  });
+
+  const toDocumentSymbol = (symbol: RulesSymbol): DocumentSymbol => ({
+    name: symbol.name,
+    detail: symbol.detail,
+    kind: symbolKinds[symbol.kind],
+    range: symbol.range,
+    selectionRange: symbol.selectionRange,
+    children: symbol.children?.map(toDocumentSymbol),
+  });
+
+  connection.onDocumentSymbol((params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    return guarded('documentSymbol', [] as DocumentSymbol[], () =>
+      documentSymbols(analyse(document).document).map(toDocumentSymbol),
+    );
+  });
+
+  connection.onFoldingRanges((params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return [];
+    return guarded('foldingRange', [] as FoldingRange[], () =>
+      foldingRanges(analyse(document).document).map((range) => ({
+        startLine: range.startLine,
+        endLine: range.endLine,
+        kind: range.kind === 'comment' ? FoldingRangeKind.Comment : FoldingRangeKind.Region,
+      })),
+    );
+  });
+
+  const keyLocations = (uri: string, position: { line: number; character: number }) => {
+    const document = documents.get(uri);
+    if (!document) return [];
+    const parsed = analyse(document).document;
+    const key = keyAt(parsed, position);
+    return key === undefined ? [] : keyReferences(parsed, key);
+  };
+
+  connection.onReferences((params) =>
+    guarded('references', [], () =>
+      keyLocations(params.textDocument.uri, params.position).map((range) => ({
+        uri: params.textDocument.uri,
+        range,
+      })),
+    ),
+  );
+
+  connection.onDocumentHighlight((params) =>
+    guarded('documentHighlight', [], () =>
+      keyLocations(params.textDocument.uri, params.position).map((range) => ({ range })),
+    ),
+  );
+
+  connection.languages.semanticTokens.on((params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return { data: [] };
+    return guarded('semanticTokens', { data: [] as number[] }, () => ({
+      data: encodeSemanticTokens(semanticTokens(analyse(document).document, hoverOptions())),
+    }));
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
