@@ -704,6 +704,90 @@ function nearValidRuleLines(seed, count) {
   return lines;
 }
 
+/** Rules auditctl 3.0.9 and the kernel accept one at a time (see the recorded lines). */
+const loadableRules = [
+  '-w /etc/passwd -p wa -k identity', '-w /etc/shadow -p wa',
+  '-w /etc/ssh/sshd_config -p rwxa',
+  '-a always,exit -F arch=b64 -S open,openat -F exit=-EACCES -k access',
+  '-a always,exit -F arch=b32 -S open,openat -F exit=-EACCES -k access',
+  '-a always,exit -F arch=b64 -S execve -F auid>=1000 -F auid!=unset -k exec',
+  '-a never,exit -F arch=b64 -S adjtimex -F auid=unset -F uid=0',
+  '-a always,exit -F arch=b64 -S init_module,finit_module -k modules',
+  '-a always,exit -F path=/usr/bin/passwd -F perm=x -F auid>=1000 -k passwd',
+  '-a always,exit -F dir=/etc -F perm=wa -k etc',
+  '-a always,exit -F arch=b64 -S all -F exe=/usr/bin/id -k id',
+  '-a always,exclude -F msgtype=CWD', '-a never,filesystem -F fstype=tracefs',
+  '-a never,task', '-a always,user -F uid=0',
+  '-a always,exit -F arch=b64 -S openat -C uid!=euid -k compare',
+  '-a always,exit -F arch=b64 -S connect -F a0=2 -F success=1',
+  '-a always,exit -F arch=b32 -S all -k 32bit',
+];
+
+/** Pairs of rules that look alike: the kernel decides which of them are the same rule. */
+const rulePairs = [
+  ['-a always,exit -F arch=b64 -S open,close -k k',
+    '-a always,exit -F arch=b64 -S close,open -k k'],
+  ['-a always,exit -F arch=b64 -S open -k k', '-a exit,always -F arch=b64 -S open -k k'],
+  ['-a always,exit -F arch=b64 -S open -k k', '-A always,exit -F arch=b64 -S open -k k'],
+  ['-a always,exit -F arch=b64 -S open -k k', '-a never,exit -F arch=b64 -S open -k k'],
+  ['-a always,exit -F arch=b64 -S open -k k', '-a always,exit -F arch=b64 -S 2 -k k'],
+  ['-a always,exit -F arch=b64 -S open -k k', '-a always,exit -F arch=b64 -S open -F key=k'],
+  ['-a always,exit -F arch=b64 -S open -k a -k b', '-a always,exit -F arch=b64 -S open -k a'],
+  ['-a always,exit -F arch=b64 -S open -F uid=0 -F gid=0',
+    '-a always,exit -F arch=b64 -S open -F gid=0 -F uid=0'],
+  ['-a always,exit -F arch=b64 -S open -F auid>=1000',
+    '-a always,exit -F arch=b64 -S open -F auid>=0x3e8'],
+  ['-a always,exit -F arch=b64 -S open -F auid!=unset',
+    '-a always,exit -F arch=b64 -S open -F auid!=-1'],
+  ['-a always,exit -F arch=b64 -S open -F uid=0', '-a always,exit -F arch=b64 -S open -F uid=root'],
+  ['-a always,exit -F arch=b64 -S all', '-a always,exit -F arch=b64'],
+  ['-a always,exit -F arch=b64 -S open', '-a always,exit -F arch=x86_64 -S open'],
+  ['-a always,exit -F arch=b64 -S open', '-a always,exit -F arch=b32 -S open'],
+  ['-a always,exit -S open', '-a always,exit -F arch=b64 -S open'],
+  ['-w /etc/passwd -p wa -k k', '-a always,exit -F path=/etc/passwd -F perm=wa -k k'],
+  ['-w /etc/passwd -p wa', '-w /etc/passwd -p aw'],
+  ['-w /etc/passwd -p wa', '-w /etc/passwd -p w'],
+  ['-w /etc/passwd -p wa', '-w /etc/passwd -p wa -k k'],
+  ['-w /etc/passwd', '-w /etc/passwd -p rwxa'],
+  ['-w /etc', '-w /etc/'],
+  ['-w /etc', '-a always,exit -F dir=/etc -F perm=rwxa'],
+  ['-a always,exclude -F msgtype=CWD', '-a never,exclude -F msgtype=1307'],
+  ['-a never,task', '-A never,task'],
+  ['-a never,task', '-a always,task'],
+];
+
+/**
+ * Multi-line files, each starting with -c (keep going, report every failed line) and -D
+ * (start from no rules, so the file alone decides): duplicates (the kernel's EEXIST),
+ * rules that only look alike, deletes of rules added earlier, and -D in between.
+ */
+function fileCases() {
+  const cases = [];
+  const add = (origin, ...rules) => cases.push({ lines: ['-c', '-D', ...rules], origin });
+  const asDelete = (rule) => rule.replace(/^-a /, '-d ').replace(/^-A /, '-d ')
+    .replace(/^-w /, '-W ');
+  const withOtherKey = (rule) => (/ -k \S+/.test(rule) ? rule.replace(/ -k \S+/, ' -k other')
+    : `${rule} -k other`);
+
+  for (const rule of loadableRules) {
+    add('file: the same rule twice', rule, rule);
+    add('file: the same rule with another key', rule, withOtherKey(rule));
+    add('file: add, then delete', rule, asDelete(rule));
+    add('file: delete before add', asDelete(rule), rule);
+    add('file: add, -D, add again', rule, '-D', rule);
+  }
+  for (const [first, second] of rulePairs) {
+    add('file: a rule and a look-alike', first, second);
+    add('file: add one, delete the look-alike', first, asDelete(second));
+  }
+  add('file: -D -k between duplicates', '-w /etc/passwd -p wa -k k', '-D -k k',
+    '-w /etc/passwd -p wa -k k');
+  add('file: -D -k of another key', '-w /etc/passwd -p wa -k k', '-D -k other',
+    '-w /etc/passwd -p wa -k k');
+  add('file: three copies', '-a never,task', '-a never,task', '-a never,task');
+  return cases;
+}
+
 /** The whole line set: corpus lines, hand-written probes, products and seeded variants. */
 export function buildLineSet(seed = generatorSeed) {
   const entries = [];
@@ -934,7 +1018,10 @@ function deleteAllRules(shim, workDirectory) {
   if (cleared.exitCode !== 0) throw new Error(`auditctl -D failed: ${cleared.output}`);
 }
 
-/** Runs each line as a one-line rules file; the caller holds the lock. */
+/**
+ * Runs each item as a rules file: a string is a one-line file, an array of strings a
+ * multi-line one. The caller holds the lock.
+ */
 export function runLines(lines, shim) {
   requireLockHeld();
   requireAuditingDisabled();
@@ -949,12 +1036,14 @@ export function runLines(lines, shim) {
     const results = [];
     lines.forEach((line, index) => {
       const rulesFile = path.join(workDirectory, 'line.rules');
-      writeFileSync(rulesFile, `${line}\n`, { mode: 0o600 });
+      const fileLines = Array.isArray(line) ? line : [line];
+      writeFileSync(rulesFile, `${fileLines.join('\n')}\n`, { mode: 0o600 });
       chmodSync(rulesFile, 0o600);
 
       const outcome = runShimmed(shim, workDirectory, ['-R', 'line.rules']);
       deleteAllRules(shim, workDirectory);
-      results.push({ ...outcome, hostReasons: hostDependence(line).reasons });
+      const hostReasons = fileLines.flatMap((fileLine) => hostDependence(fileLine).reasons);
+      results.push({ ...outcome, hostReasons });
 
       if (index % 100 === 99) requireAuditingDisabled();
     });
@@ -1042,16 +1131,17 @@ function record() {
     const check = JSON.parse(readFileSync(path.join(buildDirectory, 'check.json'), 'utf8'));
     if (!check.ok) throw new Error(`the shim did not block: ${JSON.stringify(check)}`);
 
+    const files = fileCases();
+    const items = [...entries.map((entry) => entry.line), ...files.map((file) => file.lines)];
     const results = [];
     const batchSize = 200;
-    for (let start = 0; start < entries.length; start += batchSize) {
-      const batch = entries.slice(start, start + batchSize).map((entry) => entry.line);
+    for (let start = 0; start < items.length; start += batchSize) {
       const input = path.join(buildDirectory, 'batch-in.json');
       const output = path.join(buildDirectory, 'batch-out.json');
-      writeFileSync(input, JSON.stringify(batch));
+      writeFileSync(input, JSON.stringify(items.slice(start, start + batchSize)));
       underLock(['--run-lines', input, '--out', output, '--shim', shim]);
       results.push(...JSON.parse(readFileSync(output, 'utf8')));
-      process.stderr.write(`${results.length}/${entries.length} lines\n`);
+      process.stderr.write(`${results.length}/${items.length} files\n`);
     }
 
     const recorded = entries.map((entry, index) => {
@@ -1073,9 +1163,30 @@ function record() {
       };
     });
 
+    const recordedFiles = files.map((file, index) => {
+      const outcome = results[entries.length + index];
+      const said = outcome.output + outcome.syslog;
+      const failedLines = [...new Set([...said.matchAll(/There was an error in line (\d+) of/g)]
+        .map((match) => Number(match[1])))].sort((a, b) => a - b);
+      // The file starts with -D, so -d/-W only meet rules the file itself added.
+      const reasons = [...new Set(file.lines.flatMap((line) => hostDependence(line).reasons)
+        .filter((reason) => !/^-[dW] deletes/.test(reason)))];
+      return {
+        lines: file.lines,
+        origin: file.origin,
+        failedLines,
+        exitCode: outcome.exitCode,
+        output: outcome.output,
+        ...(outcome.syslog ? { syslog: outcome.syslog } : {}),
+        hostDependent: reasons.length > 0,
+        ...(reasons.length ? { hostReasons: reasons } : {}),
+      };
+    });
+
     const fixture = {
       description: 'Verdicts of Debian auditctl 3.0.9 and the running kernel on one-line ' +
-        'rules files, recorded by scripts/record-auditctl-verdicts.mjs',
+        'rules files (entries) and on small multi-line files (files), recorded by ' +
+        'scripts/record-auditctl-verdicts.mjs',
       auditctlVersion: version.replace(/^auditctl version /, ''),
       auditctlPackage: run('dpkg-query', ['-W', '-f=${Version}', 'auditd']).stdout.trim(),
       kernel: run('uname', ['-r']).stdout.trim(),
@@ -1098,11 +1209,15 @@ function record() {
         'hostDependent: the verdict here turned on a fact of this machine that a validator ' +
           'cannot know (user/group names absent here, directories absent here, auditd not ' +
           'running, rules not loaded); hostFacts lists such facts that held here.',
-        'Each line is loaded alone after -D, so duplicate-rule (EEXIST) rejections are ' +
-          'not covered.',
+        'Each entry is loaded alone after -D. Duplicates (EEXIST) and deletes need ' +
+          'several lines: `files` holds small files that start with -c and -D, and ' +
+          'failedLines lists the 1-based lines auditctl reported with "There was an error ' +
+          'in line N".',
       ],
       lineCount: recorded.length,
+      fileCount: recordedFiles.length,
       entries: recorded,
+      files: recordedFiles,
     };
     mkdirSync(path.dirname(fixturePath), { recursive: true });
     writeFileSync(fixturePath, `${JSON.stringify(fixture, null, 1)}\n`);

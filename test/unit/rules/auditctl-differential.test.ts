@@ -33,6 +33,18 @@ interface RecordedEntry {
   hostFacts?: string[];
 }
 
+/** A small file that starts with -c and -D; failedLines are auditctl's, 1-based. */
+interface RecordedFile {
+  lines: string[];
+  origin: string;
+  failedLines: number[];
+  exitCode: number;
+  output: string;
+  syslog?: string;
+  hostDependent: boolean;
+  hostReasons?: string[];
+}
+
 interface VerdictFixture {
   auditctlVersion: string;
   kernel: string;
@@ -40,6 +52,7 @@ interface VerdictFixture {
   recordedAt: string;
   generatorSeed: number;
   entries: RecordedEntry[];
+  files: RecordedFile[];
 }
 
 interface EngineVerdict {
@@ -174,6 +187,49 @@ test('the engine agrees with auditctl 3.0.9 on every line that does not depend o
     assert.equal(disagreements.length, 0,
       `${summary}; first disagreements:\n${disagreementTable(disagreements.slice(0, 20))}`);
   });
+
+/** The 1-based lines of a file on which the engine reports an error (or 'threw'). */
+function engineFailedLines(lines: string[]): number[] | 'threw' {
+  try {
+    const { diagnostics } = checkRulesText(`${lines.join('\n')}\n`, {
+      auditVersion: '3.0.9',
+      hostMachine: 'x86_64',
+    });
+    const failed = diagnostics.filter((diagnostic) => diagnostic.severity === 'error')
+      .map((diagnostic) => diagnostic.range.start.line + 1);
+    return [...new Set(failed)].sort((a, b) => a - b);
+  } catch {
+    return 'threw';
+  }
+}
+
+test('the engine fails the same lines as auditctl 3.0.9 in multi-line files (duplicates, ' +
+  'deletes, -D)', (t) => {
+  const independent = fixture.files.filter((file) => !file.hostDependent);
+  assert.ok(independent.length >= 100, `only ${independent.length} multi-line files`);
+
+  const disagreements = independent.flatMap((file) => {
+    const engine = engineFailedLines(file.lines);
+    if (JSON.stringify(engine) === JSON.stringify(file.failedLines)) return [];
+    const said = `${file.output}${file.syslog ?? ''}`.split('\n')
+      .filter((message) => message !== '' && !/^(No rules|There was an error)/.test(message));
+    return [`${file.lines.map(shown).join(' ⏎ ')}\n    auditctl fails lines ` +
+      `${JSON.stringify(file.failedLines)} (${said.join(' | ') || 'no message'}), engine ` +
+      `${JSON.stringify(engine)}`];
+  });
+  const agreeing = independent.length - disagreements.length;
+  const summary = `auditctl agreement on multi-line files: ${agreeing}/${independent.length} ` +
+    `files (${((100 * agreeing) / independent.length).toFixed(2)}%)`;
+  t.diagnostic(summary);
+  for (const row of disagreements) t.diagnostic(row);
+
+  const reportPath = process.env.AUDITCTL_DIFFERENTIAL_REPORT;
+  if (reportPath) {
+    writeFileSync(`${reportPath}.files`, `${summary}\n\n${disagreements.join('\n\n')}\n`);
+  }
+  assert.equal(disagreements.length, 0,
+    `${summary}; first disagreements:\n${disagreements.slice(0, 10).join('\n')}`);
+});
 
 // ---------------------------------------------------------------------------------------
 // Live re-check through the shim
