@@ -507,11 +507,20 @@ function renderMaxLogFile(): HTMLElement {
   return element('label', { className: 'max-log-file', text: 'max_log_file (MB) ' }, [input]);
 }
 
+/** The banners alone: progress arrives every percent and must not rebuild the tables. */
+function renderBannerArea(): void {
+  const area = document.getElementById('banners');
+  if (area) area.replaceChildren(...renderBanners());
+}
+
 function render(): void {
-  const root = document.getElementById('root');
-  if (!root) return;
-  clear(root);
-  root.append(...renderBanners());
+  const page = document.getElementById('root');
+  if (!page) return;
+  clear(page);
+  const banners = element('div', { attributes: { id: 'banners' } });
+  const root = element('div');
+  page.append(banners, root);
+  renderBannerArea();
 
   const report = state.report;
   if (!report) {
@@ -553,9 +562,14 @@ function render(): void {
 
 function receive(message: ExtensionMessage): void {
   switch (message.command) {
-    case 'progress':
-      update({ progress: message.percent >= 100 ? null : message.percent, error: null });
+    case 'progress': {
+      const hadBanner = state.progress !== null || state.error !== null;
+      state = { ...state, progress: message.percent >= 100 ? null : message.percent, error: null };
+      save();
+      if (hadBanner && state.report) renderBannerArea();
+      else render();
       break;
+    }
     case 'report':
       update({
         report: message.report, files: message.files, progress: null, error: null,
