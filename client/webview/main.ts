@@ -235,8 +235,8 @@ function processTable(report: MdatpViewReport): TableSpec<MdatpRow> {
     { id: 'name', title: 'Name', value: (row) => row.name },
     { id: 'filesScanned', title: 'Files scanned', value: (row) => row.filesScanned,
       numeric: true, display: (row) => count(row.filesScanned) },
-    { id: 'scanTime', title: 'Scan time (ms)', value: (row) => row.scanTimeMs ?? -1,
-      numeric: true, display: (row) => (row.scanTimeMs === null ? '' : count(row.scanTimeMs)) },
+    { id: 'scanTime', title: 'Total scan time', value: (row) => row.scanTime ?? -1,
+      numeric: true, display: (row) => (row.scanTime === null ? '' : count(row.scanTime)) },
   ], report.processes, (row) => row.path);
   const toggle = nameToggle('paths');
   spec.selection = {

@@ -3,13 +3,16 @@
 // and screenshots in the dark, light and high-contrast themes.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { analyzeLogs } from '../../server/src/log/analyze';
-import { toAuditViewReport } from '../../client/src/noiseView/reportAdapter';
-import { auditPreview } from '../../client/src/noiseView/preview';
+import { toAuditViewReport, toMdatpViewReport } from '../../client/src/noiseView/reportAdapter';
+import { auditPreview, mdatpPreview } from '../../client/src/noiseView/preview';
+import { analyzeMdatpStatistics } from '../../server/src/log/mdatp';
 import { findSampleRecords } from '../../client/src/noiseView/sampleRecords';
 import type { AuditViewReport } from '../../client/src/noiseView/viewReport';
 import type { NoiseSelection } from '../../client/src/noiseView/messages';
@@ -370,3 +373,36 @@ test('screenshots in the dark, light and high-contrast themes', { skip: skipReas
       await view.page.close();
     }
   });
+
+test('an mdatp statistics report: processes by files scanned, commands, no rules-file insert', {
+  skip: skipReason,
+}, async () => {
+  assert.ok(browser && server);
+  const fixture = join(repoRoot, 'test', 'fixtures', 'mdatp', 'build-server.json');
+  const mdatp = analyzeMdatpStatistics(readFileSync(fixture, 'utf8'));
+  const report = toMdatpViewReport(mdatp, [{ label: 'build-server.json', bytes: 1 }]);
+  const view = await openViewPage(browser, server);
+  const { page } = view;
+  await view.send({ command: 'report', report, files: [] });
+
+  const rows = page.getByTestId('process-row');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), report.processes.length);
+  const top = report.processes[0];
+  assert.equal(await rows.first().getAttribute('data-key'), top.path);
+  assert.equal(await rows.first().getByTestId('process-filesScanned').textContent(),
+    top.filesScanned.toLocaleString('en-US'));
+
+  await rows.first().getByTestId('row-select').check();
+  assert.deepEqual((await view.posted()).at(-1), {
+    command: 'selectionChanged', selection: { ...emptySelection(), paths: [top.path] },
+  });
+  const { preview } = mdatpPreview(mdatp, { ...emptySelection(), paths: [top.path] });
+  await view.send({ command: 'preview', preview });
+  assert.match(await page.getByTestId('preview-rules').textContent() ?? '',
+    /^mdatp exclusion process add --path \//);
+  assert.equal(await page.getByTestId('insert-rules').count(), 0);
+  assert.equal(await page.getByTestId('copy-rules').count(), 1);
+  assert.deepEqual(view.pageErrors, []);
+  await page.close();
+});

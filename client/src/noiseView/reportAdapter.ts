@@ -103,7 +103,7 @@ export function toMdatpViewReport(report: MdatpReport, sources: SourceLog[]): Md
       path: mdatpLabel(entry),
       name: entry.names.join(', '),
       filesScanned: entry.filesScanned,
-      scanTimeMs: totalScanTime(entry.scanTimes),
+      scanTime: totalScanTime(entry.scanTimes),
     })),
     totalFilesScanned: report.totalFilesScanned,
   };

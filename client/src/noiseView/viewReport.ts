@@ -50,7 +50,8 @@ export interface MdatpRow {
   path: string;
   name: string;
   filesScanned: number;
-  scanTimeMs: number | null;
+  /** The statistics' total scan time for the path, in the unit mdatp gives it. */
+  scanTime: number | null;
 }
 
 export interface MdatpViewReport {
