@@ -258,7 +258,11 @@ export function startLanguageServer(connection: Connection): void {
     const document = documents.get(params.textDocument.uri);
     if (!document) return null;
     return guarded('hover', null, () => {
-      const hover = hoverAt(analyse(document).document, params.position, hoverOptions());
+      const analysis = analyse(document);
+      const hover = hoverAt(analysis.document, params.position, {
+        ...hoverOptions(),
+        rules: analysis.rules,
+      });
       if (!hover) return null;
       return { contents: { kind: MarkupKind.Markdown, value: hover.contents }, range: hover.range };
     });

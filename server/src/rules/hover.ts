@@ -23,6 +23,8 @@ import {
   versionsWithSyscall,
 } from '../tables';
 import { syscallDescription } from '../tables/descriptions';
+import { describeRule } from './describe';
+import type { RuleModel } from './model';
 import type { Position, Range } from './diagnostics';
 import {
   argumentSubrange,
@@ -49,7 +51,11 @@ export interface HoverOptions {
   auditVersion: AuditVersion;
   /** The machine auditctl runs on (`uname -m`): what b64 / b32 and arch-less rules use. */
   hostMachine: Machine;
+  /** The checked rules of the document: hovering -a or -w then also says what it does. */
+  rules?: readonly RuleModel[];
 }
+
+const ruleStarts: ReadonlySet<string> = new Set(['-a', '-A', '-d', '-w', '-W']);
 
 export interface RulesHover {
   /** Markdown. */
@@ -73,6 +79,10 @@ export function hoverAt(
     if (target.option.abbreviated) {
       lines.push('', `Written as the prefix \`${target.option.written}\` of \`${doc.name}\`.`);
     }
+    const rule = ruleStarts.has(target.option.name)
+      ? options.rules?.find((candidate) => candidate.line === position.line)
+      : undefined;
+    if (rule) lines.unshift(`This rule ${describeRule(rule)}.`, '', '---', '');
     return { contents: lines.join('\n'), range: target.option.range };
   }
   if (target.kind === 'stray') {

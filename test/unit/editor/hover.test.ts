@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseRulesDocument } from '../../../server/src/rules/parse';
 import { HoverOptions, hoverAt } from '../../../server/src/rules/hover';
+import { checkRulesText } from '../../../server/src/rules/check';
 
 const x86: HoverOptions = { auditVersion: '4.2', hostMachine: 'x86_64' };
 
@@ -130,6 +131,18 @@ test('every option has a hover', () => {
       assert.ok(result.contents.length > 10);
     }
   }
+});
+
+test('hovering -a or -w of a checked rule also says what the rule does', () => {
+  const text = '-a always,exit -F arch=b64 -S openat -F success=0 -F auid>=1000 -k access';
+  const checked = checkRulesText(text, x86);
+  const result = hoverAt(checked.document, { line: 0, character: 1 }, {
+    ...x86,
+    rules: checked.rules,
+  });
+  assert.ok(result);
+  assert.match(result.contents, /^This rule .*openat.*access/);
+  assert.match(result.contents, /\*\*-a list,action\*\*/);
 });
 
 test('control values: -e 2 locks, -f 2 panics, a bad -e value lists the choices', () => {
