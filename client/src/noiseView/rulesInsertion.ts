@@ -201,12 +201,12 @@ export async function insertExclusions(
   await insertIntoFile(uri, block, placed, hostMachine);
 }
 
-/** The edit that inserts the block; an absent file is created by the same, undoable edit. */
+/** The edit that inserts the block; an absent file becomes an untitled document. */
 export async function insertIntoFile(
   uri: vscode.Uri, block: string[], rules: ExclusionToPlace[], hostMachine: string,
 ): Promise<void> {
   const edit = new vscode.WorkspaceEdit();
-  let document: vscode.TextDocument | undefined;
+  let document: vscode.TextDocument;
 
   if (await exists(uri)) {
     document = await vscode.workspace.openTextDocument(uri);
@@ -225,13 +225,17 @@ export async function insertIntoFile(
       );
     }
   } else {
-    edit.createFile(uri, { ignoreIfExists: true });
-    edit.insert(uri, new vscode.Position(0, 0), block.join('\n') + '\n');
+    // An untitled document bound to the path: the file appears when the user saves it.
+    const untitled = uri.with({ scheme: 'untitled' });
+    document = await vscode.workspace.openTextDocument(untitled);
+    if (document.languageId !== rulesLanguage) {
+      document = await vscode.languages.setTextDocumentLanguage(document, rulesLanguage);
+    }
+    edit.insert(untitled, new vscode.Position(0, 0), block.join('\n') + '\n');
   }
 
   const applied = await vscode.workspace.applyEdit(edit);
   if (!applied) throw new Error(`The rules could not be inserted into ${uri.fsPath}.`);
-  document ??= await vscode.workspace.openTextDocument(uri);
   const shown = await vscode.window.showTextDocument(document, { preview: false });
   const firstRule = document.getText().split(/\r?\n/).indexOf(block[0]);
   if (firstRule >= 0) {
