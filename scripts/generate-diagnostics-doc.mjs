@@ -217,7 +217,8 @@ const examples = {
     fix: `${b64} -S open -F exe=/usr/bin/ls\n${b64} -S open -F exe=/usr/bin/cat`,
   },
   'path-parent-host': {
-    example: '-w /etc/myapp/config -p wa', fix: 'Nothing to change where /etc/myapp exists.',
+    example: '-a always,exit -F dir=/srv/myapp/ -F perm=wa',
+    fix: 'Nothing to change where /srv/myapp exists.',
   },
   'too-many-fields': {
     example: `${b64} ${Array.from({ length: 63 }, (_, i) => `-F a0!=${i}`).join(' ')}`,

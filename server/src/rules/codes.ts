@@ -588,10 +588,21 @@ export const allCodes: readonly CodeInfo[] = table;
 
 export type MessageArguments = Record<string, string | number>;
 
+/** Templates split once into literal text (even places) and placeholder names (odd). */
+const compiledTemplates = new Map<string, string[]>();
+
 function fill(template: string, args: MessageArguments): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in args ? String(args[name]) : whole,
-  );
+  let parts = compiledTemplates.get(template);
+  if (!parts) {
+    parts = template.split(/\{(\w+)\}/);
+    compiledTemplates.set(template, parts);
+  }
+  let text = parts[0];
+  for (let i = 1; i < parts.length; i += 2) {
+    const value = args[parts[i]];
+    text += (value === undefined ? `{${parts[i]}}` : String(value)) + parts[i + 1];
+  }
+  return text;
 }
 
 export function codeInfo(code: string): CodeInfo {

@@ -57,7 +57,7 @@ export interface OptionArgument {
   text: string;
   /** As written in the line. */
   raw: string;
-  range: Range;
+  readonly range: Range;
   /** True for `-Fx=1` / `--signal=HUP`, false when it is the next word. */
   attached: boolean;
   /** Index of the word that holds the argument. */
@@ -69,7 +69,7 @@ export interface ParsedOption {
   /** As written: `-F`, `--backlog` (a prefix), or `-c` for the second letter of `-ic`. */
   written: string;
   /** The option's own characters (one letter and its dash, or the whole `--name`). */
-  range: Range;
+  readonly range: Range;
   argument?: OptionArgument;
   /** Index of the word holding the option letter or long name. */
   tokenIndex: number;
@@ -101,6 +101,51 @@ export interface ParseProblem {
 export type LineItem =
   | { kind: 'option'; option: ParsedOption }
   | { kind: 'problem'; problem: ParseProblem };
+
+// Ranges are made on demand: a check reads few of them, and a 10,000-line file would
+// otherwise allocate millions of position objects up front.
+class LineSpan {
+  constructor(
+    protected readonly lineNumber: number,
+    protected readonly startColumn: number,
+    protected readonly endColumn: number,
+  ) {}
+
+  get range(): Range {
+    return lineRange(this.lineNumber, this.startColumn, this.endColumn);
+  }
+}
+
+class ArgumentSpan extends LineSpan implements OptionArgument {
+  constructor(
+    public text: string,
+    public raw: string,
+    line: number,
+    start: number,
+    end: number,
+    public attached: boolean,
+    public tokenIndex: number,
+  ) {
+    super(line, start, end);
+  }
+}
+
+class OptionSpan extends LineSpan implements ParsedOption {
+  argument?: OptionArgument;
+  abbreviated?: boolean;
+
+  constructor(
+    public name: OptionName,
+    public written: string,
+    line: number,
+    start: number,
+    end: number,
+    public tokenIndex: number,
+    public midCluster: boolean,
+  ) {
+    super(line, start, end);
+  }
+}
 
 export interface RulesLine {
   /** 0-based line number. */
@@ -145,6 +190,8 @@ export function parseRulesDocument(text: string): RulesDocument {
   return { lines };
 }
 
+const noTokens: Token[] = [];
+
 export function parseRulesLine(text: string, line: number): RulesLine {
   const result: RulesLine = {
     line,
@@ -154,7 +201,7 @@ export function parseRulesLine(text: string, line: number): RulesLine {
     items: [],
     options: [],
     problems: [],
-    droppedTokens: [],
+    droppedTokens: noTokens,
     overlong: text.length > maxLineBytes / 3 && Buffer.byteLength(text, 'utf8') > maxLineBytes,
   };
 
@@ -236,7 +283,6 @@ function readLongOption(
   const equals = word.indexOf('=');
   const name = equals === -1 ? word.slice(2) : word.slice(2, equals);
   const nameEnd = token.start + (equals === -1 ? token.raw.length : rawOffset(token, equals));
-  const optionRange = lineRange(line, token.start, nameEnd);
 
   const exact = longOptions.find((entry) => entry.long === name);
   const prefixed = exact ? [exact] : longOptions.filter((entry) => entry.long.startsWith(name));
@@ -252,14 +298,8 @@ function readLongOption(
   }
 
   const { spec } = prefixed[0];
-  const option: ParsedOption = {
-    name: spec.name,
-    written: `--${name}`,
-    range: optionRange,
-    tokenIndex: index,
-    midCluster: false,
-    abbreviated: !exact || undefined,
-  };
+  const option = new OptionSpan(spec.name, `--${name}`, line, token.start, nameEnd, index, false);
+  if (!exact) option.abbreviated = true;
 
   if (equals !== -1) {
     if (!spec.takesArgument) {
@@ -283,7 +323,9 @@ function readLongOption(
   }
 
   if (index + 1 >= tokens.length) {
-    pushProblem({ kind: 'missing-argument', text: word, range: optionRange, tokenIndex: index });
+    pushProblem({
+      kind: 'missing-argument', text: word, range: option.range, tokenIndex: index,
+    });
     return index + 1;
   }
   option.argument = separateArgument(tokens[index + 1], line, index + 1);
@@ -320,13 +362,8 @@ function readShortCluster(
     }
 
     const optionStart = position === 1 ? token.start : letterStart;
-    const option: ParsedOption = {
-      name: spec.name,
-      written: `-${letter}`,
-      range: lineRange(line, optionStart, letterEnd),
-      tokenIndex: index,
-      midCluster: !last && !spec.takesArgument,
-    };
+    const option = new OptionSpan(spec.name, `-${letter}`, line, optionStart, letterEnd, index,
+      !last && !spec.takesArgument);
 
     if (!spec.takesArgument) {
       pushOption(option);
@@ -362,23 +399,12 @@ function attachedArgument(
   tokenIndex: number,
 ): OptionArgument {
   const rawStart = rawOffset(token, textOffset);
-  return {
-    text: token.text.slice(textOffset),
-    raw: token.raw.slice(rawStart),
-    range: lineRange(line, token.start + rawStart, token.end),
-    attached: true,
-    tokenIndex,
-  };
+  return new ArgumentSpan(token.text.slice(textOffset), token.raw.slice(rawStart), line,
+    token.start + rawStart, token.end, true, tokenIndex);
 }
 
 function separateArgument(token: Token, line: number, tokenIndex: number): OptionArgument {
-  return {
-    text: token.text,
-    raw: token.raw,
-    range: lineRange(line, token.start, token.end),
-    attached: false,
-    tokenIndex,
-  };
+  return new ArgumentSpan(token.text, token.raw, line, token.start, token.end, false, tokenIndex);
 }
 
 /**

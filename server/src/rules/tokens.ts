@@ -22,7 +22,25 @@ export interface Token {
   /** Column after the last character. */
   end: number;
   /** The same span as a range on the token's line. */
-  range: Range;
+  readonly range: Range;
+}
+
+/** A word of a line; its range is made only when asked for (most never are). */
+class LineToken implements Token {
+  constructor(
+    public raw: string,
+    public text: string,
+    public start: number,
+    public end: number,
+    private readonly lineNumber: number,
+  ) {}
+
+  get range(): Range {
+    return {
+      start: { line: this.lineNumber, character: this.start },
+      end: { line: this.lineNumber, character: this.end },
+    };
+  }
 }
 
 /** Whether auditctl skips the line as blank: nothing but spaces (a tab is not blank). */
@@ -70,16 +88,7 @@ export function tokenizeLine(line: string, lineNumber = 0): Token[] {
     const raw = line.slice(start, i);
     if (escaped) text += line.slice(plainFrom, i);
     const isFirst = tokens.length === 0;
-    tokens.push({
-      raw,
-      text: escaped && !isFirst ? text : raw,
-      start,
-      end: i,
-      range: {
-        start: { line: lineNumber, character: start },
-        end: { line: lineNumber, character: i },
-      },
-    });
+    tokens.push(new LineToken(raw, escaped && !isFirst ? text : raw, start, i, lineNumber));
   }
 
   return tokens;

@@ -454,8 +454,8 @@ test('paths: absolute, no trailing slash for path, one of path/dir/inode, one ex
 });
 
 test('a path the kernel must find is a host-dependent hint', () => {
-  expectOne('-w /etc/passwd -p wa', {
-    code: 'path-parent-host', severity: 'hint', range: [3, 14], hostDependent: true,
+  expectOne('-a always,exit -F dir=/srv/app/ -F perm=wa', {
+    code: 'path-parent-host', severity: 'hint', range: [22, 31], hostDependent: true,
   });
 });
 

@@ -20,6 +20,11 @@ import { applyPerm, applyWatch } from './watch';
 export interface LineResult {
   diagnostics: RuleDiagnostic[];
   rule?: RuleModel;
+  /**
+   * What the kernel compares to refuse a duplicate (audit_compare_rule): prepend flag,
+   * list, action, syscall mask, every field in order with operator and value, the key.
+   */
+  identity?: string;
   effects: ControlEffect[];
   /** Whether auditctl (or the kernel) fails this line, host-independent errors only. */
   failed: boolean;
@@ -101,8 +106,9 @@ export function interpretLine(line: RulesLine, options: CheckOptions): LineResul
     ? buildRule(state)
     : undefined;
   if (rule) ruleWarnings(state, rule);
+  const identity = rule ? kernelIdentity(state, rule) : undefined;
 
-  return { diagnostics: state.diagnostics, rule, effects, failed: state.failed };
+  return { diagnostics: state.diagnostics, rule, identity, effects, failed: state.failed };
 }
 
 function applyOption(
@@ -492,7 +498,8 @@ function abbreviatedOption(state: LineState, option: ParsedOption): void {
 /** `-k -F key`: an option word taken as the argument of the option before it. */
 function swallowedOption(state: LineState, option: ParsedOption): void {
   const argument = option.argument;
-  if (!argument || argument.attached || !/^-[A-Za-z]$|^--[a-z]/.test(argument.text)) return;
+  if (!argument || argument.attached || argument.text.charCodeAt(0) !== 0x2d) return;
+  if (!/^-[A-Za-z]$|^--[a-z]/.test(argument.text)) return;
   const next = state.line.tokens[argument.tokenIndex + 1];
   const removeTo = next ? next.start : argument.range.end.character;
   report(state, diagnostic('option-as-argument', argument.range, {
@@ -541,6 +548,18 @@ function buildRule(state: LineState): RuleModel {
     range: lineExtent(state.line),
     listRange: selection.range,
   };
+}
+
+function kernelIdentity(state: LineState, rule: RuleModel): string {
+  let identity = `${rule.operation === 'prepend' ? 'prepend' : 'append'}\u0000${rule.list}` +
+    `\u0000${rule.action}\u0000${rule.syscalls.all ? 'all' : rule.syscalls.numbers.join(',')}`;
+  for (const entry of state.ordered) {
+    if ('left' in entry) identity += `\u0000C${entry.left}${entry.operator}${entry.right}`;
+    else if ('machine' in entry) identity += `\u0000arch${entry.operator}${entry.machine}`;
+    else identity += `\u0000${entry.field}${entry.operator}${entry.value}`;
+  }
+  if (rule.keys.length > 0) identity += `\u0000key=${rule.keys.join('\u0001')}`;
+  return identity;
 }
 
 /** Warnings beyond auditctl that need the whole rule. */

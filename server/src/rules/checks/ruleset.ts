@@ -65,7 +65,7 @@ export function checkRuleset(
 
     const rule = result.rule;
     if (!rule) continue;
-    const identity = kernelIdentity(rule);
+    const identity = result.identity!;
     if (rule.operation === 'delete') {
       if (loaded.has(identity)) loaded.delete(identity);
       else {
@@ -103,7 +103,8 @@ function fieldText(field: FieldCondition): string {
 
 /**
  * What the kernel compares for EEXIST (audit_compare_rule): the prepend flag, list,
- * action, every field in order with its operator and value, and the syscall mask.
+ * action, every field in order with its operator and value, and the syscall mask. The
+ * line check computes the same text while it builds the rule (LineResult.identity).
  */
 export function kernelIdentity(rule: RuleModel): string {
   const ordered: { at: number; text: string }[] = [];
@@ -120,24 +121,19 @@ export function kernelIdentity(rule: RuleModel): string {
     });
   }
   ordered.sort((a, b) => a.at - b.at);
-  const parts = [
-    rule.operation === 'prepend' ? 'prepend' : 'append',
-    rule.list,
-    rule.action,
-    rule.syscalls.all ? 'all' : rule.syscalls.numbers.join(','),
-    ...ordered.map((entry) => entry.text),
-  ];
-  if (rule.keys.length > 0) parts.push(`key=${rule.keys.join('\u0001')}`);
-  return parts.join('\u0000');
+  let identity = `${rule.operation === 'prepend' ? 'prepend' : 'append'}\u0000${rule.list}` +
+    `\u0000${rule.action}\u0000${rule.syscalls.all ? 'all' : rule.syscalls.numbers.join(',')}`;
+  for (const entry of ordered) identity += `\u0000${entry.text}`;
+  if (rule.keys.length > 0) identity += `\u0000key=${rule.keys.join('\u0001')}`;
+  return identity;
 }
 
 /** The rule without its arch and syscalls: what a b32 twin shares with its b64 rule. */
 function twinSignature(rule: RuleModel): string {
-  return [
-    rule.list, rule.action, rule.keys.join('\u0001'),
-    ...rule.fields.map(fieldText),
-    ...rule.comparisons.map((c) => `${c.left}${c.operator}${c.right}`),
-  ].join('\u0000');
+  let signature = `${rule.list}\u0000${rule.action}\u0000${rule.keys.join('\u0001')}`;
+  for (const field of rule.fields) signature += `\u0000${fieldText(field)}`;
+  for (const c of rule.comparisons) signature += `\u0000${c.left}${c.operator}${c.right}`;
+  return signature;
 }
 
 function missingTwins(
@@ -149,9 +145,12 @@ function missingTwins(
   const rules = results.filter((result) => !result.failed && result.rule)
     .map((result) => result.rule!);
   const namesByTwin = new Map<string, Set<string>>();
+  const signatures = new Map<RuleModel, string>();
   for (const rule of rules) {
     if (rule.arches.length !== 1 || rule.arches[0].operator !== '=') continue;
-    const key = `${rule.arches[0].machine}\u0000${twinSignature(rule)}`;
+    const signature = twinSignature(rule);
+    signatures.set(rule, signature);
+    const key = `${rule.arches[0].machine}\u0000${signature}`;
     let names = namesByTwin.get(key);
     if (!names) namesByTwin.set(key, (names = new Set()));
     for (const name of rule.syscalls.names) names.add(name);
@@ -168,7 +167,8 @@ function missingTwins(
     const twinTable = syscallTable(twin, options.auditVersion);
     if (!twinTable) continue;
 
-    const covered = namesByTwin.get(`${twin}\u0000${twinSignature(rule)}`) ?? new Set<string>();
+    const covered = namesByTwin.get(`${twin}\u0000${signatures.get(rule)}`) ??
+      new Set<string>();
     if (covered.has('*')) continue;
     const missing = rule.syscalls.names.filter((name) =>
       twinTable.byName.has(name) && !covered.has(name));
@@ -198,7 +198,7 @@ function twinFix(text: string, rule: RuleModel, missing: string[]) {
     edits.push({ from, to, text: '' });
   }
   edits.sort((a, b) => b.from - a.from);
-  let twinText = text.replace(/\r$/, '');
+  let twinText = text.endsWith('\r') ? text.slice(0, -1) : text;
   for (const edit of edits) {
     twinText = twinText.slice(0, edit.from) + edit.text + twinText.slice(edit.to);
   }

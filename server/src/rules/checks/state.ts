@@ -48,6 +48,8 @@ export interface LineState {
 
   arches: ArchCondition[];
   fields: FieldCondition[];
+  /** Arch, fields and comparisons in the order auditctl adds them to the kernel rule. */
+  ordered: (ArchCondition | FieldCondition | FieldComparison)[];
   comparisons: FieldComparison[];
   /** Kernel field slots used so far (auditctl refuses the 64th). */
   fieldCount: number;
@@ -89,6 +91,7 @@ export function newLineState(line: RulesLine, options: CheckOptions): LineState 
     badArch: false,
     arches: [],
     fields: [],
+    ordered: [],
     comparisons: [],
     fieldCount: 0,
     keys: [],

@@ -76,14 +76,15 @@ const fieldShaped = /^-([A-Za-z_][A-Za-z_0-9]*)(!=|>=|<=|&=|=|>|<|&)/;
  */
 export function rewriteFieldWithoutF(state: LineState): void {
   const line = state.line;
-  const optionWords = new Set<number>();
-  for (const option of line.options) optionWords.add(option.tokenIndex);
-  for (const problem of line.problems) {
-    if (problem.kind === 'unknown-option') optionWords.add(problem.tokenIndex);
-  }
-
-  for (const index of optionWords) {
+  let previous = -1;
+  for (const item of line.items) {
+    const index = item.kind === 'option' ? item.option.tokenIndex
+      : item.problem.kind === 'unknown-option' ? item.problem.tokenIndex : -1;
+    if (index === -1 || index === previous) continue;
+    previous = index;
     const token = line.tokens[index];
+    // Only a word with an operator character can be a field: skip the regex otherwise.
+    if (!/[=<>&]/.test(token.text) || token.text.charCodeAt(1) === 0x2d) continue;
     const match = fieldShaped.exec(token.text);
     if (!match || !fieldInfo(match[1]) || !splitFieldPair(token.text.slice(1))) continue;
 

@@ -46,7 +46,9 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
     }));
     return;
   }
-  const base = path.replace(/\/+$/, '').split('/').pop() ?? '';
+  let baseEnd = path.length;
+  while (baseEnd > 1 && path.charCodeAt(baseEnd - 1) === 0x2f) baseEnd--;
+  const base = path.slice(path.lastIndexOf('/', baseEnd - 1) + 1, baseEnd);
   if (Buffer.byteLength(base, 'utf8') > nameMax) {
     fail(state, diagnostic('watch-path', range, {
       detail: `The last component of the path is longer than ${nameMax} bytes.`,
@@ -68,8 +70,7 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
   }
 
   // auditctl trims trailing slashes and, on the host, makes an existing directory dir=.
-  let trimmed = path;
-  if (trimmed.length > 2) trimmed = trimmed.replace(/\/+$/, '') || '/';
+  const trimmed = path.length > 2 ? path.slice(0, Math.max(1, baseEnd)) : path;
   const field = path.endsWith('/') ? 'dir' : 'path';
   const condition: FieldCondition = {
     field, operator: '=', value: trimmed, raw: path, range, valueRange: range, implicit: true,
@@ -79,16 +80,13 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
     valueRange: option.range, implicit: true,
   };
   state.fields.push(condition, permCondition);
+  state.ordered.push(condition, permCondition);
   state.fieldCount += 2;
   state.permAdded = true;
   state.watch = {
     path: trimmed, perms: 'rwxa', permBits: 15, pathRange: range,
   };
   state.retval = 1;
-
-  report(state, diagnostic('path-parent-host', range, {
-    what: `the directory that holds ${trimmed}`,
-  }, { hostDependent: true }));
 }
 
 export function applyPerm(state: LineState, option: ParsedOption): void {
@@ -141,10 +139,12 @@ export function applyPerm(state: LineState, option: ParsedOption): void {
       return;
     }
     state.fieldCount++;
-    state.fields.push({
+    const perm: FieldCondition = {
       field: 'perm', operator: '=', value: bits, raw: letters, range, valueRange: range,
       implicit: true,
-    });
+    };
+    state.fields.push(perm);
+    state.ordered.push(perm);
   }
   if (state.watch) {
     state.watch.perms = letters;

@@ -1,0 +1,59 @@
+// Times a full check of a 10,000-rule file built from the rules corpus: every rule line of
+// ../shared/corpus/rules, the whole set repeated with a numbered key per repetition, so no
+// two rules are the same while b64/b32 twins still pair up as in the files.
+// Target: under 50 ms per full check. Needs the compiled engine (npm run compile-tests).
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const compiled = join(repoRoot, 'out', 'server', 'src', 'rules', 'check.js');
+if (!existsSync(compiled)) {
+  console.log('rules check: skipped, the compiled engine is missing (npm run compile-tests)');
+  process.exit(0);
+}
+const { checkRulesText } = createRequire(import.meta.url)(compiled);
+
+const corpus = join(repoRoot, '..', 'shared', 'corpus', 'rules');
+const ruleLines = [];
+for (const folder of readdirSync(corpus).filter((name) => !name.includes('.'))) {
+  for (const name of readdirSync(join(corpus, folder)).sort()) {
+    for (const line of readFileSync(join(corpus, folder, name), 'utf8').split('\n')) {
+      const trimmed = line.trim();
+      if (/^-[aAwd] /.test(trimmed) && !trimmed.includes(' -k -')) ruleLines.push(trimmed);
+    }
+  }
+}
+
+const target = 10_000;
+const lines = [];
+for (let i = 0; lines.length < target; i++) {
+  const round = Math.floor(i / ruleLines.length);
+  const line = ruleLines[i % ruleLines.length];
+  const keyed = line.replace(/( -k | -F key=)(\S+)/g, `$1$2_${round}`);
+  lines.push(keyed === line ? `${line} -k bench_${round}` : keyed);
+}
+const text = `${lines.join('\n')}\n`;
+
+const runs = 30;
+for (let i = 0; i < 5; i++) checkRulesText(text);
+const times = [];
+let diagnostics = 0;
+for (let i = 0; i < runs; i++) {
+  globalThis.gc?.();
+  const start = performance.now();
+  const result = checkRulesText(text);
+  times.push(performance.now() - start);
+  diagnostics = result.diagnostics.length;
+}
+times.sort((a, b) => a - b);
+const median = times[Math.floor(runs / 2)];
+const budget = 50;
+console.log(`rules check: ${lines.length} rules (${(text.length / 1024).toFixed(0)} KiB) from ` +
+  `${ruleLines.length} corpus rule lines, ${diagnostics} diagnostics`);
+console.log(`  full check: median ${median.toFixed(1)} ms, best ${times[0].toFixed(1)} ms ` +
+  `over ${runs} runs; ${(median / budget).toFixed(2)}x the 50 ms target ` +
+  `(${median < budget ? 'within' : 'over'} target)`);
+console.log(`  ${(lines.length / median * 1000 / 1e6).toFixed(2)} M rules/s`);
