@@ -2,6 +2,10 @@
 // Node IPC), driven with vscode-jsonrpc the way an editor drives it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LspDiagnostic, LspTestClient, Range, TextEdit, applyEdits } from './lspClient';
 
 const uri = (name: string) => `file:///work/rules.d/${name}`;
@@ -571,6 +575,56 @@ describe('fix all of a kind in the file', () => {
       assert.ok(!after.some((d) => d.code === fixCase.code), `${fixCase.code} is still reported`);
     });
   }
+});
+
+describe('a file in a rules.d folder is checked with its siblings', () => {
+  test('a duplicate of a rule in another file, with related information', async (t) => {
+    const folder = join(mkdtempSync(join(tmpdir(), 'lsp-')), 'audit', 'rules.d');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, '10-base.rules'), '-D\n-w /etc/passwd -p wa -k identity\n');
+    writeFileSync(join(folder, '99-finalize.rules'), '-e 2\n');
+    writeFileSync(join(folder, 'notes.txt'), '-w /etc/passwd -p wa -k identity\n');
+    const stig = join(folder, '30-stig.rules');
+    const text = '-w /etc/shadow -p wa -k identity\n-w /etc/passwd -p wa -k identity\n';
+    writeFileSync(stig, text);
+
+    const client = await LspTestClient.start();
+    t.after(() => client.stop());
+    const name = pathToFileURL(stig).href;
+    await client.open(name, text);
+    const diagnostics = await client.pullDiagnostics(name);
+    const duplicate = diagnostics.find((d) => d.code === 'duplicate-rule');
+    assert.ok(duplicate, codesOf(diagnostics).join(', '));
+    assert.equal(duplicate.range.start.line, 1);
+    const related = duplicate.relatedInformation ?? [];
+    assert.ok(
+      related.some((r) =>
+        r.location.uri === pathToFileURL(join(folder, '10-base.rules')).href &&
+        r.location.range.start.line === 1,
+      ),
+      JSON.stringify(related),
+    );
+
+    // The unsaved text of an open sibling counts: removing the rule there clears it here.
+    const base = pathToFileURL(join(folder, '10-base.rules')).href;
+    const refreshes = client.refreshRequests;
+    await client.open(base, '-D\n');
+    await waitFor(() => client.refreshRequests > refreshes, 'a refresh for the siblings');
+    const after = await client.pullDiagnostics(name);
+    assert.ok(!after.some((d) => d.code === 'duplicate-rule'), codesOf(after).join(', '));
+  });
+
+  test('a file outside rules.d is checked on its own', async (t) => {
+    const folder = mkdtempSync(join(tmpdir(), 'lsp-'));
+    writeFileSync(join(folder, '10-base.rules'), '-w /etc/passwd -p wa -k identity\n');
+    const alone = join(folder, '30-stig.rules');
+    const client = await LspTestClient.start();
+    t.after(() => client.stop());
+    const name = pathToFileURL(alone).href;
+    await client.open(name, '-w /etc/passwd -p wa -k identity\n');
+    const diagnostics = await client.pullDiagnostics(name);
+    assert.ok(!diagnostics.some((d) => d.code === 'duplicate-rule'));
+  });
 });
 
 describe('a client without pull diagnostics, and logging', () => {

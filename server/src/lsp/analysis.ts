@@ -1,39 +1,67 @@
 /**
- * One check of a document per (version, settings): diagnostics, hover, completion,
- * symbols and fixes all read the same parsed document, so a burst of requests after an
- * edit parses and checks the text once.
+ * One check of a document per (version, settings, sibling files): diagnostics, hover,
+ * completion, symbols and fixes all read the same parsed document, so a burst of
+ * requests after an edit parses and checks the text once.
+ *
+ * A file in a `rules.d` folder is checked as augenrules reads the folder (every `*.rules`
+ * file, sorted, as one stream), so a duplicate of a rule in another file, or a rule after
+ * a `-e 2` in 99-finalize.rules, shows in the file being edited. Any other document is
+ * checked on its own, as `auditctl -R` loads it, with the same whole-ruleset analysis.
  */
-import { checkRulesText } from '../rules/check';
 import type { RuleDiagnostic } from '../rules/diagnostics';
 import type { RuleModel } from '../rules/model';
 import type { RulesDocument } from '../rules/parse';
+import { RulesFileText, RulesetCache, checkRuleset } from '../rules/ruleset';
 import type { ServerSettings } from './settings';
 
 export interface DocumentAnalysis {
+  /** The name the document has in the ruleset (its path, or its URI when it has none). */
+  file: string;
   document: RulesDocument;
   rules: readonly RuleModel[];
-  /** The engine's diagnostics, before the user's severity settings apply. */
+  /** The engine's diagnostics for this document, before the user's severity settings. */
   diagnostics: readonly RuleDiagnostic[];
   /** After the severity settings: `ignore` removed, overrides applied. */
   reported: RuleDiagnostic[];
+  /** The files checked together with it (its rules.d siblings), in load order. */
+  files: readonly string[];
   /** Milliseconds the check took. */
   checkMillis: number;
+}
+
+/** The other files of a rules.d folder, and a signature that changes when any does. */
+export interface RulesFolder {
+  siblings: () => RulesFileText[];
+  signature: string;
+}
+
+export interface AnalysisRequest {
+  uri: string;
+  version: number;
+  /** The file name diagnostics and related information use. */
+  file: string;
+  text: () => string;
+  folder?: RulesFolder;
 }
 
 interface CacheEntry {
   version: number;
   settings: ServerSettings;
+  signature: string;
   analysis: DocumentAnalysis;
 }
 
 export class AnalysisCache {
   private readonly entries = new Map<string, CacheEntry>();
+  /** Per-file checks reused across analyses while a file's text is unchanged. */
+  private readonly perFile: RulesetCache = new Map();
 
   constructor(private settings: ServerSettings) {}
 
   setSettings(settings: ServerSettings): void {
     this.settings = settings;
     this.entries.clear();
+    this.perFile.clear();
   }
 
   get currentSettings(): ServerSettings {
@@ -44,30 +72,56 @@ export class AnalysisCache {
     this.entries.delete(uri);
   }
 
-  analyse(uri: string, version: number, text: () => string): DocumentAnalysis {
-    const cached = this.entries.get(uri);
-    if (cached && cached.version === version && cached.settings === this.settings) {
+  analyse(request: AnalysisRequest): DocumentAnalysis {
+    const signature = request.folder?.signature ?? '';
+    const cached = this.entries.get(request.uri);
+    if (
+      cached &&
+      cached.version === request.version &&
+      cached.settings === this.settings &&
+      cached.signature === signature
+    ) {
       return cached.analysis;
     }
-    const analysis = analyseText(text(), this.settings);
-    this.entries.set(uri, { version, settings: this.settings, analysis });
+    const analysis = analyseRequest(request, this.settings, this.perFile);
+    this.entries.set(request.uri, {
+      version: request.version,
+      settings: this.settings,
+      signature,
+      analysis,
+    });
     return analysis;
   }
 }
 
-export function analyseText(text: string, settings: ServerSettings): DocumentAnalysis {
+export function analyseRequest(
+  request: AnalysisRequest,
+  settings: ServerSettings,
+  perFile?: RulesetCache,
+): DocumentAnalysis {
   const started = performance.now();
-  const result = checkRulesText(text, {
+  const own: RulesFileText = { file: request.file, text: request.text() };
+  const files = request.folder ? [own, ...request.folder.siblings()] : [own];
+  const result = checkRuleset(files, {
+    mode: request.folder ? 'augenrules' : 'file',
     auditVersion: settings.auditVersion,
     hostMachine: settings.defaultArch,
+    cache: perFile,
   });
-  const checkMillis = performance.now() - started;
+  const checked = result.perFile.get(request.file);
+  if (!checked) throw new Error(`the ruleset check lost ${request.file}`);
+
+  const diagnostics = result.diagnostics.filter(
+    (diagnostic) => (diagnostic.file ?? request.file) === request.file,
+  );
   return {
-    document: result.document,
-    rules: result.rules,
-    diagnostics: result.diagnostics,
-    reported: applySeverities(result.diagnostics, settings),
-    checkMillis,
+    file: request.file,
+    document: checked.document,
+    rules: checked.rules,
+    diagnostics,
+    reported: applySeverities(diagnostics, settings),
+    files: result.files,
+    checkMillis: performance.now() - started,
   };
 }
 

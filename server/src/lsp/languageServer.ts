@@ -3,8 +3,9 @@
  * pure function in server/src/rules; this file only converts positions, kinds and
  * settings, and keeps one analysis per document version.
  */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeAction,
   CodeActionKind,
@@ -45,7 +46,7 @@ import {
   semanticTokenTypes,
   semanticTokens,
 } from '../rules/semanticTokens';
-import { AnalysisCache, DocumentAnalysis } from './analysis';
+import { AnalysisCache, AnalysisRequest, DocumentAnalysis, RulesFolder } from './analysis';
 import { ServerLogger } from './logger';
 import { ServerSettings, defaultSettings, readSettings } from './settings';
 
@@ -85,14 +86,97 @@ export function startLanguageServer(connection: Connection): void {
   let semanticRefresh = false;
   let configurationRequests = false;
 
+  /** A document's path, for file URIs; other schemes (untitled:) keep their URI. */
+  const fileOf = (uri: string): string => {
+    if (!uri.startsWith('file:')) return uri;
+    try {
+      return fileURLToPath(uri);
+    } catch {
+      return uri;
+    }
+  };
+
+  const uriOfFile = (file: string, documentUri: string, documentFile: string): string =>
+    file === documentFile ? documentUri : path.isAbsolute(file) ? pathToFileURL(file).href : file;
+
+  /** The folder augenrules would read the file with, when it sits in a rules.d. */
+  const rulesFolderOf = (file: string): string | undefined => {
+    if (!path.isAbsolute(file)) return undefined;
+    const folder = path.dirname(file);
+    return path.basename(folder) === 'rules.d' ? folder : undefined;
+  };
+
+  const unreadable = new Set<string>();
+
+  /** augenrules reads only `*.rules`; open documents count with their unsaved text. */
+  const rulesFolder = (folder: string, self: string): RulesFolder | undefined => {
+    let names: string[];
+    try {
+      names = readdirSync(folder).filter((name) => name.endsWith('.rules'));
+    } catch (error) {
+      logger.warn(`cannot list ${folder}: ${String(error)}`);
+      return undefined;
+    }
+    const open = new Map<string, TextDocument>();
+    for (const document of documents.all()) open.set(fileOf(document.uri), document);
+
+    const siblings: { file: string; read: () => string | undefined; stamp: string }[] = [];
+    for (const name of names.sort()) {
+      const file = path.join(folder, name);
+      if (file === self) continue;
+      const document = open.get(file);
+      if (document) {
+        siblings.push({ file, read: () => document.getText(), stamp: `v${document.version}` });
+        continue;
+      }
+      try {
+        const stat = statSync(file);
+        if (!stat.isFile()) continue;
+        siblings.push({
+          file,
+          read: () => {
+            try {
+              return readFileSync(file, 'utf8');
+            } catch (error) {
+              if (!unreadable.has(file)) logger.warn(`cannot read ${file}: ${String(error)}`);
+              unreadable.add(file);
+              return undefined;
+            }
+          },
+          stamp: `${stat.mtimeMs}:${stat.size}`,
+        });
+      } catch {
+        // Gone between the listing and the stat: augenrules would not see it either.
+      }
+    }
+    return {
+      signature: siblings.map((sibling) => `${sibling.file}@${sibling.stamp}`).join('\n'),
+      siblings: () =>
+        siblings.flatMap((sibling) => {
+          const text = sibling.read();
+          return text === undefined ? [] : [{ file: sibling.file, text }];
+        }),
+    };
+  };
+
   const logged = new WeakSet<DocumentAnalysis>();
   const analyse = (document: TextDocument): DocumentAnalysis => {
-    const analysis = cache.analyse(document.uri, document.version, () => document.getText());
+    const file = fileOf(document.uri);
+    const folder = rulesFolderOf(file);
+    const request: AnalysisRequest = {
+      uri: document.uri,
+      version: document.version,
+      file,
+      text: () => document.getText(),
+      folder: folder ? rulesFolder(folder, file) : undefined,
+    };
+    const analysis = cache.analyse(request);
     if (logged.has(analysis)) return analysis;
     logged.add(analysis);
     logger.debug(() =>
-      `checked ${document.uri} v${document.version}: ` +
-      `${analysis.reported.length} diagnostics in ${analysis.checkMillis.toFixed(1)} ms`,
+      `checked ${document.uri} v${document.version}` +
+      (analysis.files.length > 1 ? ` with ${analysis.files.length - 1} sibling files` : '') +
+      `: ${analysis.reported.length} diagnostics in ${analysis.checkMillis.toFixed(1)} ms`,
     );
     return analysis;
   };
@@ -100,9 +184,13 @@ export function startLanguageServer(connection: Connection): void {
   const documentationLinks = new Map<string, string>();
   const documentationLink = (code: string): string => {
     let href = documentationLinks.get(code);
-    if (!href) {
-      const anchor = codeDocumentation(code).split('#')[1];
-      href = `${pathToFileURL(diagnosticsDocument).href}#${anchor}`;
+    if (href === undefined) {
+      try {
+        const anchor = codeDocumentation(code).split('#')[1];
+        href = `${pathToFileURL(diagnosticsDocument).href}#${anchor}`;
+      } catch {
+        href = '';
+      }
       documentationLinks.set(code, href);
     }
     return href;
@@ -111,18 +199,20 @@ export function startLanguageServer(connection: Connection): void {
   // The fix edits stay on the server (code actions read them from the cached analysis),
   // so diagnostics travel without their `data`: a 10,000-line file reports thousands.
   const toLspDiagnostic = (uri: string, diagnostic: RuleDiagnostic): Diagnostic => {
+    const href = documentationLink(diagnostic.code);
     const result: Diagnostic = {
       range: diagnostic.range,
       severity: severities[diagnostic.severity],
       code: diagnostic.code,
-      codeDescription: { href: documentationLink(diagnostic.code) },
       source: 'auditd',
       message: diagnostic.message,
     };
+    if (href) result.codeDescription = { href };
     if (diagnostic.related) {
+      const file = fileOf(uri);
       result.relatedInformation = diagnostic.related.map((related) => ({
         location: {
-          uri: related.file ? pathToFileURL(related.file).href : uri,
+          uri: related.file ? uriOfFile(related.file, uri, file) : uri,
           range: related.range,
         },
         message: related.message,
@@ -235,7 +325,19 @@ export function startLanguageServer(connection: Connection): void {
 
   // A document opened again restarts its version numbers: drop what was cached for it.
   documents.onDidOpen((event) => cache.forget(event.document.uri));
-  documents.onDidChangeContent((change) => pushDiagnostics(change.document));
+  documents.onDidChangeContent((change) => {
+    pushDiagnostics(change.document);
+
+    // The other open files of the same rules.d see this one in their stream.
+    const folder = rulesFolderOf(fileOf(change.document.uri));
+    if (!folder) return;
+    const siblings = documents.all().filter((document) =>
+      document !== change.document && rulesFolderOf(fileOf(document.uri)) === folder,
+    );
+    if (siblings.length === 0) return;
+    if (pullDiagnostics && diagnosticRefresh) connection.languages.diagnostics.refresh();
+    else siblings.forEach(pushDiagnostics);
+  });
   documents.onDidClose((event) => {
     cache.forget(event.document.uri);
     if (!pullDiagnostics) connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
