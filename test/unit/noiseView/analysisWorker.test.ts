@@ -197,8 +197,11 @@ test('a hover to the language server is answered while a 64 MiB log is parsed', 
       + `${during.length} hovers during the parse: median ${percentile(during, 50).toFixed(2)} `
       + `ms, p95 ${percentile(during, 95).toFixed(2)} ms, max ${Math.max(...during).toFixed(2)} `
       + `ms; host event-loop delay max ${lag.toFixed(1)} ms\n`);
-    // The host thread only relays messages: a parse must never stall it for long.
-    assert.ok(lag < 200, `the host's event loop stalled ${lag.toFixed(0)} ms`);
+    // The host thread only relays messages. A parse on it would stall it for about the
+    // whole parse; on a machine busy with other work a pause of a tenth of a second can
+    // still happen, so the bound is half the parse.
+    assert.ok(lag < total / 2, `the host's event loop stalled ${lag.toFixed(0)} ms of a `
+      + `${total.toFixed(0)} ms parse`);
   } finally {
     client.dispose();
     await connection.sendRequest('shutdown').catch(() => undefined);
