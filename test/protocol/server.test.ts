@@ -2,11 +2,14 @@
 // Node IPC), driven with vscode-jsonrpc the way an editor drives it.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { LspDiagnostic, LspTestClient, Range, TextEdit, applyEdits } from './lspClient';
+import {
+  LspDiagnostic, LspTestClient, Range, TextEdit, applyEdits, serverPath,
+} from './lspClient';
 
 const uri = (name: string) => `file:///work/rules.d/${name}`;
 
@@ -686,6 +689,18 @@ describe('language server over Node IPC', () => {
     assert.match(hover.contents.value, /\*\*263\*\* on b32 \(i386\) is \*\*timer_delete\*\*/);
     stopped = true;
     assert.equal(await client.stop(), 0);
+  });
+});
+
+describe('the auditd-language-server command', () => {
+  test('without a transport it prints its usage and exits with 2', () => {
+    const run = spawnSync(process.execPath, [serverPath], { encoding: 'utf8', timeout: 10000 });
+    assert.equal(run.status, 2);
+    assert.match(run.stderr, /usage: auditd-language-server --stdio/);
+  });
+
+  test('the bundle starts with a shebang, so the bin runs on its own', () => {
+    assert.match(readFileSync(serverPath, 'utf8').slice(0, 40), /^#!\/usr\/bin\/env node\n/);
   });
 });
 
