@@ -571,9 +571,8 @@ const table: CodeInfo[] = [
   },
   {
     code: 'delete-unknown-rule', severity: 'warning', title: 'Deleting a rule not loaded here',
-    message: 'No earlier line loads this rule; the kernel refuses the delete unless the ' +
-      'target already has it loaded, which cannot be checked here.',
-    auditctl: 'Error sending delete rule data request (No rule matches)',
+    message: 'The kernel refuses to delete a rule it does not hold: {why}.',
+    auditctl: 'Error sending delete rule data request (No such file or directory)',
   },
 ];
 

@@ -334,6 +334,8 @@ function readUid(state: LineState, parts: FieldParts): FieldValue | undefined {
     return { value: low32(read.value) };
   }
   if (text === 'unset') return { value: uidUnset };
+  // root is uid 0 on every Linux system: no need to look it up on the target.
+  if (text === 'root') return { value: 0 };
   report(state, diagnostic('unknown-user', parts.valueRange, { name: text }, {
     hostDependent: true,
   }));
@@ -352,6 +354,7 @@ function readGid(state: LineState, parts: FieldParts): FieldValue | undefined {
     fail(state, diagnostic('bad-group', parts.valueRange, { name: text }));
     return undefined;
   }
+  if (text === 'root') return { value: 0 };
   report(state, diagnostic('unknown-group', parts.valueRange, { name: text }, {
     hostDependent: true,
   }));

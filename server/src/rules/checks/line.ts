@@ -550,13 +550,21 @@ function buildRule(state: LineState): RuleModel {
   };
 }
 
+/**
+ * A -w becomes path= or dir= depending on what the path is on the host, so path and dir
+ * compare as one kind here (auditctl turns `-w /etc` into the same rule as `-F dir=/etc`).
+ */
+function identityField(field: string): string {
+  return field === 'path' || field === 'dir' ? 'watch' : field;
+}
+
 function kernelIdentity(state: LineState, rule: RuleModel): string {
   let identity = `${rule.operation === 'prepend' ? 'prepend' : 'append'}\u0000${rule.list}` +
     `\u0000${rule.action}\u0000${rule.syscalls.all ? 'all' : rule.syscalls.numbers.join(',')}`;
   for (const entry of state.ordered) {
     if ('left' in entry) identity += `\u0000C${entry.left}${entry.operator}${entry.right}`;
     else if ('machine' in entry) identity += `\u0000arch${entry.operator}${entry.machine}`;
-    else identity += `\u0000${entry.field}${entry.operator}${entry.value}`;
+    else identity += `\u0000${identityField(entry.field)}${entry.operator}${entry.value}`;
   }
   if (rule.keys.length > 0) identity += `\u0000key=${rule.keys.join('\u0001')}`;
   return identity;

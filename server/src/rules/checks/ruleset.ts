@@ -20,6 +20,8 @@ export function checkRuleset(
   const diagnostics: RuleDiagnostic[] = [];
   let lockLine: number | undefined;
   const loaded = new Map<string, RuleModel>();
+  // After a bare -D the kernel's rule list is known: empty, then what this file loads.
+  let listKnown = false;
 
   for (let index = 0; index < results.length; index++) {
     const result = results[index];
@@ -54,7 +56,10 @@ export function checkRuleset(
     for (const effect of result.effects) {
       if (effect.kind === 'enable' && effect.value === 2) lockLine = index;
       if (effect.kind === 'delete-all') {
-        if (effect.key === undefined) loaded.clear();
+        if (effect.key === undefined) {
+          loaded.clear();
+          listKnown = true;
+        }
         else {
           for (const [identity, rule] of loaded) {
             if (rule.keys.includes(effect.key)) loaded.delete(identity);
@@ -68,10 +73,14 @@ export function checkRuleset(
     const identity = result.identity!;
     if (rule.operation === 'delete') {
       if (loaded.has(identity)) loaded.delete(identity);
-      else {
-        diagnostics.push(diagnostic('delete-unknown-rule', rule.listRange, {}, {
-          hostDependent: true,
-        }));
+      else if (listKnown) {
+        diagnostics.push(diagnostic('delete-unknown-rule', rule.listRange, {
+          why: 'a -D earlier in the file emptied the list, and no line since loads this rule',
+        }, { severity: 'error' }));
+      } else {
+        diagnostics.push(diagnostic('delete-unknown-rule', rule.listRange, {
+          why: 'no earlier line loads this rule; unless the target already holds it',
+        }, { hostDependent: true }));
       }
       continue;
     }
