@@ -54,7 +54,9 @@ function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 }
 
-const child = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+const child = spawn(process.execPath, [serverPath, '--stdio'], {
+  stdio: ['pipe', 'pipe', 'inherit'],
+});
 const connection = rpc.createMessageConnection(
   new rpc.StreamMessageReader(child.stdout),
   new rpc.StreamMessageWriter(child.stdin),
@@ -153,7 +155,8 @@ console.log(`hover: ${hoverTimes.length} requests over ${targets.length} syscall
   `of neo23x0/audit.rules (${answered} answered)`);
 console.log(`  median ${hoverMedian.toFixed(3)} ms, p95 ${hoverP95.toFixed(3)} ms ` +
   `(target < 5 ms: median at ${(hoverMedian / 5).toFixed(3)}x the target)`);
-console.log(`diagnostics: 10,000 corpus rule lines with numbered keys, ${diagnosticCount} diagnostics`);
+console.log('diagnostics: 10,000 corpus rule lines with numbered keys, ' +
+  `${diagnosticCount} diagnostics`);
 console.log(`  edit + pull round trip: median ${diagnosticsMedian.toFixed(1)} ms, ` +
   `max ${Math.max(...diagnosticTimes).toFixed(1)} ms ` +
   `(target < 50 ms: ${(diagnosticsMedian / 50).toFixed(2)}x the target)`);

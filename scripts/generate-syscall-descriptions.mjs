@@ -15,7 +15,7 @@ const man2 = process.argv[2] ?? '/usr/share/man/man2';
 const outFile = join(repoRoot, 'server/src/tables/generated/syscall-descriptions.json');
 
 if (!existsSync(man2)) {
-  console.error(`${man2} not found: install the manpages-dev package (apt-get install manpages-dev)`);
+  console.error(`${man2} not found: install manpages-dev (apt-get install manpages-dev)`);
   process.exit(2);
 }
 

@@ -75,10 +75,8 @@ test('Neovim attaches the server, gets a hover and diagnostics', (t) => {
   );
 
   const started = Date.now();
-  const run = spawnSync('nvim', ['--headless', '--clean', '-u', 'NONE', '-c', `luafile ${probeFile}`], {
-    encoding: 'utf8',
-    timeout: 30000,
-  });
+  const args = ['--headless', '--clean', '-u', 'NONE', '-c', `luafile ${probeFile}`];
+  const run = spawnSync('nvim', args, { encoding: 'utf8', timeout: 30000 });
   assert.equal(run.status, 0, `${version}: ${run.stderr}${run.stdout}`);
   assert.ok(existsSync(outFile), `no result from Neovim: ${run.stderr}`);
 

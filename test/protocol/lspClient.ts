@@ -55,7 +55,11 @@ export class LspTestClient {
   private readonly exited: Promise<number | null>;
   private publishWaiters: (() => void)[] = [];
 
-  private constructor(readonly child: ChildProcess, connection: MessageConnection, options: ClientOptions) {
+  private constructor(
+    readonly child: ChildProcess,
+    connection: MessageConnection,
+    options: ClientOptions,
+  ) {
     this.connection = connection;
     this.settings = options.settings ?? {};
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));

@@ -79,7 +79,10 @@ describe('language server over stdio', () => {
       end: { line: 0, character: 33 },
     });
     assert.match(number.message, /unlinkat/);
-    assert.match(number.codeDescription!.href, /^file:\/\/.*\/docs\/diagnostics\.md#syscall-number$/);
+    assert.match(
+      number.codeDescription!.href,
+      /^file:\/\/.*\/docs\/diagnostics\.md#syscall-number$/,
+    );
     assert.equal(number.source, 'auditd');
 
     const list = byCode.get('bad-list-action');
@@ -524,7 +527,9 @@ describe('fix all of a kind in the file', () => {
     },
     {
       code: 'after-immutable',
-      text: ['-D', '-e 2', '-w /etc/passwd -p wa -k identity', '-w /etc/group -p wa -k identity', ''],
+      text: [
+        '-D', '-e 2', '-w /etc/passwd -p wa -k identity', '-w /etc/group -p wa -k identity', '',
+      ],
       at: [3, 2],
       expected: [
         '-D', '-w /etc/passwd -p wa -k identity', '-w /etc/group -p wa -k identity', '-e 2', '',

@@ -31,14 +31,17 @@ test('the fixes of the diagnostic under the cursor, then a fix-all for its code'
 });
 
 test('a lone diagnostic gets no separate fix-all', () => {
-  const actions = codeActionsFor([numberDiagnostic(0, 30, '263', 'unlinkat')], lineRange(0, 30, 33));
+  const lone = [numberDiagnostic(0, 30, '263', 'unlinkat')];
+  const actions = codeActionsFor(lone, lineRange(0, 30, 33));
   assert.equal(actions.length, 1);
 });
 
 test('overlapping edits are left for a later run; insertions at one point are kept', () => {
   const overlapping: RuleDiagnostic[] = [0, 5].map((start) => ({
     code: 'tab-character', severity: 'warning', range: lineRange(0, start, start + 6), message: '',
-    data: { fixes: [{ title: 't', edits: [{ range: lineRange(0, start, start + 6), newText: ' ' }] }] },
+    data: {
+      fixes: [{ title: 't', edits: [{ range: lineRange(0, start, start + 6), newText: ' ' }] }],
+    },
   }));
   assert.equal(fixAllFor(overlapping, 'tab-character')?.edits.length, 1);
 

@@ -62,7 +62,10 @@ test('a name only upstream knows tells which version has it', () => {
   const line = '-a always,exit -F arch=b64 -S fchmodat2';
   const result = hover(line, 0, col(line, 'fchmodat2'), { ...x86, auditVersion: '3.0.9' });
   assert.ok(result);
-  assert.match(result.contents, /not in audit 3\.0\.9's table for b64 \(x86_64\); audit 4\.2 has it/);
+  assert.match(
+    result.contents,
+    /not in audit 3\.0\.9's table for b64 \(x86_64\); audit 4\.2 has it/,
+  );
 });
 
 test('without -F arch the host table is used and the hover says so', () => {
