@@ -189,3 +189,21 @@ test('hostile executables: the rules engine reads back exactly the exe, no other
     assert.match(parsed.options[4].argument!.text, /^exclude_[A-Za-z0-9._-]+$/);
   }
 });
+
+test('safety: events that write under /etc (the profile\'s etcWrite) warn with their count', () => {
+  const writer: EventProfile = { buckets: [
+    bucket({ exe: '/usr/sbin/cfgagent', syscall: 82, events: 7,
+      etcWrite: true } as Partial<EventProfileBucket>),
+    bucket({ exe: '/usr/sbin/cfgagent', syscall: 257, events: 90 }),
+  ] };
+  const proposal = proposeExclusion({ kind: 'exe', exe: '/usr/sbin/cfgagent' }, writer);
+  assert.deepEqual(proposal.rules.map((r) => r.text), [
+    '-a never,exit -F arch=b64 -S openat,rename -F exe=/usr/sbin/cfgagent -k exclude_cfgagent',
+  ]);
+  assert.deepEqual(proposal.warnings, [{ code: 'etc-writes',
+    message: '7 of the dropped events write under /etc (system configuration)' }]);
+
+  const readsOnly = proposeExclusion({ kind: 'exe', exe: '/usr/sbin/cfgagent',
+    syscalls: [{ machine: 'x86_64', number: 257 }] }, writer);
+  assert.deepEqual(readsOnly.warnings, []);
+});
