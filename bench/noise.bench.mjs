@@ -67,6 +67,7 @@ function timeNoise() {
     const start = process.hrtime.bigint();
     const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    if (result.status !== 0 || !result.stdout) throw new Error(`noise failed: ${result.stderr}`);
     const outcome = JSON.parse(result.stdout);
     if (outcome.status !== 0) throw new Error(`noise failed: ${result.stderr}`);
     best = Math.min(best, seconds);

@@ -173,9 +173,9 @@ function portable(event: AuditEvent, names: RecordNames): PortableEvent {
     serial: event.serial,
     records: event.records,
     bytes: event.bytes,
-    types: event.typeIds.map((id) => names.types.names[id]),
-    typeRecords: [...event.typeRecords],
-    typeBytes: [...event.typeBytes],
+    types: event.typeIds.slice(0, event.typeCount).map((id) => names.types.names[id]),
+    typeRecords: event.typeRecords.slice(0, event.typeCount),
+    typeBytes: event.typeBytes.slice(0, event.typeCount),
     hasSyscall: event.hasSyscall,
     // String ids belong to this thread's scan: the receiving side compares the strings.
     facts: {
@@ -219,16 +219,7 @@ function boundarySnapshot(
       event.records += part.records;
       event.bytes += part.bytes;
       part.types.forEach((type, i) => {
-        const typeId = names.types.idOfString(type);
-        const at = event.typeIds.indexOf(typeId);
-        if (at < 0) {
-          event.typeIds.push(typeId);
-          event.typeRecords.push(part.typeRecords[i]);
-          event.typeBytes.push(part.typeBytes[i]);
-        } else {
-          event.typeRecords[at] += part.typeRecords[i];
-          event.typeBytes[at] += part.typeBytes[i];
-        }
+        event.addType(names.types.idOfString(type), part.typeRecords[i], part.typeBytes[i]);
       });
       if (part.hasSyscall) {
         mergeFacts(event.facts, part.facts, true);

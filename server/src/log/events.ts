@@ -21,11 +21,38 @@ export class AuditEvent {
   serial = 0;
   records = 0;
   bytes = 0;
-  /** Record type ids (RecordNames.types), each once, in order of arrival. */
+  /**
+   * Record type ids (RecordNames.types), each once, in order of arrival: the first
+   * `typeCount` entries. Records and bytes of each type are parallel to them. The arrays
+   * keep their storage when the event is reused (emptying them would free it).
+   */
   typeIds: number[] = [];
-  /** Records and bytes of each type, parallel to typeIds. */
   typeRecords: number[] = [];
   typeBytes: number[] = [];
+  typeCount = 0;
+
+  /** Counts records of a type into the event. */
+  addType(typeId: number, records: number, bytes: number): void {
+    const typeIds = this.typeIds;
+    const count = this.typeCount;
+    for (let i = 0; i < count; i++) {
+      if (typeIds[i] === typeId) {
+        this.typeRecords[i] += records;
+        this.typeBytes[i] += bytes;
+        return;
+      }
+    }
+    if (count < typeIds.length) {
+      typeIds[count] = typeId;
+      this.typeRecords[count] = records;
+      this.typeBytes[count] = bytes;
+    } else {
+      typeIds.push(typeId);
+      this.typeRecords.push(records);
+      this.typeBytes.push(bytes);
+    }
+    this.typeCount = count + 1;
+  }
   /** True once a SYSCALL record was read: its facts then win over other records'. */
   hasSyscall = false;
   facts: RecordFacts = emptyFacts();
@@ -89,7 +116,9 @@ export interface EventGrouperOptions {
  */
 export class EventGrouper {
   readonly window: number;
-  private readonly open = new Map<number, AuditEvent>();
+  /** Open events by serial: a power-of-two table of chains, no per-event allocation. */
+  private readonly open: (AuditEvent | undefined)[];
+  private readonly openMask: number;
   private queueHead: AuditEvent | undefined;
   private queueTail: AuditEvent | undefined;
   private openCount = 0;
@@ -116,6 +145,10 @@ export class EventGrouper {
     options: EventGrouperOptions = {},
   ) {
     this.window = Math.max(1, options.window ?? defaultEventWindow);
+    let size = 1024;
+    while (size < this.window * 2) size *= 2;
+    this.open = new Array<AuditEvent | undefined>(size).fill(undefined);
+    this.openMask = size - 1;
     this.holdFirstRecords = options.holdFirstRecords ?? 0;
     this.held = options.held;
   }
@@ -157,16 +190,7 @@ export class EventGrouper {
     event.records++;
     event.bytes += view.bytes;
     const typeId = view.typeId;
-    const typeIds = event.typeIds;
-    const at = typeIds.indexOf(typeId);
-    if (at < 0) {
-      typeIds.push(typeId);
-      event.typeRecords.push(1);
-      event.typeBytes.push(view.bytes);
-    } else {
-      event.typeRecords[at]++;
-      event.typeBytes[at] += view.bytes;
-    }
+    event.addType(typeId, 1, view.bytes);
 
     const info = this.info(typeId);
     if (info.syscall) {
@@ -194,8 +218,8 @@ export class EventGrouper {
   }
 
   private find(nodeId: number, timeMs: number, serial: number): AuditEvent | undefined {
-    for (let e = this.open.get(serial); e !== undefined; e = e.chain) {
-      if (e.timeMs === timeMs && e.nodeId === nodeId) return e;
+    for (let e = this.open[serial & this.openMask]; e !== undefined; e = e.chain) {
+      if (e.serial === serial && e.timeMs === timeMs && e.nodeId === nodeId) return e;
     }
     return undefined;
   }
@@ -208,8 +232,9 @@ export class EventGrouper {
     event.timeMs = timeMs;
     event.serial = serial;
     event.firstRecord = this.recordSeq;
-    event.chain = this.open.get(serial);
-    this.open.set(serial, event);
+    const slot = serial & this.openMask;
+    event.chain = this.open[slot];
+    this.open[slot] = event;
     if (this.queueTail === undefined) this.queueHead = event;
     else this.queueTail.queueNext = event;
     this.queueTail = event;
@@ -225,10 +250,10 @@ export class EventGrouper {
     event.queueNext = undefined;
     this.openCount--;
 
-    const first = this.open.get(event.serial);
+    const slot = event.serial & this.openMask;
+    const first = this.open[slot];
     if (first === event) {
-      if (event.chain === undefined) this.open.delete(event.serial);
-      else this.open.set(event.serial, event.chain);
+      this.open[slot] = event.chain;
     } else {
       for (let e = first; e !== undefined; e = e.chain) {
         if (e.chain === event) {
@@ -248,16 +273,17 @@ export class EventGrouper {
     this.recycle(event);
   }
 
-  /** Events are reused once counted: the sink keeps no reference to them. */
+  /**
+   * Events are reused once counted (the sink keeps no reference to them): a steady scan
+   * then allocates no events at all, and the old generation does not fill with them.
+   */
   private readonly pool: AuditEvent[] = [];
 
   private recycle(event: AuditEvent): void {
-    if (this.pool.length >= 64) return;
+    if (this.pool.length >= this.window) return;
     event.records = 0;
     event.bytes = 0;
-    event.typeIds.length = 0;
-    event.typeRecords.length = 0;
-    event.typeBytes.length = 0;
+    event.typeCount = 0;
     event.hasSyscall = false;
     resetFacts(event.facts);
     event.daemonStart = false;
@@ -312,7 +338,7 @@ export class EventGrouper {
   drainOpen(): AuditEvent[] {
     const events: AuditEvent[] = [];
     for (let e = this.queueHead; e !== undefined; e = e.queueNext) events.push(e);
-    this.open.clear();
+    this.open.fill(undefined);
     this.queueHead = undefined;
     this.queueTail = undefined;
     this.openCount = 0;

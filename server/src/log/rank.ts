@@ -13,7 +13,7 @@ import {
 } from './scan';
 import type { AuditEvent, SerialSegment } from './events';
 import {
-  addBucket, copyBucket, profileBucketKey, type EventProfileBucket, type LogFormat,
+  addBucket, profileBucketKey, type EventProfileBucket, type LogFormat,
   type NoiseReport, type SerialGap,
 } from './report';
 
@@ -266,26 +266,30 @@ export class NoiseTally {
     return keys;
   }
 
-  private typeSet(typeIds: readonly number[]): TypeSet {
-    let hash = typeIds.length;
-    for (let i = 0; i < typeIds.length; i++) hash = (Math.imul(hash, 31) + typeIds[i]) | 0;
+  private typeSet(event: AuditEvent): TypeSet {
+    const typeIds = event.typeIds;
+    const count = event.typeCount;
+    let hash = count;
+    for (let i = 0; i < count; i++) hash = (Math.imul(hash, 31) + typeIds[i]) | 0;
     hash &= 0x3fffffff;
     let candidates = this.typeSets.get(hash);
     if (candidates === undefined) {
       candidates = [];
       this.typeSets.set(hash, candidates);
     }
-    for (const candidate of candidates) {
+    for (let c = 0; c < candidates.length; c++) {
+      const candidate = candidates[c];
       const ids = candidate.ids;
-      if (ids.length !== typeIds.length) continue;
+      if (ids.length !== count) continue;
       let i = 0;
       while (i < ids.length && ids[i] === typeIds[i]) i++;
       if (i === ids.length) return candidate;
     }
-    const names = typeIds.map((id) => this.names.types.names[id]);
+    const ids = typeIds.slice(0, count);
+    const names = ids.map((id) => this.names.types.names[id]);
     const types = [...new Set(names)].sort();
     const created = {
-      ids: [...typeIds], types, id: ++this.typeSetCount,
+      ids, types, id: ++this.typeSetCount,
       sortedIndex: names.map((name) => types.indexOf(name)),
     };
     candidates.push(created);
@@ -298,7 +302,7 @@ export class NoiseTally {
    */
   private addToProfile(event: AuditEvent): void {
     const facts = event.facts;
-    const typeSet = this.typeSet(event.typeIds);
+    const typeSet = this.typeSet(event);
     const exitCode = facts.hasExit ? (facts.exit > 0 ? 1 : facts.exit) : noExit;
     const exeId = facts.exeId === FOREIGN_STRING ? this.stringId(facts.exe) : facts.exeId;
     const subjId = facts.subjId === FOREIGN_STRING ? this.stringId(facts.subj) : facts.subjId;
@@ -445,7 +449,7 @@ export class NoiseTally {
         this.rankBucket(bucket);
         const key = profileBucketKey(bucket);
         const existing = data.profile.get(key);
-        if (existing === undefined) data.profile.set(key, copyBucket(bucket));
+        if (existing === undefined) data.profile.set(key, bucket);
         else addBucket(existing, bucket);
       }
     }
@@ -471,7 +475,8 @@ function mergePairs<K>(into: Map<K, [number, number]>, from: Map<K, [number, num
 }
 
 /**
- * Merges snapshots of consecutive parts of the input, in input order. Serial segments of
+ * Merges snapshots of consecutive parts of the input, in input order (taking over their
+ * profile buckets: a part is not to be used after it is merged). Serial segments of
  * one node that meet at a part boundary join unless the later one starts at DAEMON_START.
  */
 export function mergeSnapshots(parts: readonly TallySnapshot[]): TallySnapshot {
@@ -507,7 +512,8 @@ export function mergeSnapshots(parts: readonly TallySnapshot[]): TallySnapshot {
     mergePairs(into.perMinute, part.perMinute);
     for (const [key, bucket] of part.profile) {
       const existing = into.profile.get(key);
-      if (existing === undefined) into.profile.set(key, copyBucket(bucket));
+      // The parts are not used after merging: their buckets are taken, not copied.
+      if (existing === undefined) into.profile.set(key, bucket);
       else addBucket(existing, bucket);
     }
     mergeSegments(into.segments, part.segments, part.serialsContinue);
