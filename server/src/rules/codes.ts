@@ -141,7 +141,7 @@ const table: CodeInfo[] = [
   {
     code: 'field-missing-F', severity: 'warning', title: 'Field written without -F',
     message: '"{word}" looks like the field {field} without -F; getopt reads it as {option} ' +
-      'with the argument "{argument}".',
+      'with the argument "{argument}".{result}',
     fix: 'insert-field-option',
   },
   {

@@ -108,6 +108,12 @@ export function applyField(state: LineState, option: ParsedOption, list: ListNam
 
   const parts: FieldParts = { option, pair, info, range, nameRange, operatorRange, valueRange };
 
+  // auditctl checks the order of arch and -S before the operator.
+  if (info.name === 'arch' && state.syscallAdded) {
+    readArch(state, parts);
+    return;
+  }
+
   if (list === 'exclude' && !info.excludeList[state.options.auditVersion]) {
     fail(state, diagnostic('field-not-on-list', nameRange, {
       field: info.name, list: 'exclude',

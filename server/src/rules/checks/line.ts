@@ -82,13 +82,14 @@ export function interpretLine(line: RulesLine, options: CheckOptions): LineResul
     return { diagnostics: state.diagnostics, effects, failed: state.failed };
   }
 
-  if (!state.failed && state.retval !== -1) {
+  // Kernel refusals (state.failed without retval -1) come later than these steps.
+  if (state.retval !== -1) {
     checkLeftoverWords(state, processedOptions, walkEndedEarly ? lastOption : undefined);
   } else {
     reportStrays(state, 'error');
   }
 
-  if (!state.failed && state.retval !== -1) finishKey(state);
+  if (state.retval !== -1) finishKey(state);
 
   if (!state.failed && state.retval === 0 && state.syscallAdded && !state.selection) {
     fail(state, diagnostic('syscall-without-list', lineExtent(line)));
@@ -297,9 +298,8 @@ function listReason(word: string, version: '3.0.9' | '4.2'): string {
 }
 
 function multipleRules(state: LineState, option: ParsedOption): void {
-  const text = option.name === '-a'
-    ? 'Multiple rule insert/delete operations are not allowed\\n'
-    : 'Multiple rule insert/delete operations are not allowed';
+  // From -a auditctl adds a newline to the text; the quote leaves it out.
+  const text = 'Multiple rule insert/delete operations are not allowed';
   fail(state, diagnostic('multiple-rules', option.range, { option: option.written, text }, {
     data: splitLineFix(state, option),
   }));

@@ -168,6 +168,9 @@ function missingTwins(
 
   for (const rule of rules) {
     if (rule.list !== 'exit' || rule.operation === 'delete') continue;
+    // A never rule covering one ABI is a deliberate exclusion: without its twin the other
+    // ABI's events are still logged, which loses nothing.
+    if (rule.action === 'never') continue;
     if (rule.arches.length !== 1 || rule.arches[0].operator !== '=') continue;
     if (rule.syscalls.all || rule.syscalls.names.length === 0) continue;
     const machine = rule.arches[0].machine;

@@ -97,8 +97,10 @@ export function rewriteFieldWithoutF(state: LineState): void {
       state.diagnostics = state.diagnostics.filter((entry) => !errors.includes(entry));
     }
     const option = `-${token.text[1]}`;
+    const quoted = errors.length > 0 ? /auditctl: ".*"$/.exec(errors[0].message)?.[0] : undefined;
     state.diagnostics.push(diagnostic('field-missing-F', range, {
       word: token.text, field: match[1].toLowerCase(), option, argument: token.text.slice(2),
+      result: quoted ? ` ${quoted}` : '',
     }, {
       severity: errors.length > 0 ? 'error' : 'warning',
       data: {
