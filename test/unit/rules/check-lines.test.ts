@@ -292,6 +292,11 @@ test('a b64 rule without its b32 twin, and the twin that satisfies it', () => {
     d.code === 'missing-b32-twin'), true);
 });
 
+test('a never rule for one ABI is a deliberate exclusion, not a missing twin', () => {
+  const exclusion = '-a never,exit -F arch=b64 -S finit_module -F exe=/usr/bin/kmod -k x';
+  assert.equal(diagnosticsOf(exclusion).some((d) => d.code === 'missing-b32-twin'), false);
+});
+
 // --- fields -------------------------------------------------------------------------------
 
 test('-F before a list, missing operator, name or value, unknown field', () => {
