@@ -97,10 +97,15 @@ export interface ParseProblem {
   candidates?: string[];
 }
 
-/** One step of getopt's walk over the words, in the order auditctl processes them. */
-export type LineItem =
-  | { kind: 'option'; option: ParsedOption }
-  | { kind: 'problem'; problem: ParseProblem };
+/**
+ * One step of getopt's walk over the words, in the order auditctl processes them: an
+ * option, or a problem (which has a `kind`; see isParseProblem).
+ */
+export type LineItem = ParsedOption | ParseProblem;
+
+export function isParseProblem(item: LineItem): item is ParseProblem {
+  return (item as ParseProblem).kind !== undefined;
+}
 
 // Ranges are made on demand: a check reads few of them, and a 10,000-line file would
 // otherwise allocate millions of position objects up front.
@@ -228,11 +233,11 @@ function walkOptions(tokens: Token[], line: number, result: RulesLine): void {
   let optionsEnded = false;
 
   const pushOption = (option: ParsedOption) => {
-    result.items.push({ kind: 'option', option });
+    result.items.push(option);
     result.options.push(option);
   };
   const pushProblem = (problem: ParseProblem) => {
-    result.items.push({ kind: 'problem', problem });
+    result.items.push(problem);
     result.problems.push(problem);
   };
 
@@ -298,7 +303,8 @@ function readLongOption(
   }
 
   const { spec } = prefixed[0];
-  const option = new OptionSpan(spec.name, `--${name}`, line, token.start, nameEnd, index, false);
+  const written = exact ? spec.name : `--${name}`;
+  const option = new OptionSpan(spec.name, written, line, token.start, nameEnd, index, false);
   if (!exact) option.abbreviated = true;
 
   if (equals !== -1) {
@@ -362,7 +368,7 @@ function readShortCluster(
     }
 
     const optionStart = position === 1 ? token.start : letterStart;
-    const option = new OptionSpan(spec.name, `-${letter}`, line, optionStart, letterEnd, index,
+    const option = new OptionSpan(spec.name, spec.name, line, optionStart, letterEnd, index,
       !last && !spec.takesArgument);
 
     if (!spec.takesArgument) {

@@ -8,7 +8,7 @@ import { compatMachine, fieldInfo, syscallTable, type ListName } from '../../tab
 import { diagnostic } from '../codes';
 import type { RuleDiagnostic } from '../diagnostics';
 import type { RuleModel } from '../model';
-import type { ParsedOption, RulesLine } from '../parse';
+import { isParseProblem, type ParsedOption, type RulesLine } from '../parse';
 import { ControlEffect, applyControl, optionOptind } from './control';
 import { applyComparison, applyField, keyAllowed } from './fields';
 import { lineExtent, wholeOptionRange } from './ranges';
@@ -48,19 +48,19 @@ export function interpretLine(line: RulesLine, options: CheckOptions): LineResul
   let walkEndedEarly = false;
 
   for (const item of line.items) {
-    if (item.kind === 'problem') {
-      if (item.problem.kind === 'stray-parameter') continue;
-      const code = item.problem.candidates ? 'ambiguous-option'
-        : item.problem.kind === 'missing-argument' ? 'missing-argument' : 'unknown-option';
-      fail(state, diagnostic(code, item.problem.range, {
-        option: item.problem.text, line: line.line + 1,
-        candidates: item.problem.candidates?.join(', ') ?? '',
+    if (isParseProblem(item)) {
+      if (item.kind === 'stray-parameter') continue;
+      const code = item.candidates ? 'ambiguous-option'
+        : item.kind === 'missing-argument' ? 'missing-argument' : 'unknown-option';
+      fail(state, diagnostic(code, item.range, {
+        option: item.text, line: line.line + 1,
+        candidates: item.candidates?.join(', ') ?? '',
       }));
       walkEndedEarly = true;
       break;
     }
 
-    const option = item.option;
+    const option = item;
     processedOptions++;
     swallowedOption(state, option);
     if (option.abbreviated) abbreviatedOption(state, option);

@@ -6,6 +6,7 @@
 import { fieldInfo } from '../../tables';
 import { diagnostic } from '../codes';
 import { lineRange } from '../diagnostics';
+import { isParseProblem } from '../parse';
 import { splitFieldPair } from './fields';
 import { LineState, report } from './state';
 
@@ -78,8 +79,8 @@ export function rewriteFieldWithoutF(state: LineState): void {
   const line = state.line;
   let previous = -1;
   for (const item of line.items) {
-    const index = item.kind === 'option' ? item.option.tokenIndex
-      : item.problem.kind === 'unknown-option' ? item.problem.tokenIndex : -1;
+    const index = !isParseProblem(item) ? item.tokenIndex
+      : item.kind === 'unknown-option' ? item.tokenIndex : -1;
     if (index === -1 || index === previous) continue;
     previous = index;
     const token = line.tokens[index];
