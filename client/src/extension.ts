@@ -6,7 +6,7 @@
  * server's initialize round trip, so VS Code is not held up by the server's start.
  */
 import * as path from 'node:path';
-import { ExtensionContext, LogOutputChannel, window } from 'vscode';
+import { ExtensionContext, LogOutputChannel, window, workspace } from 'vscode';
 import {
   LanguageClient,
   LanguageClientOptions,
@@ -48,7 +48,12 @@ export function activate(context: ExtensionContext): void {
     ],
     // Settings changes reach the server as didChangeConfiguration; it then pulls the
     // section with workspace/configuration and asks for fresh diagnostics.
-    synchronize: { configurationSection: settingsSection },
+    // A rules.d file is checked with its siblings: the server hears when one changes on
+    // disk, and asks for fresh diagnostics.
+    synchronize: {
+      configurationSection: settingsSection,
+      fileEvents: workspace.createFileSystemWatcher('**/rules.d/*.rules'),
+    },
     outputChannel,
     initializationOptions: {
       // The server links each diagnostic code to its section of the shipped document.

@@ -620,6 +620,22 @@ describe('a file in a rules.d folder is checked with its siblings', () => {
     await waitFor(() => client.refreshRequests > refreshes, 'a refresh for the siblings');
     const after = await client.pullDiagnostics(name);
     assert.ok(!after.some((d) => d.code === 'duplicate-rule'), codesOf(after).join(', '));
+
+    // A sibling that changes on disk: the watcher's event brings a refresh, and the pull
+    // reads the new text.
+    await client.connection.sendNotification('textDocument/didClose', {
+      textDocument: { uri: base },
+    });
+    writeFileSync(join(folder, '20-more.rules'), '-w /etc/shadow -p wa -k identity\n');
+    const before = client.refreshRequests;
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(join(folder, '20-more.rules')).href, type: 1 }],
+    });
+    await waitFor(() => client.refreshRequests > before, 'a refresh after a file event');
+    const again = await client.pullDiagnostics(name);
+    const shadow = again.find((d) => d.code === 'duplicate-rule' && d.range.start.line === 0);
+    assert.ok(shadow, codesOf(again).join(', '));
+    assert.ok(shadow.relatedInformation?.some((r) => r.location.uri.endsWith('/20-more.rules')));
   });
 
   test('a file outside rules.d is checked on its own', async (t) => {

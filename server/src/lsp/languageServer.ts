@@ -323,6 +323,19 @@ export function startLanguageServer(connection: Connection): void {
     if (semanticRefresh) connection.languages.semanticTokens.refresh();
   });
 
+  // A rules.d file changed on disk (the client watches **/rules.d/*.rules): open files of
+  // that folder see it in their stream, so their diagnostics are asked for again.
+  connection.onDidChangeWatchedFiles((change) => {
+    const folders = new Set(change.changes.map((event) => rulesFolderOf(fileOf(event.uri))));
+    const affected = documents.all().filter((document) =>
+      folders.has(rulesFolderOf(fileOf(document.uri))),
+    );
+    logger.debug(() => `${change.changes.length} rules files changed on disk`);
+    if (affected.length === 0) return;
+    if (pullDiagnostics && diagnosticRefresh) connection.languages.diagnostics.refresh();
+    else affected.forEach(pushDiagnostics);
+  });
+
   // A document opened again restarts its version numbers: drop what was cached for it.
   documents.onDidOpen((event) => cache.forget(event.document.uri));
   documents.onDidChangeContent((change) => {
