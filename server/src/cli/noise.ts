@@ -179,11 +179,20 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
   }
 
   const inputs: LogInput[] = parsed.logs;
-  const report = await analyzeLogs(inputs, {
-    maxLogFileMB: parsed.maxLogFileMB,
-    version: parsed.auditVersion,
-    stdin: io.stdin,
-  });
+  let report: NoiseReport;
+  try {
+    report = await analyzeLogs(inputs, {
+      maxLogFileMB: parsed.maxLogFileMB,
+      version: parsed.auditVersion,
+      stdin: io.stdin,
+    });
+  } catch (error) {
+    // A log that cannot be read (permissions, a damaged .gz): say which and why.
+    const { code, path, message } = error as NodeJS.ErrnoException;
+    if (code === undefined) throw error;
+    io.stderr(`auditd-tools noise: cannot read ${path ?? parsed.logs.join(' ')}: ${message}\n`);
+    return 2;
+  }
   const suggested = suggestExclusions(report, {
     auditVersion: parsed.auditVersion,
     existingRules,

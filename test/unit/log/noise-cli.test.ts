@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { parseNoiseArguments, runNoise } from '../../../server/src/cli/noise';
@@ -83,6 +84,17 @@ test('bad arguments and missing files: a clear message and status 2', async () =
   const unknown = await run(['--colour', 'x']);
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /unknown option --colour/);
+
+  const dir = mkdtempSync(join(tmpdir(), 'auditd-tools-noise-'));
+  try {
+    const damaged = join(dir, 'audit.log.1.gz');
+    writeFileSync(damaged, Buffer.from([0x1f, 0x8b, 0x78, 0x78, 0x78, 0x78, 0x78, 0x78]));
+    const result = await run([damaged]);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /cannot read .*audit\.log\.1\.gz: /);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('dist/cli.js noise runs on a corpus log', (t) => {
