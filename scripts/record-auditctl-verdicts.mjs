@@ -788,6 +788,15 @@ function fileCases() {
   return cases;
 }
 
+/** Every corpus file as a whole, with -c first so auditctl reports every failed line. */
+function corpusFileCases() {
+  return listRulesFiles(corpusRoot).map((file) => {
+    const text = readFileSync(file, 'utf8').replace(/\n$/, '');
+    const origin = `corpus file ${path.relative(corpusRoot, file)}`;
+    return { lines: ['-c', ...text.split('\n')], origin };
+  });
+}
+
 /** The whole line set: corpus lines, hand-written probes, products and seeded variants. */
 export function buildLineSet(seed = generatorSeed) {
   const entries = [];
@@ -866,6 +875,7 @@ export function hostDependence(line) {
   const reasons = [];
   const facts = [];
   const words = auditctlWords(line.replace(/\r$/, ''));
+  if (words.length === 0 || words[0].startsWith('#')) return { reasons, facts };
   const optionValue = (index, option) =>
     words[index] === option ? words[index + 1] : words[index]?.startsWith(option)
       ? words[index].slice(option.length) : undefined;
@@ -1131,7 +1141,7 @@ function record() {
     const check = JSON.parse(readFileSync(path.join(buildDirectory, 'check.json'), 'utf8'));
     if (!check.ok) throw new Error(`the shim did not block: ${JSON.stringify(check)}`);
 
-    const files = fileCases();
+    const files = [...fileCases(), ...corpusFileCases()];
     const items = [...entries.map((entry) => entry.line), ...files.map((file) => file.lines)];
     const results = [];
     const batchSize = 200;
@@ -1168,9 +1178,16 @@ function record() {
       const said = outcome.output + outcome.syslog;
       const failedLines = [...new Set([...said.matchAll(/There was an error in line (\d+) of/g)]
         .map((match) => Number(match[1])))].sort((a, b) => a - b);
-      // The file starts with -D, so -d/-W only meet rules the file itself added.
-      const reasons = [...new Set(file.lines.flatMap((line) => hostDependence(line).reasons)
-        .filter((reason) => !/^-[dW] deletes/.test(reason)))];
+      // Every file starts from no rules (-D after the previous one), so -d/-W only meet
+      // rules the file itself added; the other host facts are judged line by line.
+      const hostLines = [];
+      const reasons = new Set();
+      file.lines.forEach((line, lineIndex) => {
+        const lineReasons = hostDependence(line).reasons
+          .filter((reason) => !/^-[dW] deletes/.test(reason));
+        if (lineReasons.length > 0) hostLines.push(lineIndex + 1);
+        for (const reason of lineReasons) reasons.add(reason);
+      });
       return {
         lines: file.lines,
         origin: file.origin,
@@ -1178,8 +1195,8 @@ function record() {
         exitCode: outcome.exitCode,
         output: outcome.output,
         ...(outcome.syslog ? { syslog: outcome.syslog } : {}),
-        hostDependent: reasons.length > 0,
-        ...(reasons.length ? { hostReasons: reasons } : {}),
+        hostLines,
+        ...(reasons.size ? { hostReasons: [...reasons] } : {}),
       };
     });
 
@@ -1210,9 +1227,10 @@ function record() {
           'cannot know (user/group names absent here, directories absent here, auditd not ' +
           'running, rules not loaded); hostFacts lists such facts that held here.',
         'Each entry is loaded alone after -D. Duplicates (EEXIST) and deletes need ' +
-          'several lines: `files` holds small files that start with -c and -D, and ' +
-          'failedLines lists the 1-based lines auditctl reported with "There was an error ' +
-          'in line N".',
+          'several lines: `files` holds small files that start with -c and -D, and every ' +
+          'corpus file with -c put first; failedLines lists the 1-based lines auditctl ' +
+          'reported with "There was an error in line N", hostLines the lines whose ' +
+          'verdict turned on this machine.',
       ],
       lineCount: recorded.length,
       fileCount: recordedFiles.length,
