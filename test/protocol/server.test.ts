@@ -151,6 +151,36 @@ describe('language server over stdio', () => {
     assert.equal(nothing, null);
   });
 
+  test('hover: lists, actions, fields, values, options and keys', async () => {
+    const name = uri('hover-all.rules');
+    const lines = [
+      '-a never,exclude -F msgtype=CWD',
+      '-a always,exit -F arch=b32 -S open -F exit=-EACCES -F auid>=1000 -k access',
+      '-w /etc/shadow -p wa -k access',
+      '--backlog_wait_time 60000',
+    ];
+    await client.open(name, lines.join('\n'));
+    const hoverAt = async (line: number, needle: string, offset = 0) => {
+      const character = lines[line].indexOf(needle) + offset;
+      const result = await client.request<Hover | null>('textDocument/hover', {
+        textDocument: { uri: name },
+        position: { line, character },
+      });
+      assert.ok(result, `no hover on ${needle}`);
+      return result.contents.value;
+    };
+    assert.match(await hoverAt(0, 'never'), /\*\*never\*\* \(action\)/);
+    assert.match(await hoverAt(0, 'exclude'), /\*\*exclude\*\* \(filter list\)/);
+    assert.match(await hoverAt(0, 'CWD'), /\*\*CWD\*\* is 1307/);
+    assert.match(await hoverAt(1, 'b32'), /\*\*i386\*\*/);
+    assert.match(await hoverAt(1, 'EACCES'), /errno 13/);
+    assert.match(await hoverAt(1, 'auid'), /\*\*auid\*\* \(field 9\)/);
+    assert.match(await hoverAt(1, 'access'), /Key \*\*access\*\*: 2 rules in this file share it/);
+    assert.match(await hoverAt(2, 'wa'), /`w` write/);
+    assert.match(await hoverAt(2, '-w'), /^This rule logs every write or attribute change/);
+    assert.match(await hoverAt(3, '--backlog'), /backlog space/);
+  });
+
   test('hover follows the default arch setting', async () => {
     const name = uri('hover-arch.rules');
     await client.open(name, '-a always,exit -F arch=b64 -S 56 -k open\n');
