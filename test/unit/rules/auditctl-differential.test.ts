@@ -123,6 +123,7 @@ function disagreementTable(rows: { entry: RecordedEntry; engine: EngineVerdict }
 function detailedReport(
   rows: { entry: RecordedEntry; engine: EngineVerdict }[], summary: string,
   messageRows: { entry: RecordedEntry; engine: EngineVerdict }[],
+  hostRows: { entry: RecordedEntry; engine: EngineVerdict }[],
 ): string {
   const describe = ({ entry, engine }: { entry: RecordedEntry; engine: EngineVerdict }) => [
     `line:     ${shown(entry.line)}`,
@@ -136,7 +137,10 @@ function detailedReport(
   const messages = messageRows.length === 0 ? '' : '\n\nRejected by both, but no engine ' +
     `error quotes what auditctl printed (${messageRows.length}):\n\n` +
     messageRows.map(describe).join('\n\n');
-  return `${summary}\n\n${rows.map(describe).join('\n\n')}${messages}\n`;
+  const host = hostRows.length === 0 ? '' : '\n\nRefused here for a fact of this machine, ' +
+    `accepted by the engine with no host-dependent finding (${hostRows.length}):\n\n` +
+    hostRows.map(describe).join('\n\n');
+  return `${summary}\n\n${rows.map(describe).join('\n\n')}${messages}${host}\n`;
 }
 
 test('the recorded verdicts cover the corpus and at least 2,000 lines', () => {
@@ -163,8 +167,16 @@ test('the engine agrees with auditctl 3.0.9 on every line that does not depend o
 
     const hostLines = compared.filter(({ entry }) => entry.hostDependent);
     const hostAgreeing = hostLines.filter(({ entry, engine }) => entry.verdict === engine.verdict);
+    // A line refused here for a host fact the engine cannot know should at least carry a
+    // finding that says it depends on the host.
+    const refusedHere = hostLines.filter(({ entry, engine }) =>
+      entry.verdict === 'reject' && engine.verdict === 'accept');
+    const explained = refusedHere.filter(({ engine }) =>
+      engine.findings.some((finding) => finding.includes(' (host): ')));
     const hostSummary = `host-dependent lines (not asserted): ${hostAgreeing.length}/` +
-      `${hostLines.length} agree with this machine's verdict`;
+      `${hostLines.length} agree with this machine's verdict; of the ${refusedHere.length} ` +
+      `refused here but accepted by the engine, ${explained.length} carry a host-dependent ` +
+      'finding';
 
     // Informational: on lines both reject, does an engine error quote auditctl's own text?
     const bothReject = independent.filter(({ entry, engine }) =>
@@ -184,7 +196,8 @@ test('the engine agrees with auditctl 3.0.9 on every line that does not depend o
     const reportPath = process.env.AUDITCTL_DIFFERENTIAL_REPORT;
     if (reportPath) {
       writeFileSync(reportPath, detailedReport(disagreements,
-        `${summary}\n${hostSummary}\n${messageSummary}`, unquoted));
+        `${summary}\n${hostSummary}\n${messageSummary}`, unquoted,
+        refusedHere.filter((row) => !explained.includes(row))));
     }
 
     assert.equal(disagreements.length, 0,
