@@ -169,3 +169,21 @@ test('progress reports bytes read against the total size', async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('unrelated files neither join events nor continue serial runs', async () => {
+  const dir = scratch();
+  try {
+    const text = [syscallRecord('1700000000.1:10'), syscallRecord('1700000000.2:12')]
+      .join('\n') + '\n';
+    writeFileSync(join(dir, 'web.log'), text);
+    writeFileSync(join(dir, 'db.log'), text.replace(/:1([02])\)/g, ':10$1)'));
+    const report = await analyzeLogs([join(dir, 'web.log'), join(dir, 'db.log')],
+      { workers: 0 });
+    assert.equal(report.events, 4);
+    // 11 is missing in the first file and 101 in the second; 13..99 is no gap.
+    assert.equal(report.lostRecords, 2);
+    assert.deepEqual(report.files, [join(dir, 'web.log'), join(dir, 'db.log')]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
