@@ -1121,6 +1121,17 @@ function fakedRequests(shimLog) {
   return [...new Set(faked)];
 }
 
+/** The stamp pretty-printed, then one line per entry and per file, for readable diffs. */
+export function serializeFixture(fixture) {
+  const { entries, files, ...stamp } = fixture;
+  const stampText = JSON.stringify(stamp, null, 1).replace(/\n}$/, '');
+  const rows = (items) => items.map((item) => `  ${JSON.stringify(item)}`).join(',\n');
+  const text = `${stampText},\n "entries": [\n${rows(entries)}\n ],\n` +
+    ` "files": [\n${rows(files)}\n ]\n}\n`;
+  JSON.parse(text);
+  return text;
+}
+
 function underLock(args) {
   const result = spawnSync('flock', [auditLock, process.execPath, scriptPath, ...args], {
     stdio: 'inherit',
@@ -1238,7 +1249,7 @@ function record() {
       files: recordedFiles,
     };
     mkdirSync(path.dirname(fixturePath), { recursive: true });
-    writeFileSync(fixturePath, `${JSON.stringify(fixture, null, 1)}\n`);
+    writeFileSync(fixturePath, serializeFixture(fixture));
 
     const rejected = recorded.filter((entry) => entry.verdict === 'reject').length;
     const hostDependent = recorded.filter((entry) => entry.hostDependent).length;
