@@ -279,6 +279,28 @@ describe('language server over stdio', () => {
       [name, 3, 23],
     ]);
 
+    const prepared = await client.request<{ range: Range; placeholder: string }>(
+      'textDocument/prepareRename',
+      { textDocument: { uri: name }, position: { line: 3, character: 25 } },
+    );
+    assert.equal(prepared.placeholder, 'identity');
+    const renamed = await client.request<{ changes: Record<string, TextEdit[]> }>(
+      'textDocument/rename',
+      { textDocument: { uri: name }, position: { line: 3, character: 25 }, newName: 'accounts' },
+    );
+    assert.equal(
+      applyEdits(text, renamed.changes[name]),
+      text.replace(/-k identity/g, '-k accounts'),
+    );
+    await assert.rejects(
+      client.request('textDocument/rename', {
+        textDocument: { uri: name },
+        position: { line: 3, character: 25 },
+        newName: '',
+      }),
+      /A key cannot be empty/,
+    );
+
     const highlights = await client.request<{ range: Range }[]>(
       'textDocument/documentHighlight',
       { textDocument: { uri: name }, position: { line: 3, character: 25 } },

@@ -22,6 +22,7 @@ import {
   InitializeResult,
   InsertTextFormat,
   MarkupKind,
+  ResponseError,
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
@@ -38,7 +39,9 @@ import {
   documentSymbols,
   foldingRanges,
   keyAt,
+  keyRangeAt,
   keyReferences,
+  renameKey,
 } from '../rules/navigation';
 import {
   encodeSemanticTokens,
@@ -48,6 +51,7 @@ import {
 } from '../rules/semanticTokens';
 import { AnalysisCache, AnalysisRequest, DocumentAnalysis, RulesFolder } from './analysis';
 import { ServerLogger } from './logger';
+import { RulesetFeatures, crossFileMoveActions } from './rulesetAnalysis';
 import { ServerSettings, defaultSettings, readSettings } from './settings';
 
 const severities: Record<Severity, DiagnosticSeverity> = {
@@ -181,6 +185,9 @@ export function startLanguageServer(connection: Connection): void {
     return analysis;
   };
 
+  // Match counts of the analysed log (hover, code lens) and cross-file moves.
+  const rulesetFeatures = new RulesetFeatures({ connection, documents, analyse, logger });
+
   const documentationLinks = new Map<string, string>();
   const documentationLink = (code: string): string => {
     let href = documentationLinks.get(code);
@@ -270,6 +277,7 @@ export function startLanguageServer(connection: Connection): void {
     diagnosticRefresh = Boolean(capabilities.workspace?.diagnostics?.refreshSupport);
     semanticRefresh = Boolean(capabilities.workspace?.semanticTokens?.refreshSupport);
     configurationRequests = Boolean(capabilities.workspace?.configuration);
+    rulesetFeatures.initialize(capabilities);
 
     const options = (params.initializationOptions ?? {}) as Record<string, unknown>;
     if (typeof options.diagnosticsDocument === 'string') {
@@ -288,12 +296,14 @@ export function startLanguageServer(connection: Connection): void {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        ...rulesetFeatures.capabilities,
         completionProvider: { triggerCharacters: [' ', ',', '=', '-'] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentSymbolProvider: true,
         foldingRangeProvider: true,
         referencesProvider: true,
         documentHighlightProvider: true,
+        renameProvider: { prepareProvider: true },
         semanticTokensProvider: {
           legend: {
             tokenTypes: [...semanticTokenTypes],
@@ -374,10 +384,10 @@ export function startLanguageServer(connection: Connection): void {
     if (!document) return null;
     return guarded('hover', null, () => {
       const analysis = analyse(document);
-      const hover = hoverAt(analysis.document, params.position, {
+      const hover = rulesetFeatures.hover(hoverAt(analysis.document, params.position, {
         ...hoverOptions(),
         rules: analysis.rules,
-      });
+      }), analysis, params.position);
       if (!hover) return null;
       return { contents: { kind: MarkupKind.Markdown, value: hover.contents }, range: hover.range };
     });
@@ -409,7 +419,9 @@ export function startLanguageServer(connection: Connection): void {
     if (!document) return [];
     return guarded('codeAction', [] as CodeAction[], () => {
       const analysis = analyse(document);
-      return codeActionsFor(analysis.reported, params.range).map((action): CodeAction => ({
+      const moves = crossFileMoveActions(document.uri, analysis, params.range,
+        (diagnostic) => toLspDiagnostic(document.uri, diagnostic));
+      return [...moves, ...codeActionsFor(analysis.reported, params.range).map((action) => ({
         title: action.title,
         kind: action.fixAll ? `${CodeActionKind.QuickFix}.all` : CodeActionKind.QuickFix,
         diagnostics: action.diagnostics.map((d) => toLspDiagnostic(document.uri, d)),
@@ -419,7 +431,7 @@ export function startLanguageServer(connection: Connection): void {
             [document.uri]: action.edits.map((edit) => TextEdit.replace(edit.range, edit.newText)),
           },
         },
-      }));
+      } satisfies CodeAction))];
     });
   });
 
@@ -474,6 +486,30 @@ export function startLanguageServer(connection: Connection): void {
       keyLocations(params.textDocument.uri, params.position).map((range) => ({ range })),
     ),
   );
+
+  connection.onPrepareRename((params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return null;
+    return guarded('prepareRename', null, () => {
+      const found = keyRangeAt(analyse(document).document, params.position);
+      return found ? { range: found.range, placeholder: found.key } : null;
+    });
+  });
+
+  connection.onRenameRequest((params) => {
+    const document = documents.get(params.textDocument.uri);
+    if (!document) return null;
+    const rename = guarded('rename', undefined, () =>
+      renameKey(analyse(document).document, params.position, params.newName),
+    );
+    if (!rename) return null;
+    if ('error' in rename) return new ResponseError(-32602, rename.error);
+    return {
+      changes: {
+        [document.uri]: rename.ranges.map((range) => TextEdit.replace(range, rename.newText)),
+      },
+    };
+  });
 
   connection.languages.semanticTokens.on((params) => {
     const document = documents.get(params.textDocument.uri);

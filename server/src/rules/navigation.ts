@@ -4,7 +4,7 @@
  */
 import type { Position, Range } from './diagnostics';
 import { lineRange } from './diagnostics';
-import { keysOfLine, targetAt, splitFieldArgument } from './cursor';
+import { argumentSubrange, keysOfLine, splitFieldArgument, targetAt } from './cursor';
 import type { RulesDocument, RulesLine } from './parse';
 
 export type RulesSymbolKind = 'key' | 'rule' | 'watch' | 'control';
@@ -135,13 +135,25 @@ export function foldingRanges(document: RulesDocument): RulesFoldingRange[] {
 
 /** The key under the position (in a -k argument or a -F key= value), if any. */
 export function keyAt(document: RulesDocument, position: Position): string | undefined {
+  return keyRangeAt(document, position)?.key;
+}
+
+/** The key under the position and the range it is written in. */
+export function keyRangeAt(
+  document: RulesDocument,
+  position: Position,
+): { key: string; range: Range } | undefined {
   const target = targetAt(document, position);
   if (target?.kind !== 'argument') return undefined;
-  if (target.option.name === '-k') return target.argument.text;
+  if (target.option.name === '-k') {
+    return { key: target.argument.text, range: target.argument.range };
+  }
   if (target.option.name === '-F') {
     const parts = splitFieldArgument(target.argument.text);
     if (parts.name.toLowerCase() === 'key' && target.offset >= parts.valueStart) {
-      return parts.value;
+      const { argument } = target;
+      const range = argumentSubrange(argument, parts.valueStart, argument.text.length);
+      return { key: parts.value, range };
     }
   }
   return undefined;
@@ -155,4 +167,32 @@ export function keyReferences(document: RulesDocument, key: string): Range[] {
     for (const entry of keysOfLine(line)) if (entry.key === key) ranges.push(entry.range);
   }
   return ranges;
+}
+
+export interface KeyRename {
+  /** The key's ranges, each to be replaced with `newText`. */
+  ranges: Range[];
+  newText: string;
+}
+
+/**
+ * Renaming a key renames it in every rule that sets it. A space in the new key is
+ * written `\ ` (and a backslash `\\`), the escapes auditctl reads in a rules file.
+ */
+export function renameKey(
+  document: RulesDocument,
+  position: Position,
+  newKey: string,
+): KeyRename | { error: string } | undefined {
+  const key = keyAt(document, position);
+  if (key === undefined) return undefined;
+  if (newKey === '') return { error: 'A key cannot be empty.' };
+  if (/[\u0000-\u001f\u007f]/.test(newKey)) {
+    return { error: 'A key cannot hold control characters.' };
+  }
+  if (Buffer.byteLength(newKey, 'utf8') > 256) {
+    return { error: 'A key is at most 256 bytes.' };
+  }
+  const newText = newKey.replace(/\\/g, '\\\\').replace(/ /g, '\\ ');
+  return { ranges: keyReferences(document, key), newText };
 }

@@ -7,6 +7,7 @@ import {
   keyAt,
   keyReferences,
   noKeyGroup,
+  renameKey,
 } from '../../../server/src/rules/navigation';
 
 const text = [
@@ -61,4 +62,16 @@ test('references find every rule sharing the key, -k and -F key= alike', () => {
   ]);
   assert.equal(keyAt(document, { line: 5, character: 55 }), 'system-locale');
   assert.equal(keyAt(document, { line: 6, character: 5 }), undefined);
+});
+
+test('renaming a key renames it in every rule, escaping spaces as auditctl reads them', () => {
+  const document = parseRulesDocument(text);
+  const rename = renameKey(document, { line: 5, character: 55 }, 'locale changes');
+  assert.ok(rename && !('error' in rename));
+  assert.equal(rename.newText, 'locale\\ changes');
+  assert.deepEqual(rename.ranges.map((r) => r.start.line), [5, 7]);
+  assert.deepEqual(renameKey(document, { line: 5, character: 55 }, ''), {
+    error: 'A key cannot be empty.',
+  });
+  assert.equal(renameKey(document, { line: 6, character: 3 }, 'x'), undefined);
 });
