@@ -3,6 +3,7 @@
 // open) with rules it generated itself from the validated selection.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { announceAnalysedLogs } from '../analysedLogs';
 import { AnalysisClient } from './analysisClient';
 import {
   noiseViewType, parseWebviewMessage, type ExtensionMessage, type NoiseSelection,
@@ -142,6 +143,8 @@ export class NoiseViewPanel implements vscode.Disposable {
           return;
         }
         this.showReport(outcome.report);
+        // The server reads the same logs for the match counts of its hovers and code lenses.
+        announceAnalysedLogs(this.files.map((f) => f.fsPath), this.logger);
         if (this.selection) await this.updatePreview(this.selection);
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
