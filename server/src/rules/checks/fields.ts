@@ -52,14 +52,28 @@ const addressFamilyLimit = 46;
 const maxStringLength = 4096;
 const uidUnset = 4294967295;
 
-interface FieldParts {
-  option: ParsedOption;
-  pair: FieldPair;
-  info: FieldInfo;
-  range: Range;
-  nameRange: Range;
-  operatorRange: Range;
-  valueRange: Range;
+/**
+ * One `-F` argument cut at its operator. The name and operator ranges are only needed
+ * for diagnostics, so they are made when asked for.
+ */
+class FieldParts {
+  constructor(
+    readonly state: LineState,
+    readonly option: ParsedOption,
+    readonly pair: FieldPair,
+    readonly info: FieldInfo,
+    readonly range: Range,
+    readonly valueRange: Range,
+  ) {}
+
+  get nameRange(): Range {
+    return argumentPartRange(this.state.line, this.option, 0, this.pair.operatorIndex);
+  }
+
+  get operatorRange(): Range {
+    const at = this.pair.operatorIndex;
+    return argumentPartRange(this.state.line, this.option, at, at + this.pair.operator.length);
+  }
 }
 
 /** Adds one `-F` argument to the rule, or reports why auditctl refuses it. */
@@ -77,20 +91,19 @@ export function applyField(state: LineState, option: ParsedOption, list: ListNam
     fail(state, diagnostic('missing-operator', range, { value: text }));
     return;
   }
-  const operatorRange = argumentPartRange(
+  const operatorRange = () => argumentPartRange(
     state.line, option, pair.operatorIndex, pair.operatorIndex + pair.operator.length,
   );
   if (pair.name.length === 0) {
-    fail(state, diagnostic('missing-field-name', operatorRange, {
+    fail(state, diagnostic('missing-field-name', operatorRange(), {
       operator: pair.operator, option: '-F',
     }));
     return;
   }
-  const nameRange = argumentPartRange(state.line, option, 0, pair.operatorIndex);
   const valueStart = pair.operatorIndex + pair.operator.length;
   const valueRange = argumentPartRange(state.line, option, valueStart, text.length);
   if (pair.value.length === 0) {
-    fail(state, diagnostic('missing-value', operatorRange, {
+    fail(state, diagnostic('missing-value', operatorRange(), {
       field: pair.name, operator: pair.operator, prefix: '-F', spacing: '',
     }));
     return;
@@ -98,6 +111,7 @@ export function applyField(state: LineState, option: ParsedOption, list: ListNam
 
   const info = fieldInfo(pair.name);
   if (!info) {
+    const nameRange = argumentPartRange(state.line, option, 0, pair.operatorIndex);
     const suggestions = closestNames(pair.name.toLowerCase(), fieldNames, 3);
     fail(state, diagnostic('unknown-field', nameRange, {
       field: pair.name, option: '-F',
@@ -106,7 +120,7 @@ export function applyField(state: LineState, option: ParsedOption, list: ListNam
     return;
   }
 
-  const parts: FieldParts = { option, pair, info, range, nameRange, operatorRange, valueRange };
+  const parts = new FieldParts(state, option, pair, info, range, valueRange);
 
   // auditctl checks the order of arch and -S before the operator.
   if (info.name === 'arch' && state.syscallAdded) {
@@ -115,7 +129,7 @@ export function applyField(state: LineState, option: ParsedOption, list: ListNam
   }
 
   if (list === 'exclude' && !info.excludeList[state.options.auditVersion]) {
-    fail(state, diagnostic('field-not-on-list', nameRange, {
+    fail(state, diagnostic('field-not-on-list', parts.nameRange, {
       field: info.name, list: 'exclude',
       reason: state.options.auditVersion === '3.0.9'
         ? ' in auditctl 3.0.9 (it takes pid, uid, gid, auid, msgtype, subj_* and exe there)'

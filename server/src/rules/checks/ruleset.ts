@@ -3,7 +3,9 @@
  * them with EPERM), duplicate rules (EEXIST), deletes of rules never loaded (ENOENT), and
  * b64 rules without their b32 twin.
  */
-import { compatMachine, syscallTable } from '../../tables';
+import {
+  compatMachine, syscallTable, type Machine, type SyscallTable,
+} from '../../tables';
 import { diagnostic } from '../codes';
 import type { RuleDiagnostic } from '../diagnostics';
 import { lineRange } from '../diagnostics';
@@ -28,9 +30,11 @@ export function checkRuleset(
     const line = document.lines[index];
     if (result.failed) continue;
 
-    const changes = result.rule !== undefined ||
-      result.effects.some((effect) => effect.kind === 'enable' || effect.kind === 'kernel-change' ||
-        effect.kind === 'delete-all');
+    let changes = result.rule !== undefined;
+    for (const effect of result.effects) {
+      if (effect.kind === 'enable' || effect.kind === 'kernel-change' ||
+        effect.kind === 'delete-all') changes = true;
+    }
     if (lockLine !== undefined && changes) {
       const lineText = line.text;
       diagnostics.push(diagnostic('after-immutable', lineRange(index, 0, lineText.length), {
@@ -154,6 +158,8 @@ function missingTwins(
   const rules = results.filter((result) => !result.failed && result.rule)
     .map((result) => result.rule!);
   const namesByTwin = new Map<string, Set<string>>();
+  // The 32-bit table of each 64-bit machine, looked up once per check.
+  const twinTables = new Map<Machine, SyscallTable | null>();
   const signatures = new Map<RuleModel, string>();
   for (const rule of rules) {
     if (rule.arches.length !== 1 || rule.arches[0].operator !== '=') continue;
@@ -174,10 +180,15 @@ function missingTwins(
     if (rule.arches.length !== 1 || rule.arches[0].operator !== '=') continue;
     if (rule.syscalls.all || rule.syscalls.names.length === 0) continue;
     const machine = rule.arches[0].machine;
-    const twin = compatMachine(machine);
-    if (!twin || twin === 'armeb') continue;
-    const twinTable = syscallTable(twin, options.auditVersion);
+    let twinTable = twinTables.get(machine);
+    if (twinTable === undefined) {
+      const compat = compatMachine(machine);
+      twinTable = compat && compat !== 'armeb'
+        ? syscallTable(compat, options.auditVersion) ?? null : null;
+      twinTables.set(machine, twinTable);
+    }
     if (!twinTable) continue;
+    const twin = twinTable.machine;
 
     const covered = namesByTwin.get(`${twin}\u0000${signatures.get(rule)}`) ??
       new Set<string>();
