@@ -536,22 +536,6 @@ export function decodeHex(buf: Buffer, start: number, end: number): Buffer {
   return out;
 }
 
-function parseDecimal(buf: Buffer, start: number, end: number): number {
-  let p = start;
-  let negative = false;
-  if (buf[p] === 0x2d) {
-    negative = true;
-    p++;
-  }
-  if (p >= end) return ABSENT;
-  let value = 0;
-  for (; p < end; p++) {
-    const c = buf[p];
-    if (c < DIGIT0 || c > DIGIT9) return ABSENT;
-    value = value * 10 + (c - DIGIT0);
-  }
-  return negative ? -value : value;
-}
 
 function parseHexNumber(buf: Buffer, start: number, end: number): number {
   if (end <= start || end - start > 8) return ABSENT;
@@ -575,11 +559,6 @@ function parseLowHex(buf: Buffer, start: number, end: number): number {
   return value;
 }
 
-/** uid-like values: a number, or -1 written as 4294967295 stays as the kernel wrote it. */
-function parseId(buf: Buffer, start: number, end: number): number {
-  const value = parseDecimal(buf, start, end);
-  return value < 0 ? ABSENT : value;
-}
 
 /**
  * The id of a string field's value: 2 x id for text, 2 x id + 1 for hex-decoded text, and
@@ -663,78 +642,159 @@ export function readRecordFacts(
       if (inMessage && valueEnd > valueStart && buf[valueEnd - 1] === SQUOTE) valueEnd--;
     }
 
-    const nameLength = nameEnd - nameStart;
-    const n0 = buf[nameStart];
-    if (nameLength === 2) {
-      if (n0 === 0x61) {
-        const n1 = buf[nameStart + 1];
-        if (n1 === 0x31) facts.a1 = parseLowHex(buf, valueStart, valueEnd);
-        else if (n1 === 0x32) facts.a2 = parseLowHex(buf, valueStart, valueEnd);
-      }
-    } else if (nameLength === 3) {
-      const n1 = buf[nameStart + 1];
-      const n2 = buf[nameStart + 2];
-      if (n1 === 0x69 && n2 === 0x64) {
-        // uid, gid
-        if (n0 === 0x75) facts.uid = parseId(buf, valueStart, valueEnd);
-        else if (n0 === 0x67) facts.gid = parseId(buf, valueStart, valueEnd);
-      } else if (n0 === 0x65 && n1 === 0x78 && n2 === 0x65) {
-        if (facts.exeId === NO_STRING) {
-          const code = stringCode(buf, valueStart, valueEnd, quoted, strings.exe, strings.hexExe);
-          facts.exeId = code;
-          facts.exe = codeString(code, strings.exe, strings.hexExe);
+    const code = fieldCode(buf, nameStart, nameEnd - nameStart);
+    if (code === F_NONE) continue;
+
+    if (code >= F_FIRST_DECIMAL) {
+      // Decimal fields, parsed here rather than in a helper: ids such as 4294967295 do not
+      // fit a small integer, and returning them from a call would box them.
+      let q = valueStart;
+      const negative = buf[q] === 0x2d;
+      if (negative) q++;
+      let value = q < valueEnd ? 0 : ABSENT;
+      for (; q < valueEnd; q++) {
+        const digit = buf[q] - DIGIT0;
+        if (digit < 0 || digit > 9) {
+          value = ABSENT;
+          break;
         }
-      } else if (n0 === 0x6b && n1 === 0x65 && n2 === 0x79) {
-        const code = stringCode(buf, valueStart, valueEnd, quoted, strings.key, strings.hexKey);
-        facts.keyId = code;
-        facts.key = codeString(code, strings.key, strings.hexKey);
-      } else if (n0 === 0x72 && n1 === 0x65 && n2 === 0x73 && facts.success === ABSENT) {
-        // user-space res=success|failed, kernel res=1|0
-        const r = buf[valueStart];
-        facts.success = r === 0x73 || r === 0x31 ? 1 : r === 0x66 || r === DIGIT0 ? 0 : ABSENT;
+        value = value * 10 + digit;
       }
-    } else if (nameLength === 4) {
-      const n1 = buf[nameStart + 1];
-      const n2 = buf[nameStart + 2];
-      const n3 = buf[nameStart + 3];
-      if (n2 === 0x69 && n3 === 0x64) {
-        // auid euid suid egid sgid
-        if (n0 === 0x61 && n1 === 0x75) facts.auid = parseId(buf, valueStart, valueEnd);
-        else if (n0 === 0x65 && n1 === 0x75) facts.euid = parseId(buf, valueStart, valueEnd);
-        else if (n0 === 0x73 && n1 === 0x75) facts.suid = parseId(buf, valueStart, valueEnd);
-        else if (n0 === 0x65 && n1 === 0x67) facts.egid = parseId(buf, valueStart, valueEnd);
-        else if (n0 === 0x73 && n1 === 0x67) facts.sgid = parseId(buf, valueStart, valueEnd);
-      } else if (n0 === 0x61 && n1 === 0x72 && n2 === 0x63 && n3 === 0x68) {
-        facts.arch = parseHexNumber(buf, valueStart, valueEnd);
-      } else if (n0 === 0x65 && n1 === 0x78 && n2 === 0x69 && n3 === 0x74) {
-        const exit = parseDecimal(buf, valueStart, valueEnd);
-        if (exit !== ABSENT || (valueEnd - valueStart === 2 && buf[valueStart] === 0x2d)) {
-          facts.exit = exit;
+      if (code === F_EXIT) {
+        if (value !== ABSENT) {
+          facts.exit = negative ? -value : value;
           facts.hasExit = true;
         }
-      } else if (n0 === 0x73 && n1 === 0x75 && n2 === 0x62 && n3 === 0x6a) {
+        continue;
+      }
+      if (negative) value = ABSENT;
+      switch (code) {
+        case F_SYSCALL: facts.syscall = value; break;
+        case F_UID: facts.uid = value; break;
+        case F_AUID: facts.auid = value; break;
+        case F_EUID: facts.euid = value; break;
+        case F_SUID: facts.suid = value; break;
+        case F_FSUID: facts.fsuid = value; break;
+        case F_GID: facts.gid = value; break;
+        case F_EGID: facts.egid = value; break;
+        case F_SGID: facts.sgid = value; break;
+        default: facts.fsgid = value;
+      }
+      continue;
+    }
+
+    switch (code) {
+      case F_ARCH:
+        facts.arch = parseHexNumber(buf, valueStart, valueEnd);
+        break;
+      case F_SUCCESS: {
+        const c0 = buf[valueStart];
+        facts.success = c0 === 0x79 ? 1 : c0 === 0x6e ? 0 : ABSENT;
+        break;
+      }
+      case F_A1:
+        facts.a1 = parseLowHex(buf, valueStart, valueEnd);
+        break;
+      case F_A2:
+        facts.a2 = parseLowHex(buf, valueStart, valueEnd);
+        break;
+      case F_EXE:
+        if (facts.exeId === NO_STRING) {
+          const id = stringCode(buf, valueStart, valueEnd, quoted, strings.exe, strings.hexExe);
+          facts.exeId = id;
+          facts.exe = codeString(id, strings.exe, strings.hexExe);
+        }
+        break;
+      case F_KEY: {
+        const id = stringCode(buf, valueStart, valueEnd, quoted, strings.key, strings.hexKey);
+        facts.keyId = id;
+        facts.key = codeString(id, strings.key, strings.hexKey);
+        break;
+      }
+      case F_SUBJ:
         if (facts.subjId === NO_STRING && valueEnd > valueStart) {
           facts.subjId = strings.subj.idOf(buf, valueStart, valueEnd);
           facts.subj = strings.subj.names[facts.subjId];
         }
-      }
-    } else if (nameLength === 5) {
-      if (n0 === 0x66 && buf[nameStart + 1] === 0x73 && buf[nameStart + 4] === 0x64) {
-        const n2 = buf[nameStart + 2];
-        if (n2 === 0x75) facts.fsuid = parseId(buf, valueStart, valueEnd);
-        else if (n2 === 0x67) facts.fsgid = parseId(buf, valueStart, valueEnd);
-      }
-    } else if (nameLength === 7 && n0 === 0x73) {
-      const n1 = buf[nameStart + 1];
-      if (n1 === 0x79 && buf[nameStart + 6] === 0x6c) {
-        facts.syscall = parseDecimal(buf, valueStart, valueEnd);
-      } else if (n1 === 0x75 && buf[nameStart + 6] === 0x73) {
-        const s = buf[valueStart];
-        facts.success = s === 0x79 ? 1 : s === 0x6e ? 0 : ABSENT;
+        break;
+      default: {
+        // user-space res=success|failed, kernel res=1|0
+        if (facts.success !== ABSENT) break;
+        const r = buf[valueStart];
+        facts.success = r === 0x73 || r === 0x31 ? 1 : r === 0x66 || r === DIGIT0 ? 0 : ABSENT;
       }
     }
   }
   return false;
+}
+
+// Field codes of readRecordFacts; decimal fields come last.
+const F_NONE = 0;
+const F_ARCH = 1;
+const F_SUCCESS = 2;
+const F_A1 = 3;
+const F_A2 = 4;
+const F_EXE = 5;
+const F_KEY = 6;
+const F_SUBJ = 7;
+const F_RES = 8;
+const F_FIRST_DECIMAL = 10;
+const F_SYSCALL = 10;
+const F_EXIT = 11;
+const F_UID = 12;
+const F_AUID = 13;
+const F_EUID = 14;
+const F_SUID = 15;
+const F_FSUID = 16;
+const F_GID = 17;
+const F_EGID = 18;
+const F_SGID = 19;
+const F_FSGID = 20;
+
+/** Which of the fields readRecordFacts wants a name is (F_NONE for the others). */
+function fieldCode(buf: Buffer, at: number, length: number): number {
+  const n0 = buf[at];
+  if (length === 2) {
+    if (n0 !== 0x61) return F_NONE;
+    const n1 = buf[at + 1];
+    return n1 === 0x31 ? F_A1 : n1 === 0x32 ? F_A2 : F_NONE;
+  }
+  if (length === 3) {
+    const n1 = buf[at + 1];
+    const n2 = buf[at + 2];
+    if (n1 === 0x69 && n2 === 0x64) return n0 === 0x75 ? F_UID : n0 === 0x67 ? F_GID : F_NONE;
+    if (n0 === 0x65 && n1 === 0x78 && n2 === 0x65) return F_EXE;
+    if (n0 === 0x6b && n1 === 0x65 && n2 === 0x79) return F_KEY;
+    if (n0 === 0x72 && n1 === 0x65 && n2 === 0x73) return F_RES;
+    return F_NONE;
+  }
+  if (length === 4) {
+    const n1 = buf[at + 1];
+    const n2 = buf[at + 2];
+    const n3 = buf[at + 3];
+    if (n2 === 0x69 && n3 === 0x64) {
+      if (n1 === 0x75) {
+        return n0 === 0x61 ? F_AUID : n0 === 0x65 ? F_EUID : n0 === 0x73 ? F_SUID : F_NONE;
+      }
+      if (n1 === 0x67) return n0 === 0x65 ? F_EGID : n0 === 0x73 ? F_SGID : F_NONE;
+      return F_NONE;
+    }
+    if (n0 === 0x61 && n1 === 0x72 && n2 === 0x63 && n3 === 0x68) return F_ARCH;
+    if (n0 === 0x65 && n1 === 0x78 && n2 === 0x69 && n3 === 0x74) return F_EXIT;
+    if (n0 === 0x73 && n1 === 0x75 && n2 === 0x62 && n3 === 0x6a) return F_SUBJ;
+    return F_NONE;
+  }
+  if (length === 5) {
+    if (n0 !== 0x66 || buf[at + 1] !== 0x73 || buf[at + 4] !== 0x64) return F_NONE;
+    const n2 = buf[at + 2];
+    return n2 === 0x75 ? F_FSUID : n2 === 0x67 ? F_FSGID : F_NONE;
+  }
+  if (length === 7 && n0 === 0x73) {
+    const n1 = buf[at + 1];
+    if (n1 === 0x79 && buf[at + 6] === 0x6c) return F_SYSCALL;
+    if (n1 === 0x75 && buf[at + 6] === 0x73) return F_SUCCESS;
+  }
+  return F_NONE;
 }
 
 const ETC = Buffer.from('/etc');
