@@ -382,6 +382,11 @@ function movePair(words, from, to) {
   return [...rest.slice(0, target), ...pair, ...rest.slice(target)];
 }
 
+/**
+ * Each maker takes the words of a corpus line and returns the words of a variant (joined
+ * with single spaces), or undefined when the line has nothing to vary. 'whitespace' returns
+ * the whole line as one word, so that its own tabs, CRs and runs of spaces survive.
+ */
 const variantMakers = {
   'wrong list': (words, pick) => {
     const [at] = optionIndices(words, '-a').concat(optionIndices(words, '-A'));
