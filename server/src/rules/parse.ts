@@ -123,8 +123,9 @@ class LineSpan {
 
 class ArgumentSpan extends LineSpan implements OptionArgument {
   constructor(
-    public text: string,
-    public raw: string,
+    private readonly token: Token,
+    /** Where the argument starts in the word's text (after `-F` in `-Farch=b64`). */
+    private readonly textOffset: number,
     line: number,
     start: number,
     end: number,
@@ -132,6 +133,15 @@ class ArgumentSpan extends LineSpan implements OptionArgument {
     public tokenIndex: number,
   ) {
     super(line, start, end);
+  }
+
+  get text(): string {
+    return this.textOffset === 0 ? this.token.text : this.token.text.slice(this.textOffset);
+  }
+
+  get raw(): string {
+    const rawStart = this.startColumn - this.token.start;
+    return rawStart === 0 ? this.token.raw : this.token.raw.slice(rawStart);
   }
 }
 
@@ -405,12 +415,12 @@ function attachedArgument(
   tokenIndex: number,
 ): OptionArgument {
   const rawStart = rawOffset(token, textOffset);
-  return new ArgumentSpan(token.text.slice(textOffset), token.raw.slice(rawStart), line,
-    token.start + rawStart, token.end, true, tokenIndex);
+  return new ArgumentSpan(token, textOffset, line, token.start + rawStart, token.end, true,
+    tokenIndex);
 }
 
 function separateArgument(token: Token, line: number, tokenIndex: number): OptionArgument {
-  return new ArgumentSpan(token.text, token.raw, line, token.start, token.end, false, tokenIndex);
+  return new ArgumentSpan(token, 0, line, token.start, token.end, false, tokenIndex);
 }
 
 /**

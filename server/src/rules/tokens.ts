@@ -25,15 +25,28 @@ export interface Token {
   readonly range: Range;
 }
 
-/** A word of a line; its range is made only when asked for (most never are). */
+/**
+ * A word of a line. Its strings and range are made when asked for: a document keeps
+ * every word of every line, and most are read once, so keeping only offsets into the
+ * line's text makes a large file much cheaper to hold.
+ */
 class LineToken implements Token {
   constructor(
-    public raw: string,
-    public text: string,
+    private readonly source: string,
     public start: number,
     public end: number,
     private readonly lineNumber: number,
+    /** The unescaped text, for the few words that have escapes. */
+    private readonly unescaped?: string,
   ) {}
+
+  get raw(): string {
+    return this.source.slice(this.start, this.end);
+  }
+
+  get text(): string {
+    return this.unescaped ?? this.source.slice(this.start, this.end);
+  }
 
   get range(): Range {
     return {
@@ -85,10 +98,9 @@ export function tokenizeLine(line: string, lineNumber = 0): Token[] {
       i++;
     }
 
-    const raw = line.slice(start, i);
     if (escaped) text += line.slice(plainFrom, i);
     const isFirst = tokens.length === 0;
-    tokens.push(new LineToken(raw, escaped && !isFirst ? text : raw, start, i, lineNumber));
+    tokens.push(new LineToken(line, start, i, lineNumber, escaped && !isFirst ? text : undefined));
   }
 
   return tokens;
