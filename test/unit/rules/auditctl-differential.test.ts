@@ -18,6 +18,7 @@ const recorderPath = path.join(repoRoot, 'scripts', 'record-auditctl-verdicts.mj
 const shimSource = path.join(repoRoot, 'scripts', 'auditctl-shim.c');
 const auditLock = '/tmp/auditd-tools-audit.lock';
 const liveSampleSize = 50;
+const liveFileSampleSize = 8;
 
 type Verdict = 'accept' | 'reject';
 
@@ -349,12 +350,16 @@ test('a live sample through the shim matches the recorded verdicts and the engin
     const portable = fixture.entries.filter((entry) => !entry.hostDependent);
     const seed = Number(process.env.AUDITCTL_SAMPLE_SEED ?? Date.now() % 2147483647);
     const sample = sampleOf(portable, liveSampleSize, seed);
-    t.diagnostic(`live sample: ${sample.length} lines, seed ${seed} ` +
-      '(AUDITCTL_SAMPLE_SEED repeats it)');
+    const smallFiles = fixture.files.filter((file) =>
+      file.origin.startsWith('file: ') && file.hostLines.length === 0);
+    const fileSample = sampleOf(smallFiles, liveFileSampleSize, seed);
+    t.diagnostic(`live sample: ${sample.length} lines and ${fileSample.length} multi-line ` +
+      `files, seed ${seed} (AUDITCTL_SAMPLE_SEED repeats it)`);
 
     const input = path.join(directory, 'sample.json');
     const output = path.join(directory, 'live.json');
-    writeFileSync(input, JSON.stringify(sample.map((entry) => entry.line)));
+    writeFileSync(input, JSON.stringify([...sample.map((entry) => entry.line),
+      ...fileSample.map((file) => file.lines)]));
     const run = runRecorder(['--run-lines', input, '--out', output, '--shim', shim]);
     assert.equal(run.status, 0, `recorder failed: ${run.stderr}`);
 
@@ -373,6 +378,17 @@ test('a live sample through the shim matches the recorded verdicts and the engin
       return [`${shown(entry.line)}: live ${liveVerdict}, recorded ${entry.verdict}, ` +
         `engine ${engine}; auditctl said ${JSON.stringify(outcome.output + outcome.syslog)}`];
     });
-    assert.deepEqual(mismatches, [], `seed ${seed}`);
+    const fileMismatches = fileSample.flatMap((file, index) => {
+      const outcome = live[sample.length + index];
+      const said = outcome.output + outcome.syslog;
+      const failed = [...new Set([...said.matchAll(/There was an error in line (\d+) of/g)]
+        .map((match) => Number(match[1])))].sort((a, b) => a - b);
+      const engine = engineFailedLines(file.lines);
+      const recorded = JSON.stringify(file.failedLines);
+      if (JSON.stringify(failed) === recorded && JSON.stringify(engine) === recorded) return [];
+      return [`${file.lines.map(shown).join(' ⏎ ')}: live ${JSON.stringify(failed)}, ` +
+        `recorded ${recorded}, engine ${JSON.stringify(engine)}`];
+    });
+    assert.deepEqual([...mismatches, ...fileMismatches], [], `seed ${seed}`);
   });
 });
