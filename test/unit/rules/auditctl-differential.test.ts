@@ -6,9 +6,9 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { machine, tmpdir } from 'node:os';
 import path from 'node:path';
-import { checkRulesText } from '../../../server/src/rules';
+import { checkRulesText, type Machine } from '../../../server/src/rules';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
 const fixturePath = path.join(
@@ -67,12 +67,15 @@ interface EngineVerdict {
 
 const fixture: VerdictFixture = JSON.parse(readFileSync(fixturePath, 'utf8'));
 
+/** b64/b32 and -S without an arch resolve against the machine the verdicts come from. */
+const recordingMachine = fixture.machine as Machine;
+
 /** The engine's verdict on a one-line rules file: any error means auditctl refuses it. */
 function engineVerdict(line: string): EngineVerdict {
   try {
     const { diagnostics } = checkRulesText(`${line}\n`, {
       auditVersion: '3.0.9',
-      hostMachine: 'x86_64',
+      hostMachine: recordingMachine,
     });
     const findings = diagnostics.map((diagnostic) =>
       `${diagnostic.severity} ${diagnostic.code}${diagnostic.hostDependent ? ' (host)' : ''}: ` +
@@ -210,7 +213,7 @@ function engineFailedLines(lines: string[]): number[] | 'threw' {
   try {
     const { diagnostics } = checkRulesText(`${lines.join('\n')}\n`, {
       auditVersion: '3.0.9',
-      hostMachine: 'x86_64',
+      hostMachine: recordingMachine,
     });
     const failed = diagnostics.filter((diagnostic) => diagnostic.severity === 'error')
       .map((diagnostic) => diagnostic.range.start.line + 1);
@@ -263,6 +266,9 @@ function whyLiveCheckCannotRun(): string | undefined {
     return 'auditctl is not installed (Debian package auditd)';
   }
   if (process.getuid?.() !== 0) return 'the audit netlink socket needs root';
+  if (machine() !== fixture.machine) {
+    return `the verdicts were recorded on ${fixture.machine}, this machine is ${machine()}`;
+  }
   if (spawnSync('gcc', ['--version']).status !== 0) return 'gcc is needed to build the shim';
 
   const version = spawnSync('auditctl', ['-v'], { encoding: 'utf8' }).stdout?.trim() ?? '';
