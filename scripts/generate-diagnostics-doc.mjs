@@ -109,6 +109,14 @@ const examples = {
   'unknown-list-kernel': { example: '-a always,exits', fix: '-a always,exit' },
   'list-case': { example: '-a always,EXIT -S all', fix: '-a always,exit -S all' },
   'deprecated-possible': { example: '-a exit,possible -S all', fix: '-a exit,always -S all' },
+  'deprecated-form': {
+    example: `${b64} -S open -F auid!=4294967295`,
+    fix: `${b64} -S open -F auid!=unset`,
+  },
+  'legacy-watch': {
+    example: '-w /etc/passwd -p wa -k identity',
+    fix: '-a always,exit -F arch=b64 -F path=/etc/passwd -F perm=wa -k identity',
+  },
   'multiple-rules': {
     example: `${b64} -S open -k a -a always,exit -F arch=b64 -S close -k b`,
     fix: `${b64} -S open -k a\n${b64} -S close -k b`,

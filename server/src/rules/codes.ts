@@ -257,6 +257,17 @@ const table: CodeInfo[] = [
     auditctl: '{verb} rule - possible is deprecated',
   },
   {
+    code: 'deprecated-form', severity: 'information', title: 'Deprecated form',
+    message: '"{written}" is an old form: write "{preferred}"; {why}.',
+    fix: 'replace-text',
+  },
+  {
+    code: 'legacy-watch', severity: 'hint', title: 'Legacy watch',
+    message: '-w is the old watch syntax, slower to match in the kernel than a syscall rule; ' +
+      'the same watch as a rule is "{rule}" (add -F arch and -S to narrow it).',
+    auditctl: 'Old style watch rules are slower',
+  },
+  {
     code: 'multiple-rules', severity: 'error', title: 'Two rules on one line',
     message: 'Only one rule per line: {option} starts a second rule.',
     auditctl: '{text}',

@@ -458,6 +458,16 @@ test('paths: absolute, no trailing slash for path, one of path/dir/inode, one ex
   });
 });
 
+test('deprecated forms: auid 4294967295 and the legacy watch', () => {
+  const found = expectOne(`${b64} -S open -F auid!=4294967295`, {
+    code: 'deprecated-form', severity: 'information', range: [44, 54],
+  });
+  assert.equal((found.data as FixData).fixes[0].edits[0].newText, 'unset');
+  expectOne('-w /etc/passwd -p wa', { code: 'legacy-watch', severity: 'hint', range: [0, 2] });
+  assert.equal(diagnosticsOf('-w /etc/passwd -p wa', { auditVersion: '3.0.9' })
+    .some((d) => d.code === 'legacy-watch'), false);
+});
+
 test('a path the kernel must find is a host-dependent hint', () => {
   expectOne('-a always,exit -F dir=/srv/app/ -F perm=wa', {
     code: 'path-parent-host', severity: 'hint', range: [22, 31], hostDependent: true,

@@ -351,7 +351,14 @@ function readUid(state: LineState, parts: FieldParts): FieldValue | undefined {
       startsWithDigit(text.slice(1)))) {
     const read = startsWithDigit(text) ? readUnsigned(text) : readSigned(text);
     trailingWarning(state, parts, read.length, read.value);
-    return { value: low32(read.value) };
+    const value = low32(read.value);
+    if (value === uidUnset && parts.info.name === 'auid') {
+      report(state, diagnostic('deprecated-form', parts.valueRange, {
+        written: text, preferred: 'unset',
+        why: 'the word says what the number means (a login uid that was never set)',
+      }, { data: replaceFix('Write "unset"', parts.valueRange, 'unset') }));
+    }
+    return { value };
   }
   if (text === 'unset') return { value: uidUnset };
   // root is uid 0 on every Linux system: no need to look it up on the target.

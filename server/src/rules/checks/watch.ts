@@ -87,6 +87,14 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
     path: trimmed, perms: 'rwxa', permBits: 15, pathRange: range,
   };
   state.retval = 1;
+
+  // auditctl 4.x says "Old style watch rules are slower" (LOG_INFO) for every -w.
+  if (state.options.auditVersion === '4.2' && option.name === '-w') {
+    report(state, diagnostic('legacy-watch', option.range, {
+      path: trimmed,
+      rule: `-a always,exit -F ${path.endsWith('/') ? 'dir' : 'path'}=${trimmed} -F perm=rwxa`,
+    }));
+  }
 }
 
 export function applyPerm(state: LineState, option: ParsedOption): void {
