@@ -15,7 +15,6 @@ import {
   ClientCapabilities,
   CodeAction,
   CodeActionKind,
-  CodeLens,
   CodeLensRefreshRequest,
   CodeLensRequest,
   Connection,
@@ -32,12 +31,20 @@ import { targetAt } from '../rules/cursor';
 import { describeRule } from '../rules/describe';
 import type { Position, Range, RuleDiagnostic } from '../rules/diagnostics';
 import type { RulesHover } from '../rules/hover';
-import { EventFacts, RuleMatchCount, WeightedFacts, matchCounts } from '../rules/match';
+import {
+  EventFacts,
+  FactName,
+  RuleMatchCount,
+  WeightedFacts,
+  factsNeeded,
+  matchCounts,
+} from '../rules/match';
 import { RuleModel, ruleIdentity } from '../rules/model';
 import type { MoveRuleData } from '../rules/ruleset';
 import { messageTypes } from '../tables';
 import { AnalysedLogsParams, analysedLogsNotification } from './analysedLogsProtocol';
 import type { DocumentAnalysis } from './analysis';
+import { countWords, ruleCodeLenses } from './codeLens';
 import type { ServerLogger } from './logger';
 
 /** The events of the last analysed logs, as the rule-matching model sees them. */
@@ -93,6 +100,37 @@ export function logSamples(report: NoiseReport): WeightedFacts[] {
 }
 
 /**
+ * The samples of one list with only the facts a rule reads, equal ones merged: a watch
+ * reads the machine and syscall (its path is not in the profile), so thousands of buckets
+ * become the few syscalls of the log. The model's verdict reads nothing else
+ * (factsNeeded), so counting over the projection gives the counts of the full samples.
+ */
+export function projectSamples(
+  samples: readonly WeightedFacts[],
+  list: EventFacts['list'],
+  facts: readonly FactName[],
+): WeightedFacts[] {
+  const merged = new Map<string, WeightedFacts>();
+  for (const sample of samples) {
+    if (sample.facts.list !== list) continue;
+    const key = facts.map((name) => JSON.stringify(sample.facts[name]) ?? '-').join('\u0000');
+    const found = merged.get(key);
+    if (found) {
+      found.events += sample.events;
+      continue;
+    }
+    const projected: EventFacts = { list };
+    for (const name of facts) {
+      if (sample.facts[name] !== undefined) {
+        (projected as unknown as Record<string, unknown>)[name] = sample.facts[name];
+      }
+    }
+    merged.set(key, { facts: projected, events: sample.events });
+  }
+  return [...merged.values()];
+}
+
+/**
  * The analysed logs and the rules' counts against them. A rule's matched count depends on
  * the rule alone (not on its neighbours), so counts are kept per rule identity: an edit
  * recounts only the rules it changed.
@@ -100,6 +138,8 @@ export function logSamples(report: NoiseReport): WeightedFacts[] {
 export class AnalysedLogs {
   private current: AnalysedLog | undefined;
   private readonly counted = new Map<string, RuleMatchCount>();
+  /** Projected samples per list and set of facts read, for the current log. */
+  private readonly projections = new Map<string, WeightedFacts[]>();
   private reading: AbortController | undefined;
 
   constructor(private readonly logger: ServerLogger) {}
@@ -146,6 +186,7 @@ export class AnalysedLogs {
   private replace(log: AnalysedLog | undefined): void {
     this.current = log;
     this.counted.clear();
+    this.projections.clear();
   }
 
   /** The counts of the rules (those a log can match: not `-d`), undefined without a log. */
@@ -161,8 +202,22 @@ export class AnalysedLogs {
       identities.set(rule, identity);
       if (!this.counted.has(identity)) uncounted.push(rule);
     }
-    if (uncounted.length > 0) {
-      for (const [rule, count] of matchCounts(uncounted, log.samples)) {
+    // Rules reading the same facts are counted together over one projection.
+    const byFacts = new Map<string, { facts: FactName[]; rules: RuleModel[] }>();
+    for (const rule of uncounted) {
+      const facts = factsNeeded(rule).sort();
+      const signature = `${rule.list}:${facts.join(',')}`;
+      const group = byFacts.get(signature) ?? { facts, rules: [] };
+      group.rules.push(rule);
+      byFacts.set(signature, group);
+    }
+    for (const [signature, group] of byFacts) {
+      let samples = this.projections.get(signature);
+      if (!samples) {
+        samples = projectSamples(log.samples, group.rules[0].list, group.facts);
+        this.projections.set(signature, samples);
+      }
+      for (const [rule, count] of matchCounts(group.rules, samples)) {
         this.counted.set(identities.get(rule)!, count);
       }
     }
@@ -182,49 +237,13 @@ export class AnalysedLogs {
   }
 }
 
-/** "audit.log" or "3 logs". */
-export function logLabel(files: readonly string[]): string {
-  return files.length === 1 ? path.basename(files[0]) : `${files.length} logs`;
-}
-
-function plural(count: number, unit: string): string {
-  return `${count.toLocaleString('en-US')} ${unit}${count === 1 ? '' : 's'}`;
-}
-
-/** The code lens title of one rule. */
-export function lensTitle(count: RuleLogCount, files: readonly string[]): string {
-  const share = count.total > 0 && count.matched > 0
-    ? ` (${((100 * count.matched) / count.total).toFixed(1)}%)` : '';
-  let title = `${plural(count.matched, count.unit)} matched${share} in ${logLabel(files)}`;
-  if (count.undecided > 0) {
-    title += ` · ${count.undecided.toLocaleString('en-US')} undecided`;
-  }
-  return title;
-}
-
-/** One lens above each rule, once a log has been analysed. */
-export function ruleCodeLenses(
-  rules: readonly RuleModel[],
-  counts: ReadonlyMap<RuleModel, RuleLogCount>,
-  files: readonly string[],
-): CodeLens[] {
-  const lenses: CodeLens[] = [];
-  for (const rule of rules) {
-    const count = counts.get(rule);
-    if (!count) continue;
-    // No command to run: an empty command id makes the lens a plain label.
-    lenses.push({ range: rule.range, command: { title: lensTitle(count, files), command: '' } });
-  }
-  return lenses;
-}
-
 const ruleOptions: ReadonlySet<string> = new Set(['-a', '-A', '-d', '-w', '-W']);
 const listActionOptions: ReadonlySet<string> = new Set(['-a', '-A', '-d']);
 
 /** The sentence about a rule's matches that follows its summary. */
 function undecidedSentence(count: RuleLogCount): string {
   if (count.undecided === 0) return '';
-  return ` ${plural(count.undecided, count.unit)} more could not be decided: the log's ` +
+  return ` ${countWords(count.undecided, count.unit)} more could not be decided: the log's ` +
     'profile keeps no file paths or syscall arguments';
 }
 
