@@ -135,8 +135,7 @@ function normalisedExe(exe: string): { exe: string; deleted: boolean } {
 }
 
 function bucketEtcWrites(bucket: EventProfileBucket): number {
-  const flagged = (bucket as EventProfileBucket & { etcWrite?: boolean }).etcWrite;
-  return flagged ? bucket.events : 0;
+  return bucket.etcWrite ? bucket.events : 0;
 }
 
 function programActivity(

@@ -109,8 +109,7 @@ interface TypeShare {
  */
 function typeShare(bucket: EventProfileBucket, type: string): { share: TypeShare;
   exact: boolean } {
-  const perType = (bucket as { recordsByType?: Record<string, TypeShare> }).recordsByType;
-  const counted = perType?.[type];
+  const counted = bucket.recordsByType?.[type];
   if (counted) return { share: { records: counted.records, bytes: counted.bytes }, exact: true };
 
   const records = Math.min(bucket.events, bucket.records);

@@ -77,3 +77,16 @@ test('sample log: a key selection names its programs and the rules that log the 
   assert.equal(after.events, 0);
   assert.equal(after.undecidedEvents, 3047);
 });
+
+test('sample log: dropping PROCTITLE records is exact per record type', async () => {
+  const report = await analyzeLogs([sample], { workers: 0 });
+  const proposal = proposeExclusion({ kind: 'type', type: 'PROCTITLE' }, report.profile);
+  assert.deepEqual(proposal.rules.map((r) => r.text), ['-a always,exclude -F msgtype=PROCTITLE']);
+
+  // grep 'type=PROCTITLE ' samples/audit.log | awk '{ n += length($0) + 1 } END { print NR, n }'
+  const impact = simulateImpact(proposal.rules, report.profile, report);
+  assert.equal(impact.estimated, false);
+  assert.equal(impact.records, 3764);
+  assert.equal(impact.bytes, 758887);
+  assert.equal(impact.events, 0);
+});

@@ -192,8 +192,7 @@ test('hostile executables: the rules engine reads back exactly the exe, no other
 
 test('safety: events that write under /etc (the profile\'s etcWrite) warn with their count', () => {
   const writer: EventProfile = { buckets: [
-    bucket({ exe: '/usr/sbin/cfgagent', syscall: 82, events: 7,
-      etcWrite: true } as Partial<EventProfileBucket>),
+    bucket({ exe: '/usr/sbin/cfgagent', syscall: 82, events: 7, etcWrite: true }),
     bucket({ exe: '/usr/sbin/cfgagent', syscall: 257, events: 90 }),
   ] };
   const proposal = proposeExclusion({ kind: 'exe', exe: '/usr/sbin/cfgagent' }, writer);

@@ -101,10 +101,10 @@ test('record type exclusion: records go, events stay; estimated without per-type
   assert.equal(impact.events, 0);
   assert.equal(impact.estimated, true);
 
-  const withCounts = { buckets: profile.buckets.map((b) => ({ ...b,
+  const withCounts: EventProfile = { buckets: profile.buckets.map((b) => ({ ...b,
     recordsByType: Object.fromEntries(b.types.map((t) => [t, { records: b.events,
       bytes: t === 'PROCTITLE' ? 100 * b.events : b.bytes - 100 * b.events }])) })) };
-  const exact = simulateImpact(proctitle, withCounts as EventProfile, totals);
+  const exact = simulateImpact(proctitle, withCounts, totals);
   assert.equal(exact.estimated, false);
   assert.equal(exact.bytes, 100 * syscallEvents);
 });
