@@ -51,6 +51,11 @@ export class LspTestClient {
   readonly published = new Map<string, unknown[]>();
   refreshRequests = 0;
   configurationRequests = 0;
+  /** What the server wrote on stderr. */
+  stderr = '';
+  /** Set when the server exits before stop(). */
+  crash: string | undefined;
+  private stopping = false;
   settings: Record<string, unknown>;
   private readonly exited: Promise<number | null>;
   private publishWaiters: (() => void)[] = [];
@@ -63,6 +68,17 @@ export class LspTestClient {
     this.connection = connection;
     this.settings = options.settings ?? {};
     this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+
+    // A server that dies mid-test must fail the test with what it printed, not leave
+    // its requests pending forever.
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr += chunk.toString();
+    });
+    child.once('exit', (code, signal) => {
+      if (this.stopping) return;
+      this.crash = `the server exited (${code ?? signal}) unexpectedly: ${this.stderr}`;
+      connection.dispose();
+    });
 
     connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) => {
       this.configurationRequests++;
@@ -163,8 +179,13 @@ export class LspTestClient {
     });
   }
 
-  request<T>(method: string, params: unknown): Promise<T> {
-    return this.connection.sendRequest(method, params) as Promise<T>;
+  async request<T>(method: string, params: unknown): Promise<T> {
+    if (this.crash) throw new Error(this.crash);
+    try {
+      return (await this.connection.sendRequest(method, params)) as T;
+    } catch (error) {
+      throw this.crash ? new Error(this.crash) : error;
+    }
   }
 
   async pullDiagnostics(uri: string): Promise<LspDiagnostic[]> {
@@ -191,6 +212,8 @@ export class LspTestClient {
 
   /** shutdown + exit, then waits for the process to end before disposing the stream. */
   async stop(): Promise<number | null> {
+    if (this.crash) throw new Error(this.crash);
+    this.stopping = true;
     await this.connection.sendRequest('shutdown');
     await this.connection.sendNotification('exit');
     const code = await this.exited;

@@ -5,6 +5,7 @@
  */
 import { AuditVersion, Machine, resolveArch } from '../tables';
 import type { Position, Range } from './diagnostics';
+import { splitFieldPair } from './checks/fields';
 import type { FieldOperator } from './model';
 import { rawOffset, textRange } from './parse';
 import type { OptionArgument, ParsedOption, RulesDocument, RulesLine } from './parse';
@@ -74,25 +75,17 @@ export interface FieldArgumentParts {
   valueStart: number;
 }
 
-// auditctl (audit_rule_fieldpair_data) looks for the two-character operators anywhere in
-// the word first, then the one-character ones, each in this order.
-const operatorSearchOrder: readonly FieldOperator[] = ['!=', '>=', '<=', '&=', '=', '>', '<', '&'];
-
-/** Splits a `-F` / `-C` argument at its operator the way auditctl does. */
+/** Splits a `-F` / `-C` argument at its operator the way the checker (and auditctl) does. */
 export function splitFieldArgument(text: string): FieldArgumentParts {
-  for (const operator of operatorSearchOrder) {
-    const at = text.indexOf(operator);
-    if (at >= 0) {
-      return {
-        name: text.slice(0, at),
-        operator,
-        value: text.slice(at + operator.length),
-        nameEnd: at,
-        valueStart: at + operator.length,
-      };
-    }
-  }
-  return { name: text, value: '', nameEnd: text.length, valueStart: text.length };
+  const pair = splitFieldPair(text);
+  if (!pair) return { name: text, value: '', nameEnd: text.length, valueStart: text.length };
+  return {
+    name: pair.name,
+    operator: pair.operator,
+    value: pair.value,
+    nameEnd: pair.operatorIndex,
+    valueStart: pair.operatorIndex + pair.operator.length,
+  };
 }
 
 /** The comma-separated element of an argument (`-S a,b,c`, `-a list,action`) at `offset`. */
