@@ -78,7 +78,10 @@ export function mdatpText(report: MdatpReport, top: number): string {
   out.push('\nSuggested exclusions\n');
   for (const ranked of report.byPath.slice(0, top)) {
     if (ranked.command) out.push(`  ${ranked.command}\n`);
-    else out.push(`  no command for ${ranked.names.join(', ') || '(unnamed)'}: ${ranked.refused}\n`);
+    else {
+      const names = ranked.names.join(', ') || '(unnamed)';
+      out.push(`  no command for ${names}: ${ranked.refused}\n`);
+    }
     for (const warning of ranked.warnings) out.push(`    warning: ${warning.message}\n`);
   }
   for (const problem of report.problems) out.push(`skipped: ${problem.message}\n`);

@@ -26,7 +26,9 @@ const twoCharOperators = ['!=', '>=', '<=', '&='];
 export function escapeRuleValue(value: string): RuleWord {
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
-    if (code === 0x0a) return { ok: false, reason: 'it contains a newline, which ends a rules line' };
+    if (code === 0x0a) {
+      return { ok: false, reason: 'it contains a newline, which ends a rules line' };
+    }
     if (code < 0x20 || code === 0x7f) {
       return {
         ok: false,
@@ -50,7 +52,10 @@ export function escapeRuleValue(value: string): RuleWord {
 /** The `-F exe=` word for an executable path, or why there cannot be one. */
 export function exeFieldWord(exe: string): RuleWord {
   if (!exe.startsWith('/')) {
-    return { ok: false, reason: 'it is not an absolute path (the kernel needs exe= to start with /)' };
+    return {
+      ok: false,
+      reason: 'it is not an absolute path (the kernel needs exe= to start with /)',
+    };
   }
   // audit_alloc_mark refuses a path ending in '/', "/" itself included.
   if (exe.endsWith('/')) {

@@ -45,7 +45,8 @@ test('host, user and addresses are replaced the same way everywhere', (t) => {
 
   assert.ok(lines.slice(0, 5).every((line) => line.startsWith('node=sample-host ')));
   assert.match(lines[0], /\x1dAUID="user1" UID="user1"$/);
-  assert.match(lines[1], /saddr=02000050C000020A0{18}\x1dSADDR=\{ saddr_fam=inet laddr=192\.0\.2\.10 /);
+  assert.match(lines[1],
+    /saddr=02000050C000020A0{18}\x1dSADDR=\{ saddr_fam=inet laddr=192\.0\.2\.10 /);
   assert.match(lines[2], /saddr=0A0000500000000020010DB80{22}100{8}\x1d.*laddr=2001:db8::10 /);
   const proctitle = unhex(/proctitle=([0-9A-F]+)/.exec(lines[3])![1]);
   assert.equal(proctitle, 'curl\0http://sample-host:8080/user1/x\0--resolve\x00192.0.2.10');

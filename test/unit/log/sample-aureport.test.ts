@@ -24,7 +24,7 @@ function summary(output: string): Record<string, number> {
   return table;
 }
 
-test('sample log: the engine agrees with aureport on events, exes, keys and syscalls', async (t) => {
+test('sample log: engine and aureport agree on events, exes, keys and syscalls', async (t) => {
   const overall = aureport(['--summary']);
   if (overall === undefined) {
     t.skip('aureport is not installed (Debian package auditd)');
