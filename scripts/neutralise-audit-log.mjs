@@ -120,8 +120,8 @@ function rewriteText(text) {
 }
 
 // Fields the kernel or libaudit may write as hex (reference §6).
-const hexFields = new RegExp('\\b(comm|exe|cwd|name|proctitle|a\\d+|a\\d+\\[\\d+\\]|key|data|acct|' +
-  'hostname|addr|terminal|cmd|old|new)=([0-9A-F]+)(?=[ \\x1d\']|$)', 'g');
+const hexFields = new RegExp('\\b(comm|exe|cwd|name|proctitle|a\\d+|a\\d+\\[\\d+\\]|key|' +
+  'data|acct|hostname|addr|terminal|cmd|old|new)=([0-9A-F]+)(?=[ \\x1d\']|$)', 'g');
 
 function rewriteLine(line) {
   let out = line.replace(/\bsaddr=([0-9A-F]+)(?=[ \x1d]|$)/g,
