@@ -38,6 +38,8 @@ export interface ClientOptions {
   /** What workspace/configuration answers for the `auditd` section. */
   settings?: Record<string, unknown>;
   initializationOptions?: Record<string, unknown>;
+  /** Workspace folders (file URIs) announced at initialize, with folder change support. */
+  workspaceFolders?: string[];
 }
 
 export interface LogMessage {
@@ -131,6 +133,7 @@ export class LspTestClient {
     const result = await connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: null,
+      workspaceFolders: options.workspaceFolders?.map((uri) => ({ uri, name: uri })) ?? null,
       capabilities: {
         textDocument: {
           ...(pull ? { diagnostic: { dynamicRegistration: false } } : {}),
@@ -143,6 +146,7 @@ export class LspTestClient {
           configuration: true,
           diagnostics: { refreshSupport: true },
           semanticTokens: { refreshSupport: true },
+          ...(options.workspaceFolders ? { workspaceFolders: true } : {}),
         },
       },
       initializationOptions: options.initializationOptions,

@@ -114,6 +114,47 @@ describe('rules.d: diagnostics and fixes across files', () => {
   });
 });
 
+describe('a workspace folder laid out as rules.d', () => {
+  test('its top-level files are one ruleset; a lone file or a folder removed is not', async (t) => {
+    const root = mkdtempSync(join(tmpdir(), 'lsp-workspace-'));
+    writeFileSync(join(root, '10-base.rules'), '-w /etc/passwd -p wa -k identity\n');
+    const stig = join(root, '30-stig.rules');
+    const text = '-w /etc/passwd -p wa -k identity\n';
+    writeFileSync(stig, text);
+    const lone = mkdtempSync(join(tmpdir(), 'lsp-workspace-'));
+    writeFileSync(join(lone, 'audit.rules'), text);
+
+    const rootUri = pathToFileURL(root).href;
+    const client = await LspTestClient.start({
+      workspaceFolders: [rootUri, pathToFileURL(lone).href],
+    });
+    t.after(() => client.stop());
+
+    const uri = pathToFileURL(stig).href;
+    await client.open(uri, text);
+    const duplicate = (await client.pullDiagnostics(uri)).find((d) => d.code === 'duplicate-rule');
+    assert.ok(duplicate);
+    assert.equal(duplicate.relatedInformation?.[0]?.location.uri,
+      pathToFileURL(join(root, '10-base.rules')).href);
+
+    const loneUri = pathToFileURL(join(lone, 'audit.rules')).href;
+    await client.open(loneUri, text);
+    const loneCodes = (await client.pullDiagnostics(loneUri)).map((d) => d.code);
+    assert.ok(!loneCodes.includes('duplicate-rule'), loneCodes.join(', '));
+
+    // Once the folder leaves the workspace, its files are checked one by one again.
+    await client.connection.sendNotification('workspace/didChangeWorkspaceFolders', {
+      event: { added: [], removed: [{ uri: rootUri, name: rootUri }] },
+    });
+    const after = await eventually(
+      () => client.pullDiagnostics(uri),
+      (found) => !found.some((d) => d.code === 'duplicate-rule'),
+      'the duplicate to go with the folder',
+    );
+    assert.ok(!after.some((d) => d.code === 'duplicate-rule'));
+  });
+});
+
 describe('hover summary and match counts of the analysed log', () => {
   const rulesText = [
     '-a always,exit -F arch=b64 -S sendmmsg -k net',

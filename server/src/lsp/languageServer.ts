@@ -52,6 +52,7 @@ import {
 import { AnalysisCache, AnalysisRequest, DocumentAnalysis, RulesFolder } from './analysis';
 import { ServerLogger } from './logger';
 import { RulesetFeatures, crossFileMoveActions } from './rulesetAnalysis';
+import { WorkspaceRulesets } from './workspaceRulesets';
 import { ServerSettings, defaultSettings, readSettings } from './settings';
 
 const severities: Record<Severity, DiagnosticSeverity> = {
@@ -103,11 +104,15 @@ export function startLanguageServer(connection: Connection): void {
   const uriOfFile = (file: string, documentUri: string, documentFile: string): string =>
     file === documentFile ? documentUri : path.isAbsolute(file) ? pathToFileURL(file).href : file;
 
+  const workspaceRulesets = new WorkspaceRulesets(connection, logger);
+
   /** The folder augenrules would read the file with, when it sits in a rules.d. */
   const rulesFolderOf = (file: string): string | undefined => {
     if (!path.isAbsolute(file)) return undefined;
     const folder = path.dirname(file);
-    return path.basename(folder) === 'rules.d' ? folder : undefined;
+    const ruleset = path.basename(folder) === 'rules.d' ||
+      workspaceRulesets.isRuleset(folder, file);
+    return ruleset ? folder : undefined;
   };
 
   const unreadable = new Set<string>();
@@ -278,6 +283,7 @@ export function startLanguageServer(connection: Connection): void {
     semanticRefresh = Boolean(capabilities.workspace?.semanticTokens?.refreshSupport);
     configurationRequests = Boolean(capabilities.workspace?.configuration);
     rulesetFeatures.initialize(capabilities);
+    workspaceRulesets.initialize(params);
 
     const options = (params.initializationOptions ?? {}) as Record<string, unknown>;
     if (typeof options.diagnosticsDocument === 'string') {
@@ -297,6 +303,7 @@ export function startLanguageServer(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         ...rulesetFeatures.capabilities,
+        ...workspaceRulesets.capabilities,
         completionProvider: { triggerCharacters: [' ', ',', '=', '-'] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         documentSymbolProvider: true,
