@@ -220,18 +220,27 @@ export class RecordScanner {
       start = newline + 1;
     }
 
-    for (;;) {
-      const newline = chunk.indexOf(LF, start);
-      if (newline < 0) break;
-      this.scanLine(chunk, start, newline, true);
-      start = newline + 1;
-    }
+    start = this.scanLines(chunk, start);
 
     if (start < chunk.length) {
       // Copy: the caller may reuse the chunk's memory for the next read.
       const rest = Buffer.from(chunk.subarray(start));
       this.carry.push(rest);
       this.carryBytes += rest.length;
+    }
+  }
+
+  /**
+   * The hot loop, on its own: a loop inside push() was compiled on stack and thrown away at
+   * every chunk's end, where push() goes on with code the compiler had seen too little of.
+   */
+  private scanLines(chunk: Buffer, from: number): number {
+    let start = from;
+    for (;;) {
+      const newline = chunk.indexOf(LF, start);
+      if (newline < 0) return start;
+      this.scanLine(chunk, start, newline, true);
+      start = newline + 1;
     }
   }
 
