@@ -3,13 +3,24 @@
  * in the table of the rule's arch (and audit version), what a syscall number stands for,
  * and whether a field name is one auditctl knows.
  */
-import { AuditVersion, Machine, fieldInfo, syscallTable, uringOpTable } from '../tables';
+import {
+  AuditVersion,
+  FieldInfo,
+  Machine,
+  fieldInfo,
+  syscallTable,
+  uringOpTable,
+} from '../tables';
 import { argumentSubrange, listOfLine, machineForSyscallsAt, splitFieldArgument } from './cursor';
 import type { RulesDocument } from './parse';
 
 /** Token types, in legend order (the LSP legend is built from these arrays). */
 export const semanticTokenTypes = ['syscall', 'auditField', 'auditKey'] as const;
-/** Modifiers, in legend order: `unavailable` = not in the table of the rule's arch. */
+/**
+ * Modifiers, in legend order. `unavailable`: a syscall not in the table of the rule's arch
+ * (and version), or a field the rule's list does not take; `unknown`: a field name
+ * auditctl does not know.
+ */
 export const semanticTokenModifiers = ['unavailable', 'unknown', 'numeric'] as const;
 
 export type SemanticTokenType = (typeof semanticTokenTypes)[number];
@@ -36,7 +47,8 @@ export function semanticTokens(
 
   for (const line of document.lines) {
     if (line.kind !== 'rule' && line.kind !== 'watch' && line.kind !== 'error') continue;
-    const uring = listOfLine(line) === 'io_uring';
+    const list = listOfLine(line);
+    const uring = list === 'io_uring';
 
     for (const option of line.options) {
       const argument = option.argument;
@@ -82,12 +94,14 @@ export function semanticTokens(
         const parts = splitFieldArgument(argument.text);
         if (parts.name === '' || !parts.operator) continue;
         const range = argumentSubrange(argument, 0, parts.nameEnd);
+        const info = fieldInfo(parts.name);
         tokens.push({
           line: line.line,
           character: range.start.character,
           length: range.end.character - range.start.character,
           type: 'auditField',
-          modifiers: fieldInfo(parts.name) ? [] : ['unknown'],
+          modifiers: !info ? ['unknown'] :
+            fieldOnList(info, list, options.auditVersion) ? [] : ['unavailable'],
         });
         if (parts.name.toLowerCase() === 'key' && parts.value !== '') {
           const valueRange = argumentSubrange(argument, parts.valueStart, argument.text.length);
@@ -114,6 +128,13 @@ export function semanticTokens(
     }
   }
   return tokens;
+}
+
+/** Whether auditctl takes the field on the list (the exclude list depends on the version). */
+function fieldOnList(info: FieldInfo, list: string | undefined, version: AuditVersion): boolean {
+  if (!list) return true;
+  if (list === 'exclude') return info.excludeList[version];
+  return (info.lists as readonly string[]).includes(list);
 }
 
 /** The LSP relative encoding: five integers per token, positions relative to the last. */

@@ -43,6 +43,20 @@ test('numbers, unknown fields and keys', () => {
   ]);
 });
 
+test('a field the rule list does not take is marked unavailable', () => {
+  const line = '-a always,exit -F arch=b64 -S open -F msgtype=CWD -F auid>=1000 -k x';
+  const fields = semanticTokens(parseRulesDocument(line), x86)
+    .filter((t) => t.type === 'auditField')
+    .map((t) => [line.substr(t.character, t.length), t.modifiers]);
+  assert.deepEqual(fields, [['arch', []], ['msgtype', ['unavailable']], ['auid', []]]);
+
+  const exclude = '-a never,exclude -F euid=0';
+  const old = semanticTokens(parseRulesDocument(exclude), { ...x86, auditVersion: '3.0.9' });
+  assert.deepEqual(old.find((t) => t.type === 'auditField')?.modifiers, ['unavailable']);
+  const upstream = semanticTokens(parseRulesDocument(exclude), x86);
+  assert.deepEqual(upstream.find((t) => t.type === 'auditField')?.modifiers, []);
+});
+
 test('the relative encoding', () => {
   const data = encodeSemanticTokens([
     { line: 2, character: 5, length: 3, type: 'syscall', modifiers: ['unavailable'] },
