@@ -546,16 +546,6 @@ export function decodeHex(buf: Buffer, start: number, end: number): Buffer {
 }
 
 
-function parseHexNumber(buf: Buffer, start: number, end: number): number {
-  if (end <= start || end - start > 8) return ABSENT;
-  let value = 0;
-  for (let p = start; p < end; p++) {
-    const digit = hexValue(buf[p]);
-    if (digit < 0) return ABSENT;
-    value = value * 16 + digit;
-  }
-  return value;
-}
 
 /** The low 32 bits of a hex value (syscall arguments are printed as up to 16 digits). */
 function parseLowHex(buf: Buffer, start: number, end: number): number {
@@ -693,9 +683,16 @@ export function readRecordFacts(
     }
 
     switch (code) {
-      case F_ARCH:
-        facts.arch = parseHexNumber(buf, valueStart, valueEnd);
+      case F_ARCH: {
+        // Inline for the same reason as the decimals: c000003e is no small integer.
+        let arch = valueEnd > valueStart && valueEnd - valueStart <= 8 ? 0 : ABSENT;
+        for (let q = valueStart; arch !== ABSENT && q < valueEnd; q++) {
+          const digit = hexValue(buf[q]);
+          arch = digit < 0 ? ABSENT : arch * 16 + digit;
+        }
+        facts.arch = arch;
         break;
+      }
       case F_SUCCESS: {
         const c0 = buf[valueStart];
         facts.success = c0 === 0x79 ? 1 : c0 === 0x6e ? 0 : ABSENT;
