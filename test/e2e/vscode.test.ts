@@ -19,7 +19,7 @@ test('in a real VS Code', async (t) => {
 
   const run = await runEditorSuite({
     // Activation first: nothing may have opened an audit or JSON file before it is timed.
-    specs: ['activation', 'harness', 'rules', 'noise'],
+    specs: ['activation', 'harness', 'rules', 'noise', 'lens'],
     checkpoints: workbenchChecks,
     timeoutMs: 300_000,
   });

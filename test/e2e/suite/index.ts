@@ -15,6 +15,7 @@ const specs: Record<string, () => unknown> = {
   activation: () => require('./activation.e2e'),
   rules: () => require('./rules.e2e'),
   noise: () => require('./noise.e2e'),
+  lens: () => require('./lens.e2e'),
   vsix: () => require('./vsix.e2e'),
 };
 
