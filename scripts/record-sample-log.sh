@@ -68,9 +68,11 @@ work=$(mktemp -d /tmp/record-sample-log.XXXXXX)
 chmod 755 "$work"
 auditd_pid=
 named_pid=
+loop_pid=
 
 restore() {
   set +e
+  [ -n "$loop_pid" ] && kill "$loop_pid" 2>/dev/null
   [ -n "$named_pid" ] && kill "$named_pid" 2>/dev/null && wait "$named_pid" 2>/dev/null
   if [ -n "$auditd_pid" ]; then
     kill -TERM "$auditd_pid" 2>/dev/null
@@ -95,6 +97,9 @@ restore() {
   rm -rf "$work"
 }
 trap restore EXIT
+# An interrupt or kill ends the script through exit, so the EXIT trap restores the state.
+trap 'exit 130' INT
+trap 'exit 143' TERM HUP
 
 # --- a private auditd ------------------------------------------------------------------
 
@@ -166,6 +171,7 @@ while [ $SECONDS -lt $end ]; do
   sleep 1
 done
 wait "$loop_pid"
+loop_pid=
 read -r sent answered < "$work/queries-sent"
 echo "sent $sent queries ($answered answered) and ran $checks dig health checks in $seconds s"
 
