@@ -279,6 +279,12 @@ function exitRulesForProgram(
     const head = `-a never,exit -F arch=${arch} -S `;
     const tail = ` -F ${exeWord.text} -k ${key}`;
     const fixed = Buffer.byteLength(head) + Buffer.byteLength(tail);
+    const longest = Math.max(...words.map((w) => Buffer.byteLength(w.word)));
+    if (fixed + longest > maxRuleLineBytes) {
+      result.refused.push(`no rule for ${JSON.stringify(activity.exe)}: the line would be ` +
+        `longer than auditctl's ${maxRuleLineBytes}-byte line buffer, which cuts it in two`);
+      return result;
+    }
     for (const chunk of chunkSyscalls(words.map((w) => w.word), fixed)) {
       const chosen = words.filter((w) => chunk.includes(w.word));
       for (const w of chosen) allNames.add(w.name);
@@ -297,7 +303,8 @@ function exitRulesForProgram(
   }
   if (activity.deleted) {
     result.notes.push(`${activity.exe} was replaced while running (the log says "(deleted)"); ` +
-      'the rule names the path, which the new file has');
+      'the kernel matches exe= against the file the path names when the rule is loaded, so ' +
+      'processes still running the old file are excluded only once they restart');
   }
   result.names = [...allNames].sort();
   return result;

@@ -206,3 +206,31 @@ test('safety: events that write under /etc (the profile\'s etcWrite) warn with t
     syscalls: [{ machine: 'x86_64', number: 257 }] }, writer);
   assert.deepEqual(readsOnly.warnings, []);
 });
+
+test('a path too long for auditctl\'s line buffer is refused; a deleted binary is explained', () => {
+  const long = `/opt/${'d/'.repeat(1500)}tool`;
+  const spaced = `/opt/${'a b/'.repeat(700)}tool`;
+  const replaced = '/usr/sbin/named (deleted)';
+  const logOf: EventProfile = { buckets: [
+    bucket({ exe: long, syscall: 2 }), bucket({ exe: spaced, syscall: 2 }),
+    bucket({ exe: replaced, syscall: 307 }),
+  ] };
+  const fits = proposeExclusion({ kind: 'exe', exe: long }, logOf);
+  assert.equal(fits.rules.length, 1);
+  assert.ok(Buffer.byteLength(fits.rules[0].text) <= 6143);
+
+  // Escaping adds a byte per space: a 4,009-byte path (under PATH_MAX) with 2,400 spaces
+  // needs 6,409 bytes in the line, more than auditctl reads at once.
+  const tooLong = `/opt/${'a   /'.repeat(800)}tool`;
+  assert.equal(Buffer.byteLength(tooLong), 4009);
+  const refusedLog: EventProfile = { buckets: [bucket({ exe: tooLong, syscall: 2 })] };
+  assert.deepEqual(proposeExclusion({ kind: 'exe', exe: tooLong }, refusedLog).refused,
+    [`no rule for ${JSON.stringify(tooLong)}: the line would be longer than auditctl's ` +
+      '6143-byte line buffer, which cuts it in two']);
+  assert.equal(proposeExclusion({ kind: 'exe', exe: spaced }, logOf).rules.length, 1);
+
+  const named = proposeExclusion({ kind: 'exe', exe: replaced }, logOf);
+  assert.deepEqual(named.rules.map((r) => r.text),
+    ['-a never,exit -F arch=b64 -S sendmmsg -F exe=/usr/sbin/named -k exclude_named']);
+  assert.match(named.notes[0], /excluded only once they restart$/);
+});
