@@ -207,7 +207,7 @@ test('safety: events that write under /etc (the profile\'s etcWrite) warn with t
   assert.deepEqual(readsOnly.warnings, []);
 });
 
-test('a path too long for auditctl\'s line buffer is refused; a deleted binary is explained', () => {
+test('a path too long for auditctl\'s line buffer is refused; a replaced binary explained', () => {
   const long = `/opt/${'d/'.repeat(1500)}tool`;
   const spaced = `/opt/${'a b/'.repeat(700)}tool`;
   const replaced = '/usr/sbin/named (deleted)';
