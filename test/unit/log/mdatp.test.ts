@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { join } from 'node:path';
 import {
   analyzeMdatpStatistics, looksLikeMdatpStatistics, shellWord,
@@ -106,4 +107,31 @@ test('a path with a control character gets no command', () => {
   const [ranked] = analyzeMdatpStatistics(text).byPath;
   assert.equal(ranked.command, undefined);
   assert.equal(ranked.refused, '"/x\\n-y" contains a control character');
+});
+
+test('arbitrary input never throws (fast-check, 2,000 texts and 2,000 JSON values)', () => {
+  fc.assert(fc.property(fc.string({ maxLength: 200 }), (text) => {
+    const report = analyzeMdatpStatistics(text);
+    assert.ok(report.error !== undefined || Array.isArray(report.byPath));
+  }), { numRuns: 2000, seed: 7 });
+
+  const counter = fc.record({
+    id: fc.oneof(fc.integer(), fc.string(), fc.constant(null)),
+    name: fc.oneof(fc.string(), fc.integer()),
+    path: fc.oneof(fc.string(), fc.constant(''), fc.constant(undefined)),
+    total_files_scanned: fc.oneof(fc.nat(), fc.string(), fc.double(), fc.constant(null)),
+    average_scan_time: fc.oneof(fc.double(), fc.string()),
+  }, { requiredKeys: [] });
+  fc.assert(fc.property(fc.array(fc.oneof(counter, fc.jsonValue()), { maxLength: 8 }),
+    (counters) => {
+      const report = analyzeMdatpStatistics(JSON.stringify({ counters }));
+      assert.equal(report.error, undefined);
+      // Each entry is either a process or skipped with a reason naming it.
+      const skipped = new Set(report.problems.filter((p) =>
+        /is not an object|has no total_files_scanned|is not a count/.test(p.message))
+        .map((p) => p.counter));
+      assert.equal(report.processes + skipped.size, counters.length);
+      const total = report.byPath.reduce((sum, ranked) => sum + ranked.filesScanned, 0);
+      assert.equal(total, report.totalFilesScanned);
+    }), { numRuns: 2000, seed: 7 });
 });
