@@ -8,8 +8,8 @@ import {
   defaultAuditVersion, machineForElf, messageTypeName, syscallTable, type AuditVersion,
 } from '../tables';
 import {
-  ABSENT, FOREIGN_STRING, NO_STRING, splitKeys, type RecordNames, type SkipReason,
-  type SkippedLine,
+  ABSENT, FOREIGN_STRING, NO_STRING, splitKeys, type RecordFacts, type RecordNames,
+  type SkipReason, type SkippedLine,
 } from './scan';
 import type { AuditEvent, SerialSegment } from './events';
 import {
@@ -155,6 +155,41 @@ function changesFiles(arch: number, syscall: number, a1: number, a2: number): bo
   return false;
 }
 
+/** Whether the event has the slot's record types in the same order. */
+function sameTypes(typeSet: TypeSet, event: AuditEvent): boolean {
+  const ids = typeSet.ids;
+  if (ids.length !== event.typeCount) return false;
+  const typeIds = event.typeIds;
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== typeIds[i]) return false;
+  return true;
+}
+
+function slotMatches(
+  slot: ProfileSlot,
+  facts: RecordFacts,
+  exitCode: number,
+  exeId: number,
+  subjId: number,
+  keyId: number,
+  etcWrite: boolean,
+): boolean {
+  return slot.arch === facts.arch && slot.syscall === facts.syscall &&
+    slot.success === facts.success && slot.exitCode === exitCode &&
+    slot.exeId === exeId && slot.uid === facts.uid && slot.auid === facts.auid &&
+    slot.euid === facts.euid && slot.suid === facts.suid && slot.fsuid === facts.fsuid &&
+    slot.gid === facts.gid && slot.egid === facts.egid && slot.sgid === facts.sgid &&
+    slot.fsgid === facts.fsgid && slot.subjId === subjId && slot.keyId === keyId &&
+    slot.etcWrite === etcWrite;
+}
+
+function countInto(slot: ProfileSlot, event: AuditEvent): void {
+  const bucket = slot.bucket;
+  bucket.events++;
+  bucket.records += event.records;
+  bucket.bytes += event.bytes;
+  addTypeCounts(slot.typeCounts, slot.typeSet, event);
+}
+
 function addTypeCounts(counts: Float64Array, typeSet: TypeSet, event: AuditEvent): void {
   const sortedIndex = typeSet.sortedIndex;
   for (let i = 0; i < sortedIndex.length; i++) {
@@ -243,6 +278,7 @@ export class NoiseTally {
   private readonly typeSets = new Map<number, TypeSet[]>();
   private typeSetCount = 0;
   private readonly slots = new Map<number, ProfileSlot[]>();
+  private lastSlot: ProfileSlot | undefined;
   private readonly keyLists = new Map<string, string[]>();
 
   /** Ids for strings from other threads, kept apart from this scan's own ids. */
@@ -302,13 +338,24 @@ export class NoiseTally {
    */
   private addToProfile(event: AuditEvent): void {
     const facts = event.facts;
-    const typeSet = this.typeSet(event);
     const exitCode = facts.hasExit ? (facts.exit > 0 ? 1 : facts.exit) : noExit;
     const exeId = facts.exeId === FOREIGN_STRING ? this.stringId(facts.exe) : facts.exeId;
     const subjId = facts.subjId === FOREIGN_STRING ? this.stringId(facts.subj) : facts.subjId;
     const keyId = facts.keyId === FOREIGN_STRING ? this.stringId(facts.key) : facts.keyId;
     const etcWrite = event.etcPath &&
       (event.etcChange || changesFiles(facts.arch, facts.syscall, facts.a1, facts.a2));
+
+    // A busy program's events mostly repeat the one before: try its bucket first.
+    const last = this.lastSlot;
+    if (
+      last !== undefined && sameTypes(last.typeSet, event) &&
+      slotMatches(last, facts, exitCode, exeId, subjId, keyId, etcWrite)
+    ) {
+      countInto(last, event);
+      return;
+    }
+
+    const typeSet = this.typeSet(event);
 
     let hash = facts.arch | 0;
     hash = (Math.imul(hash, 31) + facts.syscall) | 0;
@@ -331,19 +378,11 @@ export class NoiseTally {
     for (let i = 0; i < candidates.length; i++) {
       const slot = candidates[i];
       if (
-        slot.arch === facts.arch && slot.syscall === facts.syscall &&
-        slot.success === facts.success && slot.exitCode === exitCode &&
-        slot.exeId === exeId && slot.uid === facts.uid && slot.auid === facts.auid &&
-        slot.euid === facts.euid && slot.suid === facts.suid && slot.fsuid === facts.fsuid &&
-        slot.gid === facts.gid && slot.egid === facts.egid && slot.sgid === facts.sgid &&
-        slot.fsgid === facts.fsgid && slot.subjId === subjId && slot.keyId === keyId &&
-        slot.typeSet === typeSet && slot.etcWrite === etcWrite
+        slot.typeSet === typeSet &&
+        slotMatches(slot, facts, exitCode, exeId, subjId, keyId, etcWrite)
       ) {
-        const bucket = slot.bucket;
-        bucket.events++;
-        bucket.records += event.records;
-        bucket.bytes += event.bytes;
-        addTypeCounts(slot.typeCounts, typeSet, event);
+        countInto(slot, event);
+        this.lastSlot = slot;
         return;
       }
     }
@@ -378,12 +417,14 @@ export class NoiseTally {
     };
     const typeCounts = new Float64Array(typeSet.types.length * 2);
     addTypeCounts(typeCounts, typeSet, event);
-    candidates.push({
+    const slot: ProfileSlot = {
       arch: facts.arch, syscall: facts.syscall, success: facts.success, exitCode, exeId,
       uid: facts.uid, auid: facts.auid, euid: facts.euid, suid: facts.suid,
       fsuid: facts.fsuid, gid: facts.gid, egid: facts.egid, sgid: facts.sgid,
       fsgid: facts.fsgid, subjId, keyId, typeSet, bucket, typeCounts, etcWrite,
-    });
+    };
+    candidates.push(slot);
+    this.lastSlot = slot;
   }
 
   private rankBucket(bucket: EventProfileBucket): void {
