@@ -10,6 +10,7 @@ const nodeEntries = [
   { in: 'server/src/server.ts', out: 'server', banner: true },
   { in: 'server/src/cli.ts', out: 'cli', banner: true },
   { in: 'server/src/log/worker.ts', out: 'log-worker' },
+  { in: 'server/src/lsp/logSamplesWorker.ts', out: 'log-samples-worker' },
   { in: 'client/src/noiseView/analysisWorker.ts', out: 'noise-worker' },
 ];
 

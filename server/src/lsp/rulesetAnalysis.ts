@@ -9,8 +9,10 @@
  * so the counts come from the same event profile and the same rule-matching model as the
  * view's impact preview.
  */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import {
   ClientCapabilities,
   CodeAction,
@@ -25,37 +27,19 @@ import {
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeLogs } from '../log/analyze';
-import { bucketFacts } from '../log/impact';
-import type { NoiseReport } from '../log/report';
 import { targetAt } from '../rules/cursor';
 import { describeRule } from '../rules/describe';
 import type { Position, Range, RuleDiagnostic } from '../rules/diagnostics';
 import type { RulesHover } from '../rules/hover';
-import {
-  EventFacts,
-  FactName,
-  RuleMatchCount,
-  WeightedFacts,
-  factsNeeded,
-  matchCounts,
-} from '../rules/match';
+import { FactName, RuleMatchCount, WeightedFacts, factsNeeded, matchCounts } from '../rules/match';
 import { RuleModel, ruleIdentity } from '../rules/model';
 import type { MoveRuleData } from '../rules/ruleset';
-import { messageTypes } from '../tables';
 import { AnalysedLogsParams, analysedLogsNotification } from './analysedLogsProtocol';
 import type { DocumentAnalysis } from './analysis';
 import { countWords, ruleCodeLenses } from './codeLens';
+import { AnalysedLog, logSamples, projectSamples } from './logSamples';
+import type { LogSamplesJob, LogSamplesMessage } from './logSamplesWorker';
 import type { ServerLogger } from './logger';
-
-/** The events of the last analysed logs, as the rule-matching model sees them. */
-export interface AnalysedLog {
-  files: string[];
-  /** Events of the logs (what exit and user rules are counted against). */
-  events: number;
-  /** Records of the logs (what exclude rules are counted against). */
-  records: number;
-  samples: WeightedFacts[];
-}
 
 /** A rule's share of the analysed log: events (records on the exclude list). */
 export interface RuleLogCount {
@@ -67,67 +51,49 @@ export interface RuleLogCount {
   unit: 'event' | 'record';
 }
 
-/**
- * The facts of each profile bucket, once per list: the event for the exit (or user) list,
- * and each of its record types for the exclude list, weighted by that type's records.
- */
-export function logSamples(report: NoiseReport): WeightedFacts[] {
-  const typeNumbers = messageTypes('4.2').byName;
-  const olderTypeNumbers = messageTypes('3.0.9').byName;
-  const typeNumber = (type: string): number | undefined => {
-    const unknown = /^UNKNOWN\[(\d+)\]$/.exec(type);
-    return unknown ? Number(unknown[1]) : typeNumbers.get(type) ?? olderTypeNumbers.get(type);
-  };
-
-  const samples: WeightedFacts[] = [];
-  for (const bucket of report.profile.buckets) {
-    const facts = bucketFacts(bucket);
-
-    // A user-space message is one record: its type is what a user-list msgtype= tests.
-    const single = bucket.types.length === 1 ? typeNumber(bucket.types[0]) : undefined;
-    const eventFacts: EventFacts = facts.list === 'user' && single !== undefined
-      ? { ...facts, msgtype: single } : facts;
-    samples.push({ facts: eventFacts, events: bucket.events });
-
-    for (const type of bucket.types) {
-      const msgtype = typeNumber(type);
-      if (msgtype === undefined) continue;
-      const records = bucket.recordsByType?.[type]?.records ?? bucket.events;
-      samples.push({ facts: { ...facts, list: 'exclude', msgtype }, events: records });
-    }
+function samplesWorkerScript(): string | undefined {
+  // Bundled: dist/log-samples-worker.js beside dist/server.js; compiled by tsc:
+  // logSamplesWorker.js beside this file.
+  for (const name of ['log-samples-worker.js', 'logSamplesWorker.js']) {
+    const candidate = path.join(__dirname, name);
+    if (existsSync(candidate)) return candidate;
   }
-  return samples;
+  return undefined;
 }
 
-/**
- * The samples of one list with only the facts a rule reads, equal ones merged: a watch
- * reads the machine and syscall (its path is not in the profile), so thousands of buckets
- * become the few syscalls of the log. The model's verdict reads nothing else
- * (factsNeeded), so counting over the projection gives the counts of the full samples.
- */
-export function projectSamples(
-  samples: readonly WeightedFacts[],
-  list: EventFacts['list'],
-  facts: readonly FactName[],
-): WeightedFacts[] {
-  const merged = new Map<string, WeightedFacts>();
-  for (const sample of samples) {
-    if (sample.facts.list !== list) continue;
-    const key = facts.map((name) => JSON.stringify(sample.facts[name]) ?? '-').join('\u0000');
-    const found = merged.get(key);
-    if (found) {
-      found.events += sample.events;
-      continue;
-    }
-    const projected: EventFacts = { list };
-    for (const name of facts) {
-      if (sample.facts[name] !== undefined) {
-        (projected as unknown as Record<string, unknown>)[name] = sample.facts[name];
-      }
-    }
-    merged.set(key, { facts: projected, events: sample.events });
+/** Reads the logs in a worker thread (in this one when no worker script is there). */
+async function readLogSamples(files: string[], signal: AbortSignal): Promise<AnalysedLog> {
+  const script = samplesWorkerScript();
+  if (!script) {
+    const report = await analyzeLogs(files, { signal });
+    return {
+      files, events: report.events, records: report.records, samples: logSamples(report),
+    };
   }
-  return [...merged.values()];
+  return new Promise((resolve, reject) => {
+    const job: LogSamplesJob = { files };
+    const worker = new Worker(script, { workerData: job });
+    const onAbort = () => {
+      void worker.terminate();
+      reject(new Error('the log reading was cancelled'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const settle = () => signal.removeEventListener('abort', onAbort);
+    worker.once('message', (message: LogSamplesMessage) => {
+      settle();
+      void worker.terminate();
+      if (message.kind === 'samples') resolve(message.log);
+      else reject(new Error(message.message));
+    });
+    worker.once('error', (error) => {
+      settle();
+      reject(error);
+    });
+    worker.once('exit', (code) => {
+      settle();
+      reject(new Error(`the log reader stopped with exit code ${code}`));
+    });
+  });
 }
 
 /**
@@ -140,6 +106,7 @@ export class AnalysedLogs {
   private readonly counted = new Map<string, RuleMatchCount>();
   /** Projected samples per list and set of facts read, for the current log. */
   private readonly projections = new Map<string, WeightedFacts[]>();
+  private readonly byList = new Map<string, WeightedFacts[]>();
   private reading: AbortController | undefined;
 
   constructor(private readonly logger: ServerLogger) {}
@@ -160,16 +127,11 @@ export class AnalysedLogs {
     }
     const started = performance.now();
     try {
-      const report = await analyzeLogs(files, { signal: reading.signal });
+      const log = await readLogSamples([...files], reading.signal);
       if (this.reading !== reading) return false;
-      this.replace({
-        files: [...files],
-        events: report.events,
-        records: report.records,
-        samples: logSamples(report),
-      });
+      this.replace(log);
       this.logger.info(
-        `read ${report.events} events of ${files.join(', ')} for match counts in ` +
+        `read ${log.events} events of ${files.join(', ')} for match counts in ` +
         `${(performance.now() - started).toFixed(0)} ms`,
       );
       return true;
@@ -187,6 +149,17 @@ export class AnalysedLogs {
     this.current = log;
     this.counted.clear();
     this.projections.clear();
+    this.byList.clear();
+  }
+
+  /** The current log's samples of one list (an exclude sample per record type: many). */
+  private samplesOf(list: WeightedFacts['facts']['list']): WeightedFacts[] {
+    let samples = this.byList.get(list);
+    if (!samples) {
+      samples = (this.current?.samples ?? []).filter((sample) => sample.facts.list === list);
+      this.byList.set(list, samples);
+    }
+    return samples;
   }
 
   /** The counts of the rules (those a log can match: not `-d`), undefined without a log. */
@@ -214,7 +187,8 @@ export class AnalysedLogs {
     for (const [signature, group] of byFacts) {
       let samples = this.projections.get(signature);
       if (!samples) {
-        samples = projectSamples(log.samples, group.rules[0].list, group.facts);
+        const list = group.rules[0].list;
+        samples = projectSamples(this.samplesOf(list), list, group.facts);
         this.projections.set(signature, samples);
       }
       for (const [rule, count] of matchCounts(group.rules, samples)) {

@@ -12,10 +12,10 @@ import { matchCounts } from '../../../server/src/rules/match';
 import { analyseRequest } from '../../../server/src/lsp/analysis';
 import { lensTitle, ruleCodeLenses } from '../../../server/src/lsp/codeLens';
 import type { ServerLogger } from '../../../server/src/lsp/logger';
+import { logSamples } from '../../../server/src/lsp/logSamples';
 import {
   AnalysedLogs,
   RuleLogCount,
-  logSamples,
   withRuleSummary,
 } from '../../../server/src/lsp/rulesetAnalysis';
 import { defaultSettings } from '../../../server/src/lsp/settings';
