@@ -114,6 +114,41 @@ describe('rules.d: diagnostics and fixes across files', () => {
   });
 });
 
+describe('quick fixes fed by the ruleset codes\' data', () => {
+  test('final newline, -F exe= for path=, a never rule moved above in its own file',
+    async (t) => {
+      const folder = join(mkdtempSync(join(tmpdir(), 'lsp-ruleset-')), 'rules.d');
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, '20-next.rules'), '-w /etc/group -p wa -k identity\n');
+      const local = join(folder, '10-local.rules');
+      const text = [
+        '-a always,exit -F arch=b64 -S execve -k exec',
+        '-a never,exit -F arch=b64 -S execve -F auid=0',
+        '-a never,exit -F arch=b64 -S openat -F path=/usr/sbin/named',
+      ].join('\n');
+      writeFileSync(local, text);
+
+      const client = await LspTestClient.start();
+      t.after(() => client.stop());
+      const uri = pathToFileURL(local).href;
+      await client.open(uri, text);
+      const diagnostics = await client.pullDiagnostics(uri);
+      const titlesFor = async (code: string) => {
+        const diagnostic = diagnostics.find((d) => d.code === code);
+        assert.ok(diagnostic, `${code} in ${diagnostics.map((d) => d.code).join(', ')}`);
+        const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+          textDocument: { uri }, range: diagnostic.range, context: { diagnostics: [diagnostic] },
+        });
+        return actions.map((action) => action.title);
+      };
+
+      assert.ok((await titlesFor('missing-final-newline')).includes('Add the final newline'));
+      assert.ok((await titlesFor('path-not-caller'))
+        .includes('Match the program: -F exe=/usr/sbin/named'));
+      assert.ok((await titlesFor('never-after-always')).includes('Move this rule above line 1'));
+    });
+});
+
 describe('a workspace folder laid out as rules.d', () => {
   test('its top-level files are one ruleset; a lone file or a folder removed is not', async (t) => {
     const root = mkdtempSync(join(tmpdir(), 'lsp-workspace-'));
