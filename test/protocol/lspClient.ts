@@ -52,6 +52,7 @@ export class LspTestClient {
   readonly logMessages: LogMessage[] = [];
   readonly published = new Map<string, unknown[]>();
   refreshRequests = 0;
+  codeLensRefreshRequests = 0;
   configurationRequests = 0;
   /** What the server wrote on stderr. */
   stderr = '';
@@ -91,6 +92,10 @@ export class LspTestClient {
       return null;
     });
     connection.onRequest('workspace/semanticTokens/refresh', () => null);
+    connection.onRequest('workspace/codeLens/refresh', () => {
+      this.codeLensRefreshRequests++;
+      return null;
+    });
     connection.onRequest('client/registerCapability', () => null);
     connection.onNotification('window/logMessage', (message: LogMessage) => {
       this.logMessages.push(message);
@@ -146,6 +151,7 @@ export class LspTestClient {
           configuration: true,
           diagnostics: { refreshSupport: true },
           semanticTokens: { refreshSupport: true },
+          codeLens: { refreshSupport: true },
           ...(options.workspaceFolders ? { workspaceFolders: true } : {}),
         },
       },

@@ -258,8 +258,12 @@ describe('hover summary and match counts of the analysed log', () => {
     assert.ok([...expected.values()].some((c) => c.matched > 0), 'some rule matches the log');
 
     const started = performance.now();
+    const refreshes = client.codeLensRefreshRequests;
     await client.connection.sendNotification('auditd/analysedLogs', { files: [sampleLog] });
-    const shown = await eventually(lenses, (found) => found.length > 0, 'code lenses');
+    // The editor is asked to fetch the lenses again once the counts are there.
+    await eventually(async () => client.codeLensRefreshRequests, (n) => n > refreshes,
+      'a code lens refresh');
+    const shown = await lenses();
     t.diagnostic(`counts shown ${(performance.now() - started).toFixed(0)} ms after the notice`);
 
     assert.deepEqual(shown.map((lens) => lens.range.start.line), [0, 1, 2, 3, 4, 5]);
