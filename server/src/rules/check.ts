@@ -1,13 +1,20 @@
 /**
  * checkRulesText: parses a rules file, runs every line through the auditctl emulation
  * (checks/line.ts), then the checks that need the whole file (checks/ruleset.ts).
+ *
+ * A line's verdict depends only on its text, its number and the options (version, host
+ * machine, file): auditctl keeps no state from one line to the next except what the
+ * whole-file checks follow. So a check given the result of an earlier one (`previous`)
+ * reuses every line whose number and text are unchanged, and redoes the whole-file
+ * checks over all of them.
  */
 import { defaultAuditVersion, type AuditVersion, type Machine } from '../tables';
-import { interpretLine } from './checks/line';
+import { interpretLine, type LineResult } from './checks/line';
 import { checkRuleset } from './checks/ruleset';
+import type { CheckOptions } from './checks/state';
 import type { RuleDiagnostic } from './diagnostics';
 import type { RuleModel } from './model';
-import { parseRulesDocument, type RulesDocument } from './parse';
+import { parseRulesLine, splitRulesText, type RulesDocument, type RulesLine } from './parse';
 
 export interface CheckRulesOptions {
   /** The auditctl whose behaviour is checked against (default 4.2). */
@@ -16,44 +23,82 @@ export interface CheckRulesOptions {
   hostMachine?: Machine;
   /** Stamped on every diagnostic and rule, for multi-file streams. */
   file?: string;
+  /**
+   * An earlier check of another version of the same file: lines with the same number and
+   * text are taken from it instead of being checked again (used on every editor change).
+   */
+  previous?: CheckRulesResult;
 }
 
 export interface CheckRulesResult {
   document: RulesDocument;
   rules: RuleModel[];
   diagnostics: RuleDiagnostic[];
+  /** Each line's own verdict, for a later incremental check (see `previous`). */
+  readonly lineResults?: readonly LineResult[];
+  /** The options the line verdicts were computed with. */
+  readonly checkedWith?: Readonly<CheckOptions>;
 }
 
 /** The name the rest of the engine uses for a check's result. */
 export type CheckResult = CheckRulesResult;
 
 export function checkRulesText(text: string, options: CheckRulesOptions = {}): CheckRulesResult {
-  const resolved = {
+  const resolved: CheckOptions = {
     auditVersion: options.auditVersion ?? defaultAuditVersion,
     hostMachine: options.hostMachine ?? 'x86_64',
     file: options.file,
   };
-  const document = parseRulesDocument(text);
+  const reusable = reusableLines(options.previous, resolved);
+  const lines: RulesLine[] = [];
   const rules: RuleModel[] = [];
   const diagnostics: RuleDiagnostic[] = [];
-  const lineResults = [];
+  const lineResults: LineResult[] = [];
 
-  for (const line of document.lines) {
-    const result = interpretLine(line, resolved);
+  splitRulesText(text, (lineText, lineNumber) => {
+    const earlier = reusable?.document.lines[lineNumber];
+    let line: RulesLine;
+    let result: LineResult;
+    if (earlier !== undefined && earlier.text === lineText) {
+      line = earlier;
+      result = reusable!.lineResults![lineNumber];
+    } else {
+      line = parseRulesLine(lineText, lineNumber);
+      result = interpretLine(line, resolved);
+      if (resolved.file) {
+        for (const entry of result.diagnostics) entry.file = resolved.file;
+      }
+    }
+    lines.push(line);
     lineResults.push(result);
     if (result.rule) rules.push(result.rule);
     for (const entry of result.diagnostics) diagnostics.push(entry);
+  });
+
+  const document: RulesDocument = { lines };
+  for (const entry of checkRuleset(document, lineResults, resolved)) {
+    if (resolved.file) entry.file = resolved.file;
+    diagnostics.push(entry);
   }
 
-  for (const entry of checkRuleset(document, lineResults, resolved)) diagnostics.push(entry);
-
-  if (resolved.file) {
-    for (const entry of diagnostics) entry.file = resolved.file;
-  }
   diagnostics.sort((a, b) =>
     a.range.start.line - b.range.start.line ||
     a.range.start.character - b.range.start.character);
-  return { document, rules, diagnostics };
+  return { document, rules, diagnostics, lineResults, checkedWith: resolved };
+}
+
+/** The earlier result, when its line verdicts hold under these options. */
+function reusableLines(
+  previous: CheckRulesResult | undefined,
+  options: CheckOptions,
+): CheckRulesResult | undefined {
+  const earlier = previous?.checkedWith;
+  if (!earlier || !previous.lineResults) return undefined;
+  if (earlier.auditVersion !== options.auditVersion) return undefined;
+  if (earlier.hostMachine !== options.hostMachine || earlier.file !== options.file) {
+    return undefined;
+  }
+  return previous;
 }
 
 /** Whether auditctl (or the kernel) would reject any line, host-dependent verdicts aside. */

@@ -189,6 +189,18 @@ const DASH = 0x2d;
 
 export function parseRulesDocument(text: string): RulesDocument {
   const lines: RulesLine[] = [];
+  splitRulesText(text, (line, lineNumber) => lines.push(parseRulesLine(line, lineNumber)));
+  return { lines };
+}
+
+/**
+ * Calls `visit` with each line of a text and its 0-based number, as auditctl reads them:
+ * `\n` ends a line (a CR stays in it), and a final newline starts no empty last line.
+ */
+export function splitRulesText(
+  text: string,
+  visit: (line: string, lineNumber: number) => void,
+): void {
   let lineStart = 0;
   let lineNumber = 0;
 
@@ -196,13 +208,11 @@ export function parseRulesDocument(text: string): RulesDocument {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline === -1 ? text.length : newline;
     if (newline === -1 && lineStart === text.length && lineNumber > 0) break;
-    lines.push(parseRulesLine(text.slice(lineStart, lineEnd), lineNumber));
+    visit(text.slice(lineStart, lineEnd), lineNumber);
     lineNumber++;
     if (newline === -1) break;
     lineStart = newline + 1;
   }
-
-  return { lines };
 }
 
 const noTokens: Token[] = [];

@@ -125,8 +125,9 @@ export function checkRuleset(
   for (const { file, text } of ordered) {
     const key = `${version}\u0000${options.hostMachine ?? ''}\u0000${text}`;
     const cached = options.cache?.get(file);
+    // A changed file is checked again from its earlier result: unchanged lines are reused.
     const checked = cached?.key === key ? cached.result : checkRulesText(text, {
-      auditVersion: version, hostMachine: options.hostMachine, file,
+      auditVersion: version, hostMachine: options.hostMachine, file, previous: cached?.result,
     });
     options.cache?.set(file, { key, result: checked });
     perFile.set(file, checked);
