@@ -63,7 +63,12 @@ export interface RulesetOptions {
 }
 
 /** Each file's own check from an earlier call, reused while its text is unchanged. */
-export type RulesetCache = Map<string, { key: string; result: CheckResult }>;
+export type RulesetCache = Map<string, {
+  version: AuditVersion;
+  hostMachine?: Machine;
+  text: string;
+  result: CheckResult;
+}>;
 
 /** One line of the stream auditctl reads, with the file and line it came from. */
 export interface StreamLine {
@@ -123,13 +128,14 @@ export function checkRuleset(
   const entries: StreamEntry[] = [];
 
   for (const { file, text } of ordered) {
-    const key = `${version}\u0000${options.hostMachine ?? ''}\u0000${text}`;
     const cached = options.cache?.get(file);
+    const unchanged = cached !== undefined && cached.version === version &&
+      cached.hostMachine === options.hostMachine && cached.text === text;
     // A changed file is checked again from its earlier result: unchanged lines are reused.
-    const checked = cached?.key === key ? cached.result : checkRulesText(text, {
+    const checked = unchanged ? cached.result : checkRulesText(text, {
       auditVersion: version, hostMachine: options.hostMachine, file, previous: cached?.result,
     });
-    options.cache?.set(file, { key, result: checked });
+    options.cache?.set(file, { version, hostMachine: options.hostMachine, text, result: checked });
     perFile.set(file, checked);
     entries.push(...streamEntries(file, checked));
   }
@@ -147,7 +153,7 @@ export function checkRuleset(
       if (found.code === 'after-immutable' && mode === 'augenrules' && !load.lockStaysInPlace) {
         continue;
       }
-      diagnostics.push({ ...found, file: found.file ?? file });
+      diagnostics.push(found.file !== undefined ? found : { ...found, file });
     }
   }
 

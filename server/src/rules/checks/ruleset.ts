@@ -143,10 +143,32 @@ export function kernelIdentity(rule: RuleModel): string {
 
 /** The rule without its arch and syscalls: what a b32 twin shares with its b64 rule. */
 function twinSignature(rule: RuleModel): string {
-  let signature = `${rule.list}\u0000${rule.action}\u0000${rule.keys.join('\u0001')}`;
-  for (const field of rule.fields) signature += `\u0000${fieldText(field)}`;
-  for (const c of rule.comparisons) signature += `\u0000${c.left}${c.operator}${c.right}`;
-  return signature;
+  const parts = [rule.list, rule.action, rule.keys.join('\u0001')];
+  for (const field of rule.fields) parts.push(fieldText(field));
+  for (const c of rule.comparisons) parts.push(`${c.left}${c.operator}${c.right}`);
+  return parts.join('\u0000');
+}
+
+/**
+ * A rule's place among possible twins: its own machine and signature, and the one its
+ * twin would have. Kept per rule object, since an editor's re-check reuses the rules of
+ * unchanged lines and the long key strings would otherwise be rebuilt and hashed again.
+ */
+const twinKeys = new WeakMap<RuleModel, { own: string; twin?: string }>();
+
+function twinKeysOf(rule: RuleModel): { own: string; twin?: string } {
+  let keys = twinKeys.get(rule);
+  if (!keys) {
+    const signature = twinSignature(rule);
+    const machine = rule.arches[0].machine;
+    const compat = compatMachine(machine);
+    keys = {
+      own: [machine, signature].join('\u0000'),
+      twin: compat ? [compat, signature].join('\u0000') : undefined,
+    };
+    twinKeys.set(rule, keys);
+  }
+  return keys;
 }
 
 function missingTwins(
@@ -155,17 +177,16 @@ function missingTwins(
   options: CheckOptions,
 ): RuleDiagnostic[] {
   const diagnostics: RuleDiagnostic[] = [];
-  const rules = results.filter((result) => !result.failed && result.rule)
-    .map((result) => result.rule!);
+  const rules: RuleModel[] = [];
+  for (const result of results) {
+    if (result.rule && !result.failed) rules.push(result.rule);
+  }
   const namesByTwin = new Map<string, Set<string>>();
   // The 32-bit table of each 64-bit machine, looked up once per check.
   const twinTables = new Map<Machine, SyscallTable | null>();
-  const signatures = new Map<RuleModel, string>();
   for (const rule of rules) {
     if (rule.arches.length !== 1 || rule.arches[0].operator !== '=') continue;
-    const signature = twinSignature(rule);
-    signatures.set(rule, signature);
-    const key = `${rule.arches[0].machine}\u0000${signature}`;
+    const key = twinKeysOf(rule).own;
     let names = namesByTwin.get(key);
     if (!names) namesByTwin.set(key, (names = new Set()));
     for (const name of rule.syscalls.names) names.add(name);
@@ -188,13 +209,11 @@ function missingTwins(
       twinTables.set(machine, twinTable);
     }
     if (!twinTable) continue;
-    const twin = twinTable.machine;
 
-    const covered = namesByTwin.get(`${twin}\u0000${signatures.get(rule)}`) ??
-      new Set<string>();
-    if (covered.has('*')) continue;
+    const covered = namesByTwin.get(twinKeysOf(rule).twin!);
+    if (covered?.has('*')) continue;
     const missing = rule.syscalls.names.filter((name) =>
-      twinTable.byName.has(name) && !covered.has(name));
+      twinTable.byName.has(name) && !covered?.has(name));
     if (missing.length === 0) continue;
 
     const line = document.lines[rule.line];
