@@ -31,6 +31,7 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
+    rmSync(exchangeDir, { recursive: true, force: true });
     return 1;
   } finally {
     rmSync(dirname(workspace), { recursive: true, force: true });
