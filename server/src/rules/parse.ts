@@ -62,6 +62,8 @@ export interface OptionArgument {
   attached: boolean;
   /** Index of the word that holds the argument. */
   tokenIndex: number;
+  /** Where the argument starts in its word's unescaped text (2 in `-Farch=b64`). */
+  readonly textOffset: number;
 }
 
 export interface ParsedOption {
@@ -122,10 +124,12 @@ class LineSpan {
 }
 
 class ArgumentSpan extends LineSpan implements OptionArgument {
+  private argumentText?: string;
+
   constructor(
     private readonly token: Token,
     /** Where the argument starts in the word's text (after `-F` in `-Farch=b64`). */
-    private readonly textOffset: number,
+    readonly textOffset: number,
     line: number,
     start: number,
     end: number,
@@ -136,7 +140,8 @@ class ArgumentSpan extends LineSpan implements OptionArgument {
   }
 
   get text(): string {
-    return this.textOffset === 0 ? this.token.text : this.token.text.slice(this.textOffset);
+    return (this.argumentText ??= this.textOffset === 0 ? this.token.text
+      : this.token.text.slice(this.textOffset));
   }
 
   get raw(): string {
@@ -438,7 +443,7 @@ function separateArgument(token: Token, line: number, tokenIndex: number): Optio
  * Words without escapes map one to one.
  */
 export function rawOffset(token: Token, textOffset: number): number {
-  if (token.raw.length === token.text.length) return textOffset;
+  if (token.end - token.start === token.text.length) return textOffset;
   let raw = 0;
   let text = 0;
   while (text < textOffset && raw < token.raw.length) {

@@ -26,26 +26,29 @@ export interface Token {
 }
 
 /**
- * A word of a line. Its strings and range are made when asked for: a document keeps
- * every word of every line, and most are read once, so keeping only offsets into the
- * line's text makes a large file much cheaper to hold.
+ * A word of a line. Its strings and range are made when first asked for: a document
+ * keeps every word of every line, and many are never read, so keeping only offsets into
+ * the line's text makes a large file much cheaper to hold. A string read once is kept,
+ * as the checks read the same word several times.
  */
 class LineToken implements Token {
+  private rawText?: string;
+
   constructor(
     private readonly source: string,
     public start: number,
     public end: number,
     private readonly lineNumber: number,
     /** The unescaped text, for the few words that have escapes. */
-    private readonly unescaped?: string,
+    private unescaped?: string,
   ) {}
 
   get raw(): string {
-    return this.source.slice(this.start, this.end);
+    return (this.rawText ??= this.source.slice(this.start, this.end));
   }
 
   get text(): string {
-    return this.unescaped ?? this.source.slice(this.start, this.end);
+    return (this.unescaped ??= this.raw);
   }
 
   get range(): Range {
@@ -112,7 +115,18 @@ export function tokenizeLine(line: string, lineNumber = 0): Token[] {
  * reach the limit). The length is in bytes, as auditctl sees the UTF-8 line.
  */
 export function auditctlWordLimit(line: string): number {
-  return Math.floor(Buffer.byteLength(line, 'utf8') / 3) + 1;
+  return Math.floor(utf8Length(line) / 3) + 1;
+}
+
+/**
+ * The length in bytes of a text as auditctl reads it (UTF-8). Rules text is nearly
+ * always ASCII, and counting it here is much cheaper than a call into Buffer per word.
+ */
+export function utf8Length(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) >= 0x80) return Buffer.byteLength(text, 'utf8');
+  }
+  return text.length;
 }
 
 /** auditctl reads a file through a 6144-byte buffer: longer lines are cut in two. */

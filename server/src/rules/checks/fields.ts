@@ -16,6 +16,7 @@ import { closestNames, didYouMeanFixes, replaceFix } from './suggest';
 import { low32, readSigned, readUnsigned, startsWithDigit } from './numbers';
 import { argumentPartRange, argumentRange } from './ranges';
 import { LineState, fail, maxFieldsPerRule, reject, report } from './state';
+import { utf8Length } from '../tokens';
 
 // libaudit searches the whole text for the two-character operators first, then for the
 // one-character ones, each in this order: `-F path=/a<=b` splits at `<=`.
@@ -176,7 +177,7 @@ function checkListAndOperator(
   parts: FieldParts,
   list: ListName | undefined,
 ): boolean {
-  const { info, nameRange, operatorRange, pair } = parts;
+  const { info, pair } = parts;
   const name = info.name;
   // auditctl prints the field name as the user wrote it.
   const written = pair.name;
@@ -203,7 +204,9 @@ function checkListAndOperator(
     // 4.2 with an extended exclude list takes every field that is not exit-only.
     const allowedOnExclude = list === 'exclude' && info.excludeList[state.options.auditVersion];
     if (!allowedOnExclude || info.exitOnly) {
-      fail(state, diagnostic('field-not-on-list', nameRange, { field: name, list, reason, text }));
+      fail(state, diagnostic('field-not-on-list', parts.nameRange, {
+        field: name, list, reason, text,
+      }));
       return false;
     }
   }
@@ -213,10 +216,10 @@ function checkListAndOperator(
     const text = onlyEqual
       ? `${written} only takes = operator`
       : `${written} only takes = or != operators`;
-    fail(state, diagnostic('operator-not-allowed', operatorRange, {
+    fail(state, diagnostic('operator-not-allowed', parts.operatorRange, {
       field: name, operator: pair.operator, text,
       allowed: describeOperators(info.auditctlOperators),
-    }, { data: operatorFixes(operatorRange, info.auditctlOperators, pair.operator) }));
+    }, { data: operatorFixes(parts.operatorRange, info.auditctlOperators, pair.operator) }));
     return false;
   }
   return true;
@@ -307,7 +310,7 @@ function readFieldValue(
     case 'exe':
     case 'label':
     case 'key':
-      if (Buffer.byteLength(text, 'utf8') > (info.valueKind === 'key' ? 256 : maxStringLength)) {
+      if (utf8Length(text) > (info.valueKind === 'key' ? 256 : maxStringLength)) {
         fail(state, diagnostic('string-too-long', valueRange, {
           what: `The ${info.name} value`, length: Buffer.byteLength(text, 'utf8'),
           limit: info.valueKind === 'key' ? 256 : maxStringLength, text: 'String value too long',
@@ -630,11 +633,11 @@ function kernelFieldChecks(
   condition: FieldCondition,
   list: ListName | undefined,
 ): void {
-  const { info, pair, valueRange, nameRange } = parts;
+  const { info, pair, valueRange } = parts;
   kernelOperatorAndListChecks(state, parts, list);
 
   if ((list === 'user' || list === 'exclude') && !info.kernelEvaluatesOnUserExclude) {
-    report(state, diagnostic('field-never-evaluated', nameRange, { field: info.name, list }));
+    report(state, diagnostic('field-never-evaluated', parts.nameRange, { field: info.name, list }));
   }
 
   // make_kuid / make_kgid refuse (uid_t)-1. auid=-1 becomes "loginuid not set", which
@@ -659,7 +662,7 @@ function kernelFieldChecks(
       field !== condition && (field.field === 'path' || field.field === 'dir' ||
         field.field === 'inode'));
     if (other) {
-      reject(state, diagnostic('multiple-paths', nameRange, {
+      reject(state, diagnostic('multiple-paths', parts.nameRange, {
         column: other.range.start.character + 1,
       }));
     }
@@ -671,23 +674,23 @@ function kernelOperatorAndListChecks(
   parts: FieldParts,
   list: ListName | undefined,
 ): void {
-  const { info, pair, operatorRange, nameRange } = parts;
+  const { info, pair } = parts;
 
   if (!info.kernelOperators.includes(pair.operator)) {
-    reject(state, diagnostic('operator-kernel', operatorRange, {
+    reject(state, diagnostic('operator-kernel', parts.operatorRange, {
       field: info.name, operator: pair.operator, allowed: describeOperators(info.kernelOperators),
-    }, { data: operatorFixes(operatorRange, info.kernelOperators, pair.operator) }));
+    }, { data: operatorFixes(parts.operatorRange, info.kernelOperators, pair.operator) }));
   }
 
   if (list === 'filesystem' && info.name !== 'fstype' && info.name !== 'key') {
-    reject(state, diagnostic('field-not-on-list', nameRange, {
+    reject(state, diagnostic('field-not-on-list', parts.nameRange, {
       field: info.name, list,
       reason: ' (the kernel takes only fstype and key there)',
       text: 'Error sending add rule data request (Invalid argument)',
     }));
   }
   if (list === 'io_uring' && info.name === 'perm') {
-    reject(state, diagnostic('field-not-on-list', nameRange, {
+    reject(state, diagnostic('field-not-on-list', parts.nameRange, {
       field: 'perm', list, reason: '',
       text: 'Error sending add rule data request (Invalid argument)',
     }));

@@ -16,6 +16,7 @@ import { CheckOptions, LineState, fail, maxFieldsPerRule, newLineState, report }
 import { applySyscalls } from './syscalls';
 import { lintLineText, rewriteFieldWithoutF } from './text';
 import { applyPerm, applyWatch } from './watch';
+import { utf8Length } from '../tokens';
 
 export interface LineResult {
   diagnostics: RuleDiagnostic[];
@@ -353,9 +354,9 @@ function applyKey(state: LineState, option: ParsedOption): void {
 function addKey(state: LineState, text: string, option: ParsedOption, viaField: boolean): void {
   const range = option.argument!.range;
   const joined = state.keys.filter((key) => !key.viaField || key.text !== undefined);
-  const current = joined.reduce((sum, key) => sum + Buffer.byteLength(key.text, 'utf8'), 0) +
+  const current = joined.reduce((sum, key) => sum + utf8Length(key.text), 0) +
     Math.max(0, joined.length - 1);
-  const length = current + Buffer.byteLength(text, 'utf8') + (joined.length > 0 ? 1 : 0);
+  const length = current + utf8Length(text) + (joined.length > 0 ? 1 : 0);
   if (length > 256) {
     fail(state, diagnostic('key-too-long', range, { length }));
     return;
@@ -559,15 +560,17 @@ function identityField(field: string): string {
 }
 
 function kernelIdentity(state: LineState, rule: RuleModel): string {
-  let identity = `${rule.operation === 'prepend' ? 'prepend' : 'append'}\u0000${rule.list}` +
-    `\u0000${rule.action}\u0000${rule.syscalls.all ? 'all' : rule.syscalls.numbers.join(',')}`;
+  // Joined rather than concatenated: the whole-file checks hash this text as a map key,
+  // and a flat string hashes without first being copied out of its pieces.
+  const parts = [rule.operation === 'prepend' ? 'prepend' : 'append', rule.list, rule.action,
+    rule.syscalls.all ? 'all' : rule.syscalls.numbers.join(',')];
   for (const entry of state.ordered) {
-    if ('left' in entry) identity += `\u0000C${entry.left}${entry.operator}${entry.right}`;
-    else if ('machine' in entry) identity += `\u0000arch${entry.operator}${entry.machine}`;
-    else identity += `\u0000${identityField(entry.field)}${entry.operator}${entry.value}`;
+    if ('left' in entry) parts.push(`C${entry.left}${entry.operator}${entry.right}`);
+    else if ('machine' in entry) parts.push(`arch${entry.operator}${entry.machine}`);
+    else parts.push(`${identityField(entry.field)}${entry.operator}${entry.value}`);
   }
-  if (rule.keys.length > 0) identity += `\u0000key=${rule.keys.join('\u0001')}`;
-  return identity;
+  if (rule.keys.length > 0) parts.push(`key=${rule.keys.join('\u0001')}`);
+  return parts.join('\u0000');
 }
 
 /** Warnings beyond auditctl that need the whole rule. */

@@ -13,7 +13,7 @@ export function argumentPartRange(
 ): Range {
   const argument = option.argument!;
   const token = line.tokens[argument.tokenIndex];
-  const offset = token.text.length - argument.text.length;
+  const offset = argument.textOffset;
   return textRange(token, line.line, offset + from, offset + to);
 }
 

@@ -8,6 +8,7 @@ import type { ParsedOption } from '../parse';
 import { permLetterBits } from './fields';
 import { argumentRange } from './ranges';
 import { LineState, fail, maxFieldsPerRule, report } from './state';
+import { utf8Length } from '../tokens';
 
 /** PATH_MAX and NAME_MAX as auditctl checks them. */
 const pathMax = 4096;
@@ -31,7 +32,7 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
   state.action = 'always';
   state.syscallAdded = true;
 
-  const bytes = Buffer.byteLength(path, 'utf8');
+  const bytes = utf8Length(path);
   if (bytes >= pathMax) {
     fail(state, diagnostic('watch-path', range, {
       detail: `The watch path is ${bytes} bytes; it must be shorter than ${pathMax}.`,
@@ -49,7 +50,7 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
   let baseEnd = path.length;
   while (baseEnd > 1 && path.charCodeAt(baseEnd - 1) === 0x2f) baseEnd--;
   const base = path.slice(path.lastIndexOf('/', baseEnd - 1) + 1, baseEnd);
-  if (Buffer.byteLength(base, 'utf8') > nameMax) {
+  if (utf8Length(base) > nameMax) {
     fail(state, diagnostic('watch-path', range, {
       detail: `The last component of the path is longer than ${nameMax} bytes.`,
       text: 'The base name of the path is too big',
