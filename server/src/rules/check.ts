@@ -75,7 +75,7 @@ export function checkRulesText(text: string, options: CheckRulesOptions = {}): C
     for (const entry of result.diagnostics) diagnostics.push(entry);
   });
 
-  const document: RulesDocument = { lines };
+  const document: RulesDocument = { lines, finalNewline: text.endsWith('\n') };
   for (const entry of checkRuleset(document, lineResults, resolved)) {
     if (resolved.file) entry.file = resolved.file;
     diagnostics.push(entry);

@@ -188,6 +188,8 @@ export interface RulesLine {
 
 export interface RulesDocument {
   lines: RulesLine[];
+  /** Whether the text ends with a newline (false for an empty text). */
+  finalNewline?: boolean;
 }
 
 const DASH = 0x2d;
@@ -195,7 +197,7 @@ const DASH = 0x2d;
 export function parseRulesDocument(text: string): RulesDocument {
   const lines: RulesLine[] = [];
   splitRulesText(text, (line, lineNumber) => lines.push(parseRulesLine(line, lineNumber)));
-  return { lines };
+  return { lines, finalNewline: text.endsWith('\n') };
 }
 
 /**

@@ -284,7 +284,8 @@ test('a b64 rule without its b32 twin, and the twin that satisfies it', () => {
   const found = expectOne(rule, { code: 'missing-b32-twin', severity: 'warning', range: [18, 26] });
   const insert = (found.data as FixData).fixes[0].edits[0];
   assert.equal(insert.newText,
-    '-a always,exit -F arch=b32 -S adjtimex,settimeofday -k time\n');
+    '\n-a always,exit -F arch=b32 -S adjtimex,settimeofday -k time');
+  assert.deepEqual(insert.range.start, { line: 0, character: rule.length });
   const twin = rule.replace('b64', 'b32');
   assert.equal(diagnosticsOf(`${rule}\n${twin}`).some((d) => d.code === 'missing-b32-twin'),
     false);

@@ -4,7 +4,9 @@
  * the leftover-word check, the key, and what handle_request sends. The result is the
  * line's diagnostics, its resolved rule (if it builds one) and its effect on the file.
  */
-import { compatMachine, fieldInfo, syscallTable, type ListName } from '../../tables';
+import {
+  compatMachine, fieldInfo, syscallTable, type ListName, type Machine,
+} from '../../tables';
 import { diagnostic } from '../codes';
 import type { RuleDiagnostic } from '../diagnostics';
 import type { RuleModel } from '../model';
@@ -15,6 +17,7 @@ import { lineExtent, wholeOptionRange } from './ranges';
 import { CheckOptions, LineState, fail, maxFieldsPerRule, newLineState, report } from './state';
 import { applySyscalls } from './syscalls';
 import { lintLineText, rewriteFieldWithoutF } from './text';
+import { applyLineEdits, insertLineAfter, twinSyscallEdits } from './twin';
 import { applyPerm, applyWatch } from './watch';
 import { utf8Length } from '../tokens';
 
@@ -597,15 +600,18 @@ function ruleWarnings(state: LineState, rule: RuleModel): void {
     }
     const insertAt = firstSyscall ? firstSyscall.range.start : rule.listRange.end;
     const bits = machine === 'x86_64' || twin ? 'b64' : undefined;
+    const addArch = { range: { start: insertAt, end: insertAt }, newText: '-F arch=b64 ' };
+    const fixes = bits ? [{ title: 'Add -F arch=b64 before -S', preferred: true,
+      edits: [addArch] }] : [];
+    const twinRule = bits ? missingArchTwin(state, rule, machine, insertAt.character) : undefined;
+    if (twinRule) {
+      fixes.push({ title: 'Add -F arch=b64 before -S, and the b32 twin rule', preferred: false,
+        edits: [addArch, insertLineAfter(state.line, twinRule)] });
+    }
     report(state, diagnostic('missing-arch', firstSyscall?.range ?? rule.listRange, {
       machine, mismatch, line: state.line.line + 1,
     }, {
-      data: bits ? {
-        fixes: [{
-          title: 'Add -F arch=b64 before -S', preferred: true,
-          edits: [{ range: { start: insertAt, end: insertAt }, newText: '-F arch=b64 ' }],
-        }],
-      } : undefined,
+      data: fixes.length > 0 ? { fixes } : undefined,
     }));
   }
 
@@ -615,6 +621,32 @@ function ruleWarnings(state: LineState, rule: RuleModel): void {
       option: extra ? `-F ${extra.field}` : '-S',
     }));
   }
+}
+
+/**
+ * The b32 twin of a rule that has no -F arch yet: `-F arch=b32` where the b64 fix puts
+ * `-F arch=b64`, and only the syscalls the 32-bit table has. None when it has none.
+ */
+function missingArchTwin(
+  state: LineState,
+  rule: RuleModel,
+  machine: Machine,
+  insertAt: number,
+): string | undefined {
+  const compat = compatMachine(machine);
+  if (!compat || compat === 'armeb') return undefined;
+  const version = state.options.auditVersion;
+  const twinTable = syscallTable(compat, version);
+  if (!twinTable) return undefined;
+  const keep = new Set(rule.syscalls.names.filter((name) => twinTable.byName.has(name)));
+  if (keep.size === 0) return undefined;
+
+  const edits = [
+    { from: insertAt, to: insertAt, text: '-F arch=b32 ' },
+    ...twinSyscallEdits(state.line, rule, syscallTable(machine, version), twinTable, keep),
+  ];
+  const text = state.line.text;
+  return applyLineEdits(text.endsWith('\r') ? text.slice(0, -1) : text, edits);
 }
 
 export { fail };

@@ -6,13 +6,14 @@
 import {
   compatMachine, syscallTable, type Machine, type SyscallTable,
 } from '../../tables';
-import { diagnostic } from '../codes';
+import { diagnostic, type FixEdit } from '../codes';
 import type { RuleDiagnostic } from '../diagnostics';
 import { lineRange } from '../diagnostics';
 import type { FieldCondition, RuleModel } from '../model';
-import type { RulesDocument } from '../parse';
+import type { RulesDocument, RulesLine } from '../parse';
 import type { LineResult } from './line';
 import type { CheckOptions } from './state';
+import { applyLineEdits, insertLineAfter, twinSyscallEdits, type LineEdit } from './twin';
 
 export function checkRuleset(
   document: RulesDocument,
@@ -48,8 +49,7 @@ export function checkRuleset(
             preferred: true,
             edits: [
               { range: lineRange(lockLine, 0, 0), newText: `${lineText}\n` },
-              { range: { start: { line: index, character: 0 },
-                end: { line: index + 1, character: 0 } }, newText: '' },
+              removeLine(document, index),
             ],
           }],
         },
@@ -96,8 +96,7 @@ export function checkRuleset(
           fixes: [{
             title: 'Remove the duplicate rule',
             preferred: true,
-            edits: [{ range: { start: { line: index, character: 0 },
-              end: { line: index + 1, character: 0 } }, newText: '' }],
+            edits: [removeLine(document, index)],
           }],
         },
       }));
@@ -219,37 +218,53 @@ function missingTwins(
     const line = document.lines[rule.line];
     diagnostics.push(diagnostic('missing-b32-twin', rule.arches[0].range, {
       machine, names: missing.join(', '),
-    }, { data: twinFix(line.text, rule, missing) }));
+    }, { data: twinFix(line, rule, missing, twinTable, options) }));
   }
   return diagnostics;
 }
 
-function twinFix(text: string, rule: RuleModel, missing: string[]) {
+function twinFix(
+  line: RulesLine,
+  rule: RuleModel,
+  missing: string[],
+  twinTable: SyscallTable,
+  options: CheckOptions,
+) {
   const arch = rule.arches[0];
-  const edits: { from: number; to: number; text: string }[] = [];
   const archValueEnd = arch.range.end.character;
-  edits.push({ from: archValueEnd - arch.raw.length, to: archValueEnd, text: 'b32' });
-
-  const keep = new Set(missing);
-  for (const written of rule.syscalls.written) {
-    if (keep.has(written.text.toLowerCase())) continue;
-    let from = written.range.start.character;
-    let to = written.range.end.character;
-    if (text[to] === ',') to++;
-    else if (text[from - 1] === ',') from--;
-    edits.push({ from, to, text: '' });
-  }
-  edits.sort((a, b) => b.from - a.from);
-  let twinText = text.endsWith('\r') ? text.slice(0, -1) : text;
-  for (const edit of edits) {
-    twinText = twinText.slice(0, edit.from) + edit.text + twinText.slice(edit.to);
-  }
-  const insertAt = { line: rule.line + 1, character: 0 };
+  const table = syscallTable(arch.machine, options.auditVersion);
+  const edits: LineEdit[] = [
+    { from: archValueEnd - arch.raw.length, to: archValueEnd, text: 'b32' },
+    ...twinSyscallEdits(line, rule, table, twinTable, new Set(missing)),
+  ];
+  const text = line.text.endsWith('\r') ? line.text.slice(0, -1) : line.text;
   return {
     fixes: [{
       title: 'Add the b32 twin rule',
       preferred: true,
-      edits: [{ range: { start: insertAt, end: insertAt }, newText: `${twinText}\n` }],
+      edits: [insertLineAfter(line, applyLineEdits(text, edits))],
     }],
+  };
+}
+
+/**
+ * The edit that removes line `index` with its line break. The last line of a text
+ * without a final newline takes the break before it instead, so no line break is left
+ * behind where the text had none.
+ */
+function removeLine(document: RulesDocument, index: number): FixEdit {
+  const last = index === document.lines.length - 1;
+  if (last && document.finalNewline === false && index > 0) {
+    return {
+      range: {
+        start: { line: index - 1, character: document.lines[index - 1].text.length },
+        end: { line: index, character: document.lines[index].text.length },
+      },
+      newText: '',
+    };
+  }
+  return {
+    range: { start: { line: index, character: 0 }, end: { line: index + 1, character: 0 } },
+    newText: '',
   };
 }
