@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './support/figures.mjs';
 
 const harness = './out/test/e2e/editor';
 if (!existsSync(`${harness}/editor-suite.js`)) {
@@ -18,11 +19,6 @@ const { missingEditorPrerequisite } = await import(`../${harness}/vscode-server.
 const runs = 5;
 const activationTargetMs = 100;
 const vsixTargetBytes = 1024 * 1024;
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 async function activation() {
   const missing = missingEditorPrerequisite();

@@ -9,6 +9,8 @@ import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureNoiseLog } from './support/corpus.mjs';
+import { median } from './support/figures.mjs';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -22,27 +24,14 @@ const { suggestExclusions } = require(join(compiled, 'suggestions.js'));
 const { proposeExclusion } = require(join(compiled, 'exclusions.js'));
 const { simulateImpact } = require(join(compiled, 'impact.js'));
 
-const corpus = join(repoRoot, '..', 'shared', 'corpus');
 const logPath = process.env.EXCLUSIONS_BENCH_LOG ?? '/tmp/match-counts-bench.log';
-const targetBytes = 200 * 1000 * 1000;
-if (!existsSync(logPath) || statSync(logPath).size < targetBytes) {
-  const builder = new URL('./noise-log.mjs', import.meta.url).href;
-  const script = `import { buildNoiseLog } from ${JSON.stringify(builder)};
-    buildNoiseLog(${JSON.stringify(logPath)}, ${targetBytes},
-      ${JSON.stringify(join(corpus, 'logs'))});`;
-  spawnSync(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
-}
+ensureNoiseLog(logPath, 200 * 1000 * 1000);
 const mib = statSync(logPath).size / (1 << 20);
 
 function timed(run) {
   const start = process.hrtime.bigint();
   const value = run();
   return { value, ms: Number(process.hrtime.bigint() - start) / 1e6 };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 const readStart = process.hrtime.bigint();

@@ -5,15 +5,14 @@
 // are printed as ratios to their targets, and the diagnostics time beside the engine's
 // own check time measured inside the server (from its debug log) to show the protocol's
 // share.
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRequire } from 'node:module';
+import { corpusRuleLines, numberedRuleDocument } from './support/corpus.mjs';
+import { median, percentile } from './support/figures.mjs';
+import { startServer } from './support/server.mjs';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const rpc = require('vscode-jsonrpc/node');
 
 const serverPath = join(repoRoot, 'dist', 'server.js');
 const corpus = join(repoRoot, '..', 'shared', 'corpus', 'rules');
@@ -22,64 +21,22 @@ if (!existsSync(serverPath)) {
   process.exit(1);
 }
 
-// Rule lines of the corpus, the set repeated with a numbered key per repetition so no two
-// rules are the same (the same document bench/rules.bench.mjs checks in-process).
-function benchDocument(target) {
-  const ruleLines = [];
-  for (const folder of readdirSync(corpus).filter((name) => !name.includes('.'))) {
-    for (const name of readdirSync(join(corpus, folder)).sort()) {
-      for (const line of readFileSync(join(corpus, folder, name), 'utf8').split('\n')) {
-        const trimmed = line.trim();
-        if (/^-[aAwd] /.test(trimmed) && !trimmed.includes(' -k -')) ruleLines.push(trimmed);
-      }
-    }
-  }
-  const lines = [];
-  for (let i = 0; lines.length < target; i++) {
-    const round = Math.floor(i / ruleLines.length);
-    const line = ruleLines[i % ruleLines.length];
-    const keyed = line.replace(/( -k | -F key=)(\S+)/g, `$1$2_${round}`);
-    lines.push(keyed === line ? `${line} -k bench_${round}` : keyed);
-  }
-  return lines;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
-}
-
-const child = spawn(process.execPath, [serverPath, '--stdio'], {
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
-const connection = rpc.createMessageConnection(
-  new rpc.StreamMessageReader(child.stdout),
-  new rpc.StreamMessageWriter(child.stdin),
-);
 const checkTimes = [];
-connection.onRequest('workspace/configuration', () => [{ logLevel: 'debug' }]);
-connection.onRequest('workspace/diagnostic/refresh', () => null);
-connection.onRequest('workspace/semanticTokens/refresh', () => null);
-connection.onNotification('window/logMessage', ({ message }) => {
-  const match = / diagnostics in ([0-9.]+) ms$/.exec(message);
-  if (match) checkTimes.push(Number(match[1]));
-});
-connection.listen();
-
-await connection.sendRequest('initialize', {
-  processId: process.pid,
-  rootUri: null,
+const { connection, stop } = await startServer(serverPath, {
+  settings: { logLevel: 'debug' },
   capabilities: {
     textDocument: { diagnostic: {} },
     workspace: { configuration: true, diagnostics: { refreshSupport: true } },
   },
+  handle: (connection) => {
+    connection.onRequest('workspace/diagnostic/refresh', () => null);
+    connection.onRequest('workspace/semanticTokens/refresh', () => null);
+    connection.onNotification('window/logMessage', ({ message }) => {
+      const match = / diagnostics in ([0-9.]+) ms$/.exec(message);
+      if (match) checkTimes.push(Number(match[1]));
+    });
+  },
 });
-await connection.sendNotification('initialized', {});
 await connection.sendNotification('workspace/didChangeConfiguration', { settings: {} });
 
 // --- hover ------------------------------------------------------------------------------
@@ -114,7 +71,8 @@ for (let round = 0; round < 3; round++) {
 }
 
 // --- diagnostics on 10,000 lines -----------------------------------------------------
-const bigLines = benchDocument(10000);
+// The same document bench/rules.bench.mjs checks in-process.
+const bigLines = numberedRuleDocument(corpusRuleLines(), 10000);
 const bigUri = 'untitled:bench-10000.rules';
 let version = 1;
 await connection.sendNotification('textDocument/didOpen', {
@@ -141,10 +99,7 @@ for (let round = 0; round < 15; round++) {
   diagnosticCount = report.items.length;
 }
 
-await connection.sendRequest('shutdown');
-await connection.sendNotification('exit');
-await new Promise((resolve) => child.once('exit', resolve));
-connection.dispose();
+await stop();
 
 const hoverMedian = median(hoverTimes);
 const hoverP95 = percentile(hoverTimes, 95);

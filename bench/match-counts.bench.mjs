@@ -4,15 +4,15 @@
 // Prints when the code lenses first carry counts, the lens request after an edit (counts
 // kept per rule), and the hover latency while the server reads the log against idle.
 // Reference in the same run: `aureport -x --summary` on the same file.
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aureportSummarySeconds } from './support/aureport.mjs';
+import { ensureNoiseLog } from './support/corpus.mjs';
+import { percentile } from './support/figures.mjs';
+import { startServer } from './support/server.mjs';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const rpc = require('vscode-jsonrpc/node');
 
 const serverScript = join(repoRoot, 'dist', 'server.js');
 if (!existsSync(serverScript)) {
@@ -24,31 +24,10 @@ const rulesPath = join(corpus, 'rules', 'neo23x0', 'audit.rules');
 const rulesText = readFileSync(rulesPath, 'utf8');
 
 const logPath = process.env.MATCH_COUNTS_BENCH_LOG ?? '/tmp/match-counts-bench.log';
-const targetBytes = 200 * 1000 * 1000;
-if (!existsSync(logPath) || statSync(logPath).size < targetBytes) {
-  const builder = new URL('./noise-log.mjs', import.meta.url).href;
-  const script = `import { buildNoiseLog } from ${JSON.stringify(builder)};
-    buildNoiseLog(${JSON.stringify(logPath)}, ${targetBytes},
-      ${JSON.stringify(join(corpus, 'logs'))});`;
-  spawnSync(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
-}
+ensureNoiseLog(logPath, 200 * 1000 * 1000);
 const mib = statSync(logPath).size / (1 << 20);
 
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
-}
-
-const child = spawn(process.execPath, [serverScript, '--stdio'], {
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
-const connection = rpc.createMessageConnection(
-  new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
-connection.onRequest('workspace/configuration', () => [{}]);
-connection.listen();
-await connection.sendRequest('initialize', { processId: process.pid, rootUri: null,
-  capabilities: {} });
-await connection.sendNotification('initialized', {});
+const { connection, stop } = await startServer(serverScript);
 
 const uri = 'file:///bench/audit.rules';
 await connection.sendNotification('textDocument/didOpen', { textDocument: {
@@ -93,19 +72,9 @@ const editStarted = performance.now();
 const afterEdit = await lenses();
 const editMillis = performance.now() - editStarted;
 
-await connection.sendRequest('shutdown');
-await connection.sendNotification('exit');
-await new Promise((resolve) => child.once('exit', resolve));
-connection.dispose();
+await stop();
 
-let aureportSeconds;
-if (existsSync('/usr/sbin/aureport')) {
-  const t0 = performance.now();
-  const run = spawnSync('/usr/sbin/aureport', ['-if', logPath, '-x', '--summary'], {
-    stdio: ['ignore', 'ignore', 'ignore'],
-  });
-  if (run.status === 0) aureportSeconds = (performance.now() - t0) / 1000;
-}
+const aureportSeconds = aureportSummarySeconds(logPath);
 
 const matched = shown.filter((lens) => !/^0 events? matched/.test(lens.command.title)).length;
 console.log(`match counts: ${shown.length} rules of neo23x0/audit.rules against `

@@ -4,16 +4,18 @@
 // starts and when the results arrive, the hover latency during the parse against the idle
 // latency, and the host thread's worst event-loop delay. Reference in the same run:
 // `aureport -x --summary` on the same file, the tool an admin would otherwise wait for.
-import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { aureportSummarySeconds } from './support/aureport.mjs';
+import { ensureNoiseLog } from './support/corpus.mjs';
+import { percentile } from './support/figures.mjs';
+import { startServer } from './support/server.mjs';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const rpc = require('vscode-jsonrpc/node');
 
 const workerScript = join(repoRoot, 'dist', 'noise-worker.js');
 const serverScript = join(repoRoot, 'dist', 'server.js');
@@ -27,37 +29,12 @@ for (const needed of [workerScript, serverScript, clientModule]) {
 const { AnalysisClient } = require(clientModule);
 
 const logPath = process.env.NOISE_VIEW_BENCH_LOG ?? '/tmp/noise-view-bench.log';
-const targetBytes = 500 * 1000 * 1000;
-if (!existsSync(logPath) || statSync(logPath).size < targetBytes) {
-  // Built in a child process: the builder's garbage would otherwise cost this process GC
-  // pauses in the middle of the measurement.
-  const corpus = join(repoRoot, '..', 'shared', 'corpus', 'logs');
-  const builder = new URL('./noise-log.mjs', import.meta.url).href;
-  const script = `import { buildNoiseLog } from ${JSON.stringify(builder)};
-    const built = buildNoiseLog(${JSON.stringify(logPath)}, ${targetBytes},
-      ${JSON.stringify(corpus)});
-    console.log('built', ${JSON.stringify(logPath)}, built.events, 'events');`;
-  spawnSync(process.execPath, ['--input-type=module', '-e', script], { stdio: 'inherit' });
-}
+ensureNoiseLog(logPath, 500 * 1000 * 1000);
 const size = statSync(logPath).size;
 const mib = size / (1 << 20);
 
-function percentile(values, p) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
-}
-
 // --- the language server, with a rules document to hover ---------------------------------
-const child = spawn(process.execPath, [serverScript, '--stdio'], {
-  stdio: ['pipe', 'pipe', 'inherit'],
-});
-const connection = rpc.createMessageConnection(
-  new rpc.StreamMessageReader(child.stdout), new rpc.StreamMessageWriter(child.stdin));
-connection.onRequest('workspace/configuration', () => [{}]);
-connection.listen();
-await connection.sendRequest('initialize', { processId: process.pid, rootUri: null,
-  capabilities: {} });
-await connection.sendNotification('initialized', {});
+const { connection, stop } = await startServer(serverScript);
 const uri = 'untitled:noise-view-bench.rules';
 await connection.sendNotification('textDocument/didOpen', { textDocument: {
   uri, languageId: 'audit-rules', version: 1,
@@ -105,20 +82,10 @@ delay.disable();
 client.dispose();
 if (outcome.kind !== 'report') throw new Error(`the analysis ended with ${outcome.kind}`);
 
-await connection.sendRequest('shutdown');
-await connection.sendNotification('exit');
-await new Promise((resolve) => child.once('exit', resolve));
-connection.dispose();
+await stop();
 
 // --- reference: aureport on the same file --------------------------------------------------
-let aureportSeconds;
-if (existsSync('/usr/sbin/aureport')) {
-  const t0 = performance.now();
-  const run = spawnSync('/usr/sbin/aureport', ['-if', logPath, '-x', '--summary'], {
-    stdio: ['ignore', 'ignore', 'ignore'],
-  });
-  if (run.status === 0) aureportSeconds = (performance.now() - t0) / 1000;
-}
+const aureportSeconds = aureportSummarySeconds(logPath);
 
 const report = outcome.report;
 const seconds = resultsAfter / 1000;

@@ -3,11 +3,12 @@
 // two rules are the same while b64/b32 twins still pair up as in the files.
 // Target: under 50 ms per full check. Needs the compiled engine (npm run compile-tests).
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { availableParallelism, loadavg } from 'node:os';
+import { corpusRuleLines, numberedRuleDocument } from './support/corpus.mjs';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const compiled = join(repoRoot, 'out', 'server', 'src', 'rules', 'check.js');
@@ -17,25 +18,8 @@ if (!existsSync(compiled)) {
 }
 const { checkRulesText } = createRequire(import.meta.url)(compiled);
 
-const corpus = join(repoRoot, '..', 'shared', 'corpus', 'rules');
-const ruleLines = [];
-for (const folder of readdirSync(corpus).filter((name) => !name.includes('.'))) {
-  for (const name of readdirSync(join(corpus, folder)).sort()) {
-    for (const line of readFileSync(join(corpus, folder, name), 'utf8').split('\n')) {
-      const trimmed = line.trim();
-      if (/^-[aAwd] /.test(trimmed) && !trimmed.includes(' -k -')) ruleLines.push(trimmed);
-    }
-  }
-}
-
-const target = 10_000;
-const lines = [];
-for (let i = 0; lines.length < target; i++) {
-  const round = Math.floor(i / ruleLines.length);
-  const line = ruleLines[i % ruleLines.length];
-  const keyed = line.replace(/( -k | -F key=)(\S+)/g, `$1$2_${round}`);
-  lines.push(keyed === line ? `${line} -k bench_${round}` : keyed);
-}
+const ruleLines = corpusRuleLines();
+const lines = numberedRuleDocument(ruleLines, 10_000);
 const text = `${lines.join('\n')}\n`;
 
 const runs = 30;
