@@ -6,13 +6,11 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { codeDocumentation, codeInfo } from '../rules/codes';
 import type { RuleDiagnostic, Severity } from '../rules/diagnostics';
 import { checkRuleset, type RulesFileText } from '../rules/ruleset';
-import {
-  auditVersions, defaultAuditVersion, machines, resolveArch, type AuditVersion, type Machine,
-} from '../tables';
+import { auditVersions, defaultAuditVersion, machines, type AuditVersion } from '../tables';
+import { archMachine, parseCommandArgs } from './arguments';
 import type { Command, CommandIo } from './io';
 
 export const checkUsage = `usage: auditd-tools check [--format text|json|sarif]
@@ -46,22 +44,13 @@ export interface JsonDiagnostic {
 }
 
 async function runCheck(args: readonly string[], io: CommandIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        'audit-version': { type: 'string', default: defaultAuditVersion },
-        arch: { type: 'string', default: 'x86_64' },
-        hints: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    io.stderr(`auditd-tools check: ${(error as Error).message}\n\n${checkUsage}\n`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(checkCommand, args, {
+    format: { type: 'string', default: 'text' },
+    'audit-version': { type: 'string', default: defaultAuditVersion },
+    arch: { type: 'string', default: 'x86_64' },
+    hints: { type: 'boolean', default: false },
+  }, io);
+  if (!parsed) return 2;
 
   const format = parsed.values.format as Format;
   if (!['text', 'json', 'sarif'].includes(format)) {
@@ -74,7 +63,7 @@ async function runCheck(args: readonly string[], io: CommandIo): Promise<number>
       `not "${version}"\n`);
     return 2;
   }
-  const hostMachine = hostMachineOf(parsed.values.arch!, version);
+  const hostMachine = archMachine(parsed.values.arch!, version);
   if (!hostMachine) {
     io.stderr(`auditd-tools check: unknown --arch "${parsed.values.arch}" (one of ` +
       `${machines.join(', ')})\n`);
@@ -122,11 +111,6 @@ async function runCheck(args: readonly string[], io: CommandIo): Promise<number>
   else io.stdout(textReport(inputs));
 
   return all.some((entry) => entry.severity === 'error') ? 1 : 0;
-}
-
-function hostMachineOf(text: string, version: AuditVersion): Machine | undefined {
-  const resolved = resolveArch(text, 'x86_64', version);
-  return resolved.ok ? resolved.machine : undefined;
 }
 
 /** A file, or a rules.d directory's *.rules files (checkRuleset puts them in order). */

@@ -2,11 +2,11 @@
  * `auditd-tools syscall NAME|NUMBER [--arch ARCH]`: the number of a syscall name, or the
  * name of a number, on the chosen arch and side by side on every other arch.
  */
-import { parseArgs } from 'node:util';
 import {
-  auditVersions, defaultAuditVersion, machines, resolveArch, syscallTable, versionsWithSyscall,
+  auditVersions, defaultAuditVersion, machines, syscallTable, versionsWithSyscall,
   type AuditVersion, type Machine,
 } from '../tables';
+import { archMachine, parseCommandArgs } from './arguments';
 import type { Command, CommandIo } from './io';
 
 export const syscallUsage = `usage: auditd-tools syscall NAME|NUMBER [--arch ARCH]
@@ -16,20 +16,11 @@ Prints the number of a syscall name, or the name of a syscall number, on ARCH (d
 x86_64; also b64, b32, or any machine name auditctl knows), then on every other arch.`;
 
 async function runSyscall(args: readonly string[], io: CommandIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        arch: { type: 'string' },
-        'audit-version': { type: 'string' },
-      },
-    });
-  } catch (error) {
-    io.stderr(`auditd-tools syscall: ${(error as Error).message}\n\n${syscallUsage}\n`);
-    return 2;
-  }
+  const parsed = parseCommandArgs(syscallCommand, args, {
+    arch: { type: 'string' },
+    'audit-version': { type: 'string' },
+  }, io);
+  if (!parsed) return 2;
 
   const version = (parsed.values['audit-version'] ?? defaultAuditVersion) as AuditVersion;
   if (!auditVersions.includes(version)) {
@@ -42,8 +33,8 @@ async function runSyscall(args: readonly string[], io: CommandIo): Promise<numbe
   }
 
   const archText = parsed.values.arch ?? 'x86_64';
-  const arch = resolveArch(archText, 'x86_64', version);
-  if (!arch.ok) {
+  const chosen = archMachine(archText, version);
+  if (!chosen) {
     io.stderr(`auditd-tools syscall: unknown arch "${archText}" for auditctl ${version}\n`);
     return 2;
   }
@@ -58,19 +49,19 @@ async function runSyscall(args: readonly string[], io: CommandIo): Promise<numbe
     return number === undefined ? undefined : String(number);
   };
 
-  const primary = lookup(arch.machine);
+  const primary = lookup(chosen);
   const lines: string[] = [];
   if (primary === undefined) {
     let why = '';
     if (!byNumber) {
-      const versions = versionsWithSyscall(query, arch.machine);
+      const versions = versionsWithSyscall(query, chosen);
       if (versions.length > 0) why = ` (it is in auditctl ${versions.join(', ')})`;
     }
-    lines.push(`${query}: no such syscall on ${arch.machine} in auditctl ${version}${why}`);
+    lines.push(`${query}: no such syscall on ${chosen} in auditctl ${version}${why}`);
   } else {
     lines.push(byNumber
-      ? `${query} on ${arch.machine} is ${primary}`
-      : `${query.toLowerCase()} on ${arch.machine} is ${primary}`);
+      ? `${query} on ${chosen} is ${primary}`
+      : `${query.toLowerCase()} on ${chosen} is ${primary}`);
   }
 
   lines.push('', `${byNumber ? 'number' : 'name'} ${query} on every arch (auditctl ${version}):`);
@@ -78,7 +69,7 @@ async function runSyscall(args: readonly string[], io: CommandIo): Promise<numbe
   for (const machine of machines) {
     if (!syscallTable(machine, version)) continue;
     const found = lookup(machine);
-    const mark = machine === arch.machine ? '*' : ' ';
+    const mark = machine === chosen ? '*' : ' ';
     lines.push(`${mark} ${machine.padEnd(width)}  ${found ?? '-'}`);
   }
 
