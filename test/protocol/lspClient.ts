@@ -14,18 +14,15 @@ import {
   StreamMessageWriter,
   createMessageConnection,
 } from 'vscode-jsonrpc/node';
+// The engine's positions and ranges are LSP's (0-based, UTF-16 columns): the server's
+// answers are read with the same types.
+import type { Position, Range } from '../../server/src/rules/diagnostics';
+
+export type { Position, Range };
 
 export const repoRoot = join(__dirname, '..', '..', '..');
 export const serverPath = join(repoRoot, 'dist', 'server.js');
 
-export interface Position {
-  line: number;
-  character: number;
-}
-export interface Range {
-  start: Position;
-  end: Position;
-}
 export interface TextEdit {
   range: Range;
   newText: string;
