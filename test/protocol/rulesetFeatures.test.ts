@@ -55,6 +55,15 @@ describe('rules.d: diagnostics and fixes across files', () => {
     return folder;
   };
 
+  /** Writes a rules file into the folder, opens it in the editor and pulls its diagnostics. */
+  const openRulesFile = async (folder: string, name: string, text: string) => {
+    const path = join(folder, name);
+    writeFileSync(path, text);
+    const uri = pathToFileURL(path).href;
+    await client.open(uri, text);
+    return { uri, diagnostics: await client.pullDiagnostics(uri) };
+  };
+
   before(async () => {
     client = await LspTestClient.start();
   });
@@ -62,13 +71,8 @@ describe('rules.d: diagnostics and fixes across files', () => {
 
   test('a duplicate of an earlier file shows here, pointing at the earlier rule', async () => {
     const folder = rulesFolder();
-    const stig = join(folder, '30-stig.rules');
     const text = '-w /etc/group -p wa -k identity\n-w /etc/passwd -p wa -k identity\n';
-    writeFileSync(stig, text);
-
-    const uri = pathToFileURL(stig).href;
-    await client.open(uri, text);
-    const diagnostics = await client.pullDiagnostics(uri);
+    const { diagnostics } = await openRulesFile(folder, '30-stig.rules', text);
     const duplicates = diagnostics.filter((d) => d.code === 'duplicate-rule');
     assert.equal(duplicates.length, 1, JSON.stringify(diagnostics));
     assert.equal(duplicates[0].range.start.line, 1);
@@ -81,13 +85,8 @@ describe('rules.d: diagnostics and fixes across files', () => {
   test('a never rule pre-empted from an earlier file moves into that file', async () => {
     // A folder of its own: the duplicate above would stop the load before this file.
     const folder = rulesFolder();
-    const local = join(folder, '40-local.rules');
     const text = '# quiet the loader\n-a never,exit -F arch=b64 -S execve -F auid=0\n';
-    writeFileSync(local, text);
-    const uri = pathToFileURL(local).href;
-    await client.open(uri, text);
-
-    const diagnostics = await client.pullDiagnostics(uri);
+    const { uri, diagnostics } = await openRulesFile(folder, '40-local.rules', text);
     const preempted = diagnostics.find((d) => d.code === 'never-after-always');
     assert.ok(preempted, JSON.stringify(diagnostics));
     assert.equal(preempted.range.start.line, 1);
