@@ -4,9 +4,11 @@
 // There is no reference tool that answers LSP requests for audit rules, so the figures
 // are printed as ratios to their targets, and the diagnostics time beside the engine's
 // own check time measured inside the server (from its debug log) to show the protocol's
-// share.
+// share, with the CPU time the server and the client spent per round trip.
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { corpusRuleLines, numberedRuleDocument } from './support/corpus.mjs';
 import { median, percentile } from './support/figures.mjs';
@@ -21,8 +23,30 @@ if (!existsSync(serverPath)) {
   process.exit(1);
 }
 
+/**
+ * CPU time the server process has used so far, in ms (user + system, from /proc; the
+ * kernel counts it in clock ticks, 10 ms each, so only sums over many requests are exact
+ * enough to print). NaN where /proc is not there.
+ */
+function processCpuMillis(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return NaN;
+  }
+}
+const clockTicks = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
 const checkTimes = [];
-const { connection, stop } = await startServer(serverPath, {
+const { connection, stop, pid } = await startServer(serverPath, {
   settings: { logLevel: 'debug' },
   capabilities: {
     textDocument: { diagnostic: {} },
@@ -80,42 +104,76 @@ await connection.sendNotification('textDocument/didOpen', {
 });
 await connection.sendRequest('textDocument/diagnostic', { textDocument: { uri: bigUri } });
 
-const diagnosticTimes = [];
-let diagnosticCount = 0;
-checkTimes.length = 0;
-for (let round = 0; round < 15; round++) {
-  // Each round edits one line, so the server checks the whole document again.
-  bigLines[round * 7] = `# edit ${round}`;
-  version++;
-  const started = performance.now();
-  await connection.sendNotification('textDocument/didChange', {
-    textDocument: { uri: bigUri, version },
-    contentChanges: [{ text: bigLines.join('\n') }],
-  });
-  const report = await connection.sendRequest('textDocument/diagnostic', {
-    textDocument: { uri: bigUri },
-  });
-  diagnosticTimes.push(performance.now() - started);
-  diagnosticCount = report.items.length;
+/**
+ * One edit and the pull of the document's diagnostics after it, timed from the client:
+ * wall time of the round trip, and the CPU time the server and this client spent on it.
+ */
+async function editRounds(edit, rounds) {
+  const times = [];
+  let count = 0;
+  let clientCpu = 0;
+  const serverCpuBefore = processCpuMillis(pid);
+  for (let round = 0; round < rounds; round++) {
+    edit(round);
+    version++;
+    const cpuStart = process.cpuUsage();
+    const started = performance.now();
+    await connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: bigUri, version },
+      contentChanges: [{ text: bigLines.join('\n') }],
+    });
+    const report = await connection.sendRequest('textDocument/diagnostic', {
+      textDocument: { uri: bigUri },
+    });
+    times.push(performance.now() - started);
+    const cpu = process.cpuUsage(cpuStart);
+    clientCpu += (cpu.user + cpu.system) / 1000;
+    count = report.items.length;
+  }
+  const serverCpu = (processCpuMillis(pid) - serverCpuBefore) / rounds;
+  return { times, count, clientCpu: clientCpu / rounds, serverCpu };
 }
+
+// An edit inside one line: the server re-checks that line, reuses the verdicts of the
+// other 9,999, and redoes the whole-file checks (duplicates, -e 2, twins, load order).
+checkTimes.length = 0;
+const inPlace = await editRounds((round) => {
+  bigLines[round * 7] = `# edit ${round}`;
+}, 15);
+const inPlaceChecks = [...checkTimes];
+
+// A line inserted at the top: every later line moves, so every line is checked again.
+checkTimes.length = 0;
+const inserted = await editRounds((round) => {
+  bigLines.splice(round % 2 === 0 ? 0 : 1, round % 2 === 0 ? 0 : 1, `# inserted ${round}`);
+}, 9);
+const insertedChecks = [...checkTimes];
 
 await stop();
 
 const hoverMedian = median(hoverTimes);
 const hoverP95 = percentile(hoverTimes, 95);
-const diagnosticsMedian = median(diagnosticTimes);
-const checkMedian = checkTimes.length > 0 ? median(checkTimes) : NaN;
 
 console.log(`hover: ${hoverTimes.length} requests over ${targets.length} syscall/key positions ` +
   `of neo23x0/audit.rules (${answered} answered)`);
 console.log(`  median ${hoverMedian.toFixed(3)} ms, p95 ${hoverP95.toFixed(3)} ms ` +
   `(target < 5 ms: median at ${(hoverMedian / 5).toFixed(3)}x the target)`);
 console.log('diagnostics: 10,000 corpus rule lines with numbered keys, ' +
-  `${diagnosticCount} diagnostics`);
-console.log(`  edit + pull round trip: median ${diagnosticsMedian.toFixed(1)} ms, ` +
-  `max ${Math.max(...diagnosticTimes).toFixed(1)} ms ` +
-  `(target < 50 ms: ${(diagnosticsMedian / 50).toFixed(2)}x the target)`);
-if (!Number.isNaN(checkMedian)) {
-  console.log(`  of which the engine's check: median ${checkMedian.toFixed(1)} ms ` +
-    `(${((100 * checkMedian) / diagnosticsMedian).toFixed(0)}% of the round trip)`);
+  `${inPlace.count} diagnostics`);
+
+function printRounds(title, result, checks) {
+  const wall = median(result.times);
+  console.log(`  ${title}: edit + pull round trip median ${wall.toFixed(1)} ms, ` +
+    `max ${Math.max(...result.times).toFixed(1)} ms over ${result.times.length} edits ` +
+    `(target < 50 ms: ${(wall / 50).toFixed(2)}x the target)`);
+  console.log(`    CPU per round trip (mean): server ${result.serverCpu.toFixed(1)} ms, ` +
+    `client ${result.clientCpu.toFixed(1)} ms`);
+  if (checks.length > 0) {
+    const check = median(checks);
+    console.log(`    of which the engine's check: median ${check.toFixed(1)} ms ` +
+      `(${((100 * check) / wall).toFixed(0)}% of the round trip)`);
+  }
 }
+printRounds('a line edited in place', inPlace, inPlaceChecks);
+printRounds('a line inserted at the top (all lines re-checked)', inserted, insertedChecks);
+console.log(`  load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores`);

@@ -31,5 +31,5 @@ export async function startServer(serverScript, options = {}) {
     await new Promise((resolve) => child.once('exit', resolve));
     connection.dispose();
   };
-  return { connection, stop };
+  return { connection, stop, pid: child.pid };
 }
