@@ -183,6 +183,20 @@ function machinesForDisplay(first: Machine | undefined, hostMachine: Machine): M
   return ordered;
 }
 
+/** A two-column table: each machine shown, and what `valueOn` finds in its syscall table. */
+function syscallTableRows(
+  heading: string,
+  machine: Machine | undefined,
+  hostMachine: Machine,
+  valueOn: (machine: Machine) => string | number | undefined,
+): string[] {
+  const rows = [`| arch | ${heading} |`, '|---|---|'];
+  for (const each of machinesForDisplay(machine, hostMachine)) {
+    rows.push(`| ${archLabel(each, hostMachine)} | ${valueOn(each) ?? '—'} |`);
+  }
+  return rows;
+}
+
 function hoverSyscall(
   document: RulesDocument,
   line: RulesLine,
@@ -229,21 +243,18 @@ function hoverSyscallNumber(
     ? parseInt(word.slice(2), 16)
     : /^0[0-7]+/.test(word) ? parseInt(word, 8) : parseInt(word, 10);
 
-  const rows: string[] = ['| arch | syscall ' + number + ' |', '|---|---|'];
+  const nameOn = (each: Machine) => syscallTable(each, options.auditVersion)?.byNumber.get(number);
+  const rows = syscallTableRows(`syscall ${number}`, machine, options.hostMachine, nameOn);
   let headline = `Syscall number **${number}**`;
-  for (const each of machinesForDisplay(machine, options.hostMachine)) {
-    const name = syscallTable(each, options.auditVersion)?.byNumber.get(number);
-    rows.push(`| ${archLabel(each, options.hostMachine)} | ${name ?? '—'} |`);
-  }
 
   if (machine) {
-    const name = syscallTable(machine, options.auditVersion)?.byNumber.get(number);
+    const name = nameOn(machine);
     const label = archLabel(machine, options.hostMachine);
     headline = name
       ? `**${number}** on ${label} is **${name}**`
       : `**${number}** is no syscall on ${label}`;
     const twin = compatMachine(machine) ?? nativeMachine(machine);
-    const twinName = twin && syscallTable(twin, options.auditVersion)?.byNumber.get(number);
+    const twinName = twin && nameOn(twin);
     if (twin && twinName) {
       headline += `; on ${archLabel(twin, options.hostMachine)} it is **${twinName}**`;
     }
@@ -266,15 +277,12 @@ function hoverSyscallName(
 ): RulesHover {
   const name = word.toLowerCase();
   const description = syscallDescription(name);
-  const rows: string[] = ['| arch | number |', '|---|---|'];
-  for (const each of machinesForDisplay(machine, options.hostMachine)) {
-    const number = syscallTable(each, options.auditVersion)?.byName.get(name);
-    rows.push(`| ${archLabel(each, options.hostMachine)} | ${number ?? '—'} |`);
-  }
+  const numberOn = (each: Machine) => syscallTable(each, options.auditVersion)?.byName.get(name);
+  const rows = syscallTableRows('number', machine, options.hostMachine, numberOn);
 
   let headline = `**${name}**`;
   if (machine) {
-    const number = syscallTable(machine, options.auditVersion)?.byName.get(name);
+    const number = numberOn(machine);
     const label = archLabel(machine, options.hostMachine);
     if (number !== undefined) {
       headline += ` is syscall ${number} on ${label}`;
