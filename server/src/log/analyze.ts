@@ -20,6 +20,7 @@ import {
   NoiseTally, buildNoiseReport, mergeSnapshots, type ReportOptions, type TallySnapshot,
 } from './rank';
 import type { NoiseReport } from './report';
+import { unpackPartResult, type PackedPartResult } from './partTransfer';
 
 /** A path ('-' for standard input), or a named stream of bytes. */
 export type LogInput = string | { name: string; stream: AsyncIterable<Buffer | string> };
@@ -205,6 +206,7 @@ function boundarySnapshot(
   const grouper = new EventGrouper(names, strings, (event) => tally.addEvent(event), { window });
 
   const joined = new Map<string, AuditEvent>();
+  const typeIds = new Map<string, number>();
   for (const piece of pieces) {
     for (const part of piece) {
       const key = `${part.node ?? ''}\x00${part.timeMs}\x00${part.serial}`;
@@ -219,7 +221,12 @@ function boundarySnapshot(
       event.records += part.records;
       event.bytes += part.bytes;
       part.types.forEach((type, i) => {
-        event.addType(names.types.idOfString(type), part.typeRecords[i], part.typeBytes[i]);
+        let typeId = typeIds.get(type);
+        if (typeId === undefined) {
+          typeId = names.types.idOfString(type);
+          typeIds.set(type, typeId);
+        }
+        event.addType(typeId, part.typeRecords[i], part.typeBytes[i]);
       });
       if (part.hasSyscall) {
         mergeFacts(event.facts, part.facts, true);
@@ -509,11 +516,11 @@ async function scanInWorkers(
         reject(new AbortError());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      worker.on('message', (message: { progress?: number; result?: PartResult }) => {
+      worker.on('message', (message: { progress?: number; result?: PackedPartResult }) => {
         if (message.progress !== undefined) progress(name, message.progress);
         if (message.result !== undefined) {
           signal?.removeEventListener('abort', onAbort);
-          resolve(message.result);
+          resolve(unpackPartResult(message.result));
         }
       });
       worker.on('error', (error) => {

@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanRange, type RangeJob } from './analyze';
+import { packPartResult } from './partTransfer';
 
 const job = workerData as RangeJob;
 let pending = 0;
@@ -16,4 +17,8 @@ const result = scanRange(job, (bytes) => {
   }
 });
 if (pending > 0) parentPort?.postMessage({ progress: pending });
-parentPort?.postMessage({ result });
+const packed = packPartResult(result);
+// The columns move to the main thread instead of being copied.
+const columns = [packed.profile, packed.profileTypeCounts, packed.head, packed.tail,
+  packed.eventTypeCounts].map((column) => column.buffer as ArrayBuffer);
+parentPort?.postMessage({ result: packed }, columns);
