@@ -14,12 +14,16 @@ import type { RuleModel } from '../rules/model';
 import { auditVersions, type AuditVersion } from '../tables';
 
 export const noiseUsage = `usage: auditd-tools noise [--format text|json] [--top N]
-         [--by exe|syscall|key|type|exe-syscall] [--rules FILE] [--max-log-file MB]
-         [--audit-version 3.0.9|4.2] LOG...
+         [--suggest N] [--by exe|syscall|key|type|exe-syscall] [--rules FILE]
+         [--max-log-file MB] [--audit-version 3.0.9|4.2] LOG...
 
 Ranks the events of audit logs by executable, syscall, key and record type, and suggests
 exclusion rules with the events and bytes they would remove. LOG may be a file, a rotated
-set (audit.log audit.log.1 ... are read oldest first), a .gz file, or - for stdin.`;
+set (audit.log audit.log.1 ... are read oldest first), a .gz file, or - for stdin.
+
+  --top N        rows per ranking (default 10)
+  --suggest N    programs that get a suggested exclusion, busiest first (default 3;
+                 a program with less than 1% of the events gets none)`;
 
 export interface NoiseIo {
   stdout: (text: string) => void;
@@ -33,6 +37,8 @@ const rankings: readonly Ranking[] = ['exe', 'syscall', 'key', 'type', 'exe-sysc
 export interface NoiseArguments {
   format: 'text' | 'json';
   top: number | undefined;
+  /** Programs that get a suggestion (suggestions.ts's default when undefined). */
+  suggest: number | undefined;
   by: Ranking | undefined;
   rules: string | undefined;
   maxLogFileMB: number | undefined;
@@ -43,7 +49,7 @@ export interface NoiseArguments {
 /** Parses the arguments; returns an error message instead of throwing. */
 export function parseNoiseArguments(args: readonly string[]): NoiseArguments | string {
   const parsed: NoiseArguments = {
-    format: 'text', top: undefined, by: undefined, rules: undefined,
+    format: 'text', top: undefined, suggest: undefined, by: undefined, rules: undefined,
     maxLogFileMB: undefined, auditVersion: undefined, logs: [],
   };
 
@@ -73,6 +79,15 @@ export function parseNoiseArguments(args: readonly string[]): NoiseArguments | s
           return `--top takes a positive whole number, not ${text ?? 'nothing'}`;
         }
         parsed.top = top;
+        break;
+      }
+      case '--suggest': {
+        const text = value();
+        const count = Number(text);
+        if (!text || !Number.isInteger(count) || count < 0) {
+          return `--suggest takes a whole number (0 or more), not ${text ?? 'nothing'}`;
+        }
+        parsed.suggest = count;
         break;
       }
       case '--by': {
@@ -185,6 +200,8 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
       maxLogFileMB: parsed.maxLogFileMB,
       version: parsed.auditVersion,
       stdin: io.stdin,
+      // The command waits for the report: this thread scans a range too.
+      scanInThisThread: true,
     });
   } catch (error) {
     // A log that cannot be read (permissions, a damaged .gz): say which and why.
@@ -196,6 +213,7 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
   const suggested = suggestExclusions(report, {
     auditVersion: parsed.auditVersion,
     existingRules,
+    maxSuggestions: parsed.suggest,
   });
   report.suggestions = suggested.suggestions;
 
