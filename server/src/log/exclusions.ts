@@ -31,8 +31,8 @@ import type { FieldCondition, RuleModel } from '../rules/model';
 import type { RuleInput } from '../rules/match';
 import { lineRange } from '../rules/diagnostics';
 import type { EventProfile, EventProfileBucket } from './report';
-import { exeFieldWord, keyFromName } from './ruleWords';
-import { SafetyWarning, programName, safetyWarnings } from './safety';
+import { exeFieldWord, keyFromExe } from './ruleWords';
+import { SafetyWarning, safetyWarnings } from './safety';
 
 export interface SyscallRef {
   /** libaudit machine name of the record's arch (x86_64, i386 ...). */
@@ -232,7 +232,7 @@ function exitRulesForProgram(
     result.refused.push(`no rule for ${JSON.stringify(activity.exe)}: ${exeWord.reason}`);
     return result;
   }
-  const key = keyFromName(keyPrefix, programName(activity.exe));
+  const key = keyFromExe(keyPrefix, activity.exe);
   const allNames = new Set<string>();
 
   // The b32 twin: the same calls on the compat ABI, when the log shows that ABI in use.

@@ -15,6 +15,8 @@
  * - the kernel refuses it (exe=: absolute, not ending in `/`, at most PATH_MAX bytes).
  */
 
+import { createHash } from 'node:crypto';
+
 export type RuleWord = { ok: true; text: string } | { ok: false; reason: string };
 
 /** PATH_MAX: the kernel's audit_unpack_string refuses longer strings. */
@@ -77,10 +79,36 @@ export function exeFieldWord(exe: string): RuleWord {
 }
 
 /**
- * A key made from a program name: letters, digits, `.`, `_` and `-` kept, anything else
- * turned into `_`, so the key needs no escape and stays within the 256-byte limit.
+ * A path component a key may name as it is: no space, no character a reader could take for
+ * syntax, not starting with `-` (which reads as an option in `auditctl -l` output).
  */
-export function keyFromName(prefix: string, name: string): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200);
-  return `${prefix}${safe.length > 0 ? safe : 'unnamed'}`;
+const plainComponent = /^[A-Za-z0-9._+@:~,][A-Za-z0-9._+@:~,-]*$/;
+
+/** The words of a text that a key can hold, joined by `_`; no word starts with `-`. */
+function keyWords(text: string): string {
+  return text.split(/[^A-Za-z0-9._-]+/)
+    .map((word) => word.replace(/^-+/, ''))
+    .filter((word) => word.length > 0)
+    .join('_');
+}
+
+/**
+ * The key of the rules that exclude a program: the prefix and the program's file name when
+ * that name is plain (`exclude_named`). A path whose components hold spaces, option-like
+ * words or other odd characters is named from its first odd component to its end, cleaned
+ * and followed by a short hash of the whole path: `/tmp/x -F exe=/bin/bash` gives
+ * `exclude_x_F_exe_bin_bash_<hash>`, never a key that reads as if bash were excluded, and
+ * two paths that clean up alike keep different keys. The key needs no escape and stays well
+ * within the kernel's 256-byte limit.
+ */
+export function keyFromExe(prefix: string, exe: string): string {
+  const components = exe.split('/').filter((component) => component.length > 0);
+  const firstOdd = components.findIndex((component) => !plainComponent.test(component));
+  const named = firstOdd < 0 ? components.slice(-1).join('')
+    : components.slice(firstOdd).join('/');
+  const cleaned = keyWords(named).slice(0, 60);
+  if (cleaned === named) return `${prefix}${cleaned}`;
+
+  const hash = createHash('sha256').update(exe).digest('hex').slice(0, 8);
+  return `${prefix}${cleaned.length > 0 ? `${cleaned}_` : ''}${hash}`;
 }

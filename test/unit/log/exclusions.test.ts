@@ -150,15 +150,17 @@ test('hostile executables: escaped as auditctl reads them, or refused with the r
   };
   const outcome = exes.map((exe) => {
     const proposal = proposeExclusion({ kind: 'exe', exe }, hostile);
-    return proposal.rules.length > 0 ? proposal.rules[0].text : proposal.refused[0];
+    // The hash that marks a cleaned-up key is shown as @.
+    return proposal.rules.length > 0 ? proposal.rules[0].text.replace(/_[0-9a-f]{8}$/, '_@')
+      : proposal.refused[0];
   });
   assert.deepEqual(outcome, [
-    '-a never,exit -F arch=b64 -S open -F exe=/x\\ -k\\ y -k exclude_x_-k_y',
-    '-a never,exit -F arch=b64 -S open -F exe=/a\\\\\\ b -k exclude_a__b',
+    '-a never,exit -F arch=b64 -S open -F exe=/x\\ -k\\ y -k exclude_x_k_y_@',
+    '-a never,exit -F arch=b64 -S open -F exe=/a\\\\\\ b -k exclude_a_b_@',
     'no rule for "/tmp/new\\nline": it contains a newline, which ends a rules line',
-    '-a never,exit -F arch=b64 -S open -F exe=/tmp/-F -k exclude_-F',
+    '-a never,exit -F arch=b64 -S open -F exe=/tmp/-F -k exclude_F_@',
     '-a never,exit -F arch=b64 -S open -F exe=/tmp/evil\\ -F\\ exe=/bin/true ' +
-      '-k exclude_true',
+      '-k exclude_evil_F_exe_bin_true_@',
     'no rule for "/tmp/key\\u0001two": it contains the control character 0x01, which a ' +
       'rules file cannot hold unambiguously',
     'no rule for "/tmp/tab\\there": it contains the control character 0x09, which a rules ' +
@@ -170,7 +172,8 @@ test('hostile executables: escaped as auditctl reads them, or refused with the r
     'no rule for "relative/path": it is not an absolute path (the kernel needs exe= to ' +
       'start with /)',
     'no rule for "/tmp/dir/": it ends with / (the kernel refuses exe= values that do)',
-    '-a never,exit -F arch=b64 -S open -F exe=/opt/My\\ Tools/run\\ me -k exclude_run_me',
+    '-a never,exit -F arch=b64 -S open -F exe=/opt/My\\ Tools/run\\ me ' +
+      '-k exclude_My_Tools_run_me_@',
   ]);
 });
 
@@ -233,4 +236,29 @@ test('a path too long for auditctl\'s line buffer is refused; a replaced binary 
   assert.deepEqual(named.rules.map((r) => r.text),
     ['-a never,exit -F arch=b64 -S sendmmsg -F exe=/usr/sbin/named -k exclude_named']);
   assert.match(named.notes[0], /excluded only once they restart$/);
+});
+
+test('keys: a plain file name as it is; an odd path named from its odd part, with a hash', () => {
+  const keyOf = (exe: string) => {
+    const log: EventProfile = { buckets: [bucket({ exe, syscall: 2 })] };
+    const text = proposeExclusion({ kind: 'exe', exe }, log).rules[0].text;
+    return /-k (\S+)$/.exec(text)![1];
+  };
+
+  assert.equal(keyOf('/usr/sbin/named'), 'exclude_named');
+  assert.equal(keyOf('/usr/lib/systemd/systemd-journald'), 'exclude_systemd-journald');
+
+  // The file is named "bash -k y" in a folder "x -F exe=": the key must not read "bash".
+  const odd = keyOf('/tmp/x -F exe=/bin/bash -k y');
+  assert.match(odd, /^exclude_x_F_exe_bin_bash_k_y_[0-9a-f]{8}$/);
+  assert.match(keyOf('/tmp/evil -F exe=/bin/true'), /^exclude_evil_F_exe_bin_true_[0-9a-f]{8}$/);
+  assert.match(keyOf('/tmp/-F'), /^exclude_F_[0-9a-f]{8}$/);
+  assert.match(keyOf('/opt/My Tools/run me'), /^exclude_My_Tools_run_me_[0-9a-f]{8}$/);
+  for (const exe of ['/tmp/x -F exe=/bin/bash -k y', '/tmp/-F', '/tmp/--', '/tmp/ ']) {
+    const key = keyOf(exe);
+    assert.doesNotMatch(key, /(^|_)-|\s/, key);
+  }
+
+  // Two paths that clean up alike keep different keys.
+  assert.notEqual(keyOf('/opt/a b'), keyOf('/opt/a=b'));
 });
