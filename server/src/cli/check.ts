@@ -12,6 +12,7 @@ import { checkRuleset, type RulesFileText } from '../rules/ruleset';
 import { auditVersions, defaultAuditVersion, machines, type AuditVersion } from '../tables';
 import { archMachine, parseCommandArgs } from './arguments';
 import type { Command, CommandIo } from './io';
+import { sourceExcerpt, terminalSafe } from './terminalText';
 
 export const checkUsage = `usage: auditd-tools check [--format text|json|sarif]
          [--audit-version 3.0.9|4.2] [--arch ARCH] [--hints] PATH...
@@ -79,11 +80,11 @@ async function runCheck(args: readonly string[], io: CommandIo): Promise<number>
   for (const path of parsed.positionals) {
     const input = readInput(path);
     if (typeof input === 'string') {
-      io.stderr(`auditd-tools check: ${input}\n`);
+      io.stderr(`auditd-tools check: ${terminalSafe(input)}\n`);
       return 2;
     }
     if (input.directory && input.files.length === 0) {
-      io.stderr(`auditd-tools check: ${path} holds no *.rules file\n`);
+      io.stderr(`auditd-tools check: ${terminalSafe(path)} holds no *.rules file\n`);
     }
     const result = checkRuleset(input.files, {
       auditVersion: version,
@@ -164,16 +165,15 @@ function textReport(inputs: CheckedInput[]): string {
     for (const entry of input.diagnostics) {
       counts[entry.severity]++;
       const { start, end } = entry.range;
-      out.push(`${entry.file}:${start.line + 1}:${start.character + 1}: ${entry.severity} ` +
-        `${entry.code}: ${entry.message}`);
+      out.push(terminalSafe(`${entry.file}:${start.line + 1}:${start.character + 1}: ` +
+        `${entry.severity} ${entry.code}: ${entry.message}`));
       const source = linesOf.get(entry.file ?? '')?.[start.line];
       if (source === undefined) continue;
-      const shown = source.replace(/\r$/, '');
-      out.push(`  ${shown}`);
-      const lastColumn = start.line === end.line ? end.character : shown.length;
-      const width = Math.max(1, Math.min(lastColumn, shown.length + 1) - start.character);
-      const indent = shown.slice(0, start.character).replace(/[^\t]/g, ' ');
-      out.push(`  ${indent}^${'~'.repeat(width - 1)}`);
+      const line = source.replace(/\r$/, '');
+      const lastColumn = start.line === end.line ? end.character : line.length;
+      const excerpt = sourceExcerpt(line, start.character, lastColumn);
+      out.push(`  ${excerpt.text}`);
+      out.push(`  ${excerpt.indent}^${'~'.repeat(excerpt.width - 1)}`);
     }
   }
 

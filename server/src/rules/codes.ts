@@ -598,6 +598,23 @@ export const allCodes: readonly CodeInfo[] = table;
 
 export type MessageArguments = Record<string, string | number>;
 
+/**
+ * The most characters of one argument a message quotes. A rules line can be megabytes
+ * long; a message quoting a whole word of it would flood a terminal or an editor's
+ * problem list. The diagnostic's range still covers the whole word.
+ */
+export const quotedWordLimit = 200;
+
+/** An argument as a message quotes it: cut to the limit, with `…` when cut. */
+export function quotedWord(value: string | number): string {
+  const text = String(value);
+  if (text.length <= quotedWordLimit) return text;
+  const cut = text.charCodeAt(quotedWordLimit - 1);
+  // Never leave half of a surrogate pair at the end.
+  const end = cut >= 0xd800 && cut <= 0xdbff ? quotedWordLimit - 1 : quotedWordLimit;
+  return `${text.slice(0, end)}…`;
+}
+
 /** Templates split once into literal text (even places) and placeholder names (odd). */
 const compiledTemplates = new Map<string, string[]>();
 
@@ -610,7 +627,7 @@ function fill(template: string, args: MessageArguments): string {
   let text = parts[0];
   for (let i = 1; i < parts.length; i += 2) {
     const value = args[parts[i]];
-    text += (value === undefined ? `{${parts[i]}}` : String(value)) + parts[i + 1];
+    text += (value === undefined ? `{${parts[i]}}` : quotedWord(value)) + parts[i + 1];
   }
   return text;
 }
