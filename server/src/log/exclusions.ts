@@ -134,6 +134,18 @@ function normalisedExe(exe: string): { exe: string; deleted: boolean } {
     : { exe, deleted: false };
 }
 
+/**
+ * rpm installs a file under a temporary name (the path, `;` and 8 hex digits of the
+ * transaction) and renames it over the old one; a process started in between runs a file
+ * the log then names `/usr/bin/python2.7;58d1ccfb (deleted)`. No file keeps that name, so
+ * a rule must name the installed path.
+ */
+const rpmTemporarySuffix = /;[0-9a-f]{8}$/;
+
+function installedPath(exe: string): string {
+  return exe.replace(rpmTemporarySuffix, '');
+}
+
 function bucketEtcWrites(bucket: EventProfileBucket): number {
   return bucket.etcWrite ? bucket.events : 0;
 }
@@ -227,12 +239,13 @@ function exitRulesForProgram(
 ): ExitRulesResult {
   const result: ExitRulesResult = { rules: [], refused: [], notes: [], names: [] };
 
-  const exeWord = exeFieldWord(activity.exe);
+  const installed = activity.deleted ? installedPath(activity.exe) : activity.exe;
+  const exeWord = exeFieldWord(installed);
   if (!exeWord.ok) {
     result.refused.push(`no rule for ${JSON.stringify(activity.exe)}: ${exeWord.reason}`);
     return result;
   }
-  const key = keyFromExe(keyPrefix, activity.exe);
+  const key = keyFromExe(keyPrefix, installed);
   const allNames = new Set<string>();
 
   // The b32 twin: the same calls on the compat ABI, when the log shows that ABI in use.
@@ -292,7 +305,7 @@ function exitRulesForProgram(
         text: `${head}${chunk.join(',')}${tail}`,
         machine,
         model: neverExitModel(machine, chosen.map((w) => w.number).sort((a, b) => a - b),
-          chosen.map((w) => w.name), activity.exe),
+          chosen.map((w) => w.name), installed),
       });
     }
   }
@@ -301,7 +314,12 @@ function exitRulesForProgram(
     result.notes.push(`${activity.eventsWithoutSyscall} event(s) of ${activity.exe} carry no ` +
       'syscall (user-space messages); exit rules do not remove them');
   }
-  if (activity.deleted) {
+  if (installed !== activity.exe) {
+    result.notes.push(`${activity.exe} is rpm's temporary name for ${installed} during a ` +
+      'package upgrade (the log says "(deleted)"): no file has that name any more, so the ' +
+      `rule names ${installed}. It removes no event of this log, where the processes still ` +
+      'run the replaced file; it matches them once they restart from the new one');
+  } else if (activity.deleted) {
     result.notes.push(`${activity.exe} was replaced while running (the log says "(deleted)"); ` +
       'the kernel matches exe= against the file the path names when the rule is loaded, so ' +
       'processes still running the old file are excluded only once they restart');

@@ -262,3 +262,22 @@ test('keys: a plain file name as it is; an odd path named from its odd part, wit
   // Two paths that clean up alike keep different keys.
   assert.notEqual(keyOf('/opt/a b'), keyOf('/opt/a=b'));
 });
+
+test('a "(deleted)" exe with rpm\'s temporary ;hex name: the rule names the installed path', () => {
+  const upgraded = '/usr/bin/python2.7;58d1ccfb (deleted)';
+  const logOf: EventProfile = { buckets: [bucket({ exe: upgraded, syscall: 42 })] };
+  const proposal = proposeExclusion({ kind: 'exe', exe: '/usr/bin/python2.7;58d1ccfb' }, logOf);
+  assert.deepEqual(proposal.rules.map((r) => r.text),
+    ['-a never,exit -F arch=b64 -S connect -F exe=/usr/bin/python2.7 -k exclude_python2.7']);
+  assert.equal(proposal.notes.length, 1);
+  assert.match(proposal.notes[0], /rpm's temporary name for \/usr\/bin\/python2\.7/);
+  assert.match(proposal.notes[0], /removes no event of this log/);
+
+  // A ';' that is not rpm's suffix, or a file that was not replaced, keeps its name.
+  for (const exe of ['/opt/a;b (deleted)', '/opt/tool;58d1ccfb']) {
+    const plain = exe.replace(' (deleted)', '');
+    const own = proposeExclusion({ kind: 'exe', exe: plain },
+      { buckets: [bucket({ exe, syscall: 42 })] });
+    assert.match(own.rules[0].text, new RegExp(`exe=${plain.replace(/[;()]/g, '\\$&')} `));
+  }
+});
