@@ -440,6 +440,31 @@ describe('quick fixes', () => {
       ],
     },
     {
+      title: 'add -F arch=b64 and the b32 twin, a syscall number mapped by its name',
+      text: ['-a always,exit -S 263 -k delete'],
+      at: [0, 16],
+      code: 'missing-arch',
+      pick: /and the b32 twin rule/,
+      // 263 is unlinkat on x86_64; unlinkat is 301 on i386.
+      expected: [
+        '-a always,exit -F arch=b64 -S 263 -k delete',
+        '-a always,exit -F arch=b32 -S 301 -k delete',
+      ],
+    },
+    {
+      title: 'add the b32 twin of a last line without a final newline',
+      text: ['-w /etc/passwd -p wa -k identity',
+        '-a always,exit -F arch=b64 -S kexec_file_load -S open -k x'],
+      at: [1, 20],
+      code: 'missing-b32-twin',
+      pick: /b32 twin/,
+      expected: [
+        '-w /etc/passwd -p wa -k identity',
+        '-a always,exit -F arch=b64 -S kexec_file_load -S open -k x',
+        '-a always,exit -F arch=b32 -S open -k x',
+      ],
+    },
+    {
       title: 'move -F arch before -S',
       text: ['-a always,exit -S open -F arch=b64 -k x'],
       at: [0, 27],
