@@ -54,6 +54,9 @@ const examples = {
     fix: 'Split the rule; no rule needs more than 63 fields anyway.',
     short: `${b64} -S open -F a0!=1 -F a0!=2 ... (6,300 bytes)`,
   },
+  'nul-byte': {
+    example: '-w /etc/pa\0sswd -p wa -k identity', fix: '-w /etc/passwd -p wa -k identity',
+  },
   'words-dropped': { example: '-w /x -p r x x x x x x x x x', fix: '-w /x -p r' },
   'unknown-option': { example: '--foo', fix: 'Remove it, or use an option auditctl has.' },
   'ambiguous-option': { example: '--reset', fix: '--reset-lost' },
@@ -370,7 +373,8 @@ function render(code) {
     found = checkRulesText(example.example, { auditVersion: version })
       .diagnostics.find((entry) => entry.code === code);
     lines.push(`Example${example.version ? ` (checked against auditctl ${version})` : ''}:`, '');
-    const shown = (example.short ?? example.example).replace(/\r/g, '␍').replace(/\t/g, '⇥');
+    const shown = (example.short ?? example.example).replace(/\r/g, '␍').replace(/\t/g, '⇥')
+      .replace(/\0/g, '␀');
     lines.push('```', shown, '```', '');
   }
   if (!found) {

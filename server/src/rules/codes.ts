@@ -86,6 +86,11 @@ const table: CodeInfo[] = [
       'rest as a separate line.',
   },
   {
+    code: 'nul-byte', severity: 'warning', title: 'NUL byte in a line',
+    message: 'auditctl stops reading this line at this NUL byte; the rest is ignored{rest}.',
+    fix: 'replace-text',
+  },
+  {
     code: 'words-dropped', severity: 'warning', title: 'Words dropped',
     message: 'auditctl keeps at most {limit} words of a line this short and silently ignores ' +
       'the rest, from "{word}".',

@@ -9,6 +9,9 @@
  *   first word keeps its escape pairs as written.
  * - There is no quoting: quotes are literal characters.
  * - A trailing CR (CRLF files) stays part of the last word.
+ * - A NUL byte ends the line: auditctl handles the line as a C string, so nothing after
+ *   the first NUL is read (auditctl 3.0.9 loads `-w /etc/pa<NUL>sswd -p wa` as
+ *   `-w /etc/pa`).
  */
 import type { Range } from './diagnostics';
 
@@ -59,10 +62,21 @@ class LineToken implements Token {
   }
 }
 
-/** Whether auditctl skips the line as blank: nothing but spaces (a tab is not blank). */
+/** Where auditctl's reading of a line ends: at the first NUL byte, else at its end. */
+export function auditctlLineEnd(line: string): number {
+  const nul = line.indexOf('\0');
+  return nul === -1 ? line.length : nul;
+}
+
+/**
+ * Whether auditctl skips the line as blank: nothing but spaces (a tab is not blank)
+ * before its end or its first NUL.
+ */
 export function isBlankLine(line: string): boolean {
   for (let i = 0; i < line.length; i++) {
-    if (line.charCodeAt(i) !== 0x20) return false;
+    const code = line.charCodeAt(i);
+    if (code === 0) return true;
+    if (code !== 0x20) return false;
   }
   return true;
 }
@@ -72,7 +86,7 @@ const BACKSLASH = 0x5c;
 
 export function tokenizeLine(line: string, lineNumber = 0): Token[] {
   const tokens: Token[] = [];
-  const length = line.length;
+  const length = auditctlLineEnd(line);
   let i = 0;
 
   while (i < length) {
@@ -115,7 +129,8 @@ export function tokenizeLine(line: string, lineNumber = 0): Token[] {
  * reach the limit). The length is in bytes, as auditctl sees the UTF-8 line.
  */
 export function auditctlWordLimit(line: string): number {
-  return Math.floor(utf8Length(line) / 3) + 1;
+  const end = auditctlLineEnd(line);
+  return Math.floor(utf8Length(end === line.length ? line : line.slice(0, end)) / 3) + 1;
 }
 
 /**

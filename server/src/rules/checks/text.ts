@@ -4,7 +4,7 @@
  * without its -F (`-a0=2`), which getopt reads as another option.
  */
 import { fieldInfo } from '../../tables';
-import { diagnostic } from '../codes';
+import { diagnostic, quotedWord } from '../codes';
 import { lineRange } from '../diagnostics';
 import { isParseProblem } from '../parse';
 import { splitFieldPair } from './fields';
@@ -15,7 +15,11 @@ export function lintLineText(state: LineState): void {
   const text = line.text;
   const lineNumber = line.line;
 
-  if (text.endsWith('\r')) {
+  const nul = text.indexOf('\0');
+  if (nul !== -1 && line.kind !== 'comment') nulByte(state, nul);
+
+  // After a NUL the CR is never read.
+  if (text.endsWith('\r') && nul === -1) {
     const range = lineRange(lineNumber, text.length - 1, text.length);
     report(state, diagnostic('crlf-line-ending', range, {}, {
       data: {
@@ -66,6 +70,30 @@ export function lintLineText(state: LineState): void {
       limit: line.tokens.length - line.droppedTokens.length, word: first.text,
     }));
   }
+}
+
+/**
+ * auditctl handles each line as a C string (fgets, then strchr and strtok on the buffer):
+ * a NUL byte ends it, and everything after is silently lost. Recorded with auditctl
+ * 3.0.9: `-w /etc/pa<NUL>sswd -p wa -k x` loads a watch on /etc/pa with all permissions
+ * and no key.
+ */
+function nulByte(state: LineState, nul: number): void {
+  const line = state.line;
+  const end = line.text.endsWith('\r') ? line.text.length - 1 : line.text.length;
+  const rest = line.text.slice(nul + 1, end).replace(/\0/g, '\u2400');
+  const quoted = rest.trim() === '' ? '' : `: "${quotedWord(rest)}"`;
+  report(state, diagnostic('nul-byte', lineRange(line.line, nul, Math.max(end, nul + 1)), {
+    rest: quoted,
+  }, {
+    data: {
+      fixes: [{
+        title: 'Remove the NUL byte (auditctl then reads the whole line)',
+        preferred: true,
+        edits: [{ range: lineRange(line.line, nul, nul + 1), newText: '' }],
+      }],
+    },
+  }));
 }
 
 const fieldShaped = /^-([A-Za-z_][A-Za-z_0-9]*)(!=|>=|<=|&=|=|>|<|&)/;
