@@ -5,6 +5,7 @@
  */
 import type { ListName, Machine } from '../tables';
 import type { Range } from './diagnostics';
+import { identityText } from './identityText';
 
 export type { ListName, Machine } from '../tables';
 
@@ -136,5 +137,5 @@ export function ruleIdentity(rule: RuleModel): string {
     parts.push(`C:${comparison.left}${comparison.operator}${comparison.right}`);
   }
   if (rule.keys.length > 0) parts.push(`key=${rule.keys.join('\u0001')}`);
-  return parts.join('\u0000');
+  return identityText(parts);
 }

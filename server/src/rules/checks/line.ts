@@ -20,6 +20,7 @@ import { lintLineText, rewriteFieldWithoutF } from './text';
 import { applyLineEdits, insertLineAfter, twinSyscallEdits } from './twin';
 import { applyPerm, applyWatch } from './watch';
 import { utf8Length } from '../tokens';
+import { identityText } from '../identityText';
 
 export interface LineResult {
   diagnostics: RuleDiagnostic[];
@@ -573,7 +574,7 @@ function kernelIdentity(state: LineState, rule: RuleModel): string {
     else parts.push(`${identityField(entry.field)}${entry.operator}${entry.value}`);
   }
   if (rule.keys.length > 0) parts.push(`key=${rule.keys.join('\u0001')}`);
-  return parts.join('\u0000');
+  return identityText(parts);
 }
 
 /** Warnings beyond auditctl that need the whole rule. */

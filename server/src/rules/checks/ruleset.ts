@@ -9,6 +9,7 @@ import {
 import { diagnostic, type FixEdit } from '../codes';
 import type { RuleDiagnostic } from '../diagnostics';
 import { lineRange } from '../diagnostics';
+import { identityText } from '../identityText';
 import type { FieldCondition, RuleModel } from '../model';
 import type { RulesDocument, RulesLine } from '../parse';
 import type { LineResult } from './line';
@@ -133,11 +134,11 @@ export function kernelIdentity(rule: RuleModel): string {
     });
   }
   ordered.sort((a, b) => a.at - b.at);
-  let identity = `${rule.operation === 'prepend' ? 'prepend' : 'append'}\u0000${rule.list}` +
-    `\u0000${rule.action}\u0000${rule.syscalls.all ? 'all' : rule.syscalls.numbers.join(',')}`;
-  for (const entry of ordered) identity += `\u0000${entry.text}`;
-  if (rule.keys.length > 0) identity += `\u0000key=${rule.keys.join('\u0001')}`;
-  return identity;
+  const parts = [rule.operation === 'prepend' ? 'prepend' : 'append', rule.list, rule.action,
+    rule.syscalls.all ? 'all' : rule.syscalls.numbers.join(',')];
+  for (const entry of ordered) parts.push(entry.text);
+  if (rule.keys.length > 0) parts.push(`key=${rule.keys.join('\u0001')}`);
+  return identityText(parts);
 }
 
 /** The rule without its arch and syscalls: what a b32 twin shares with its b64 rule. */
@@ -145,7 +146,7 @@ function twinSignature(rule: RuleModel): string {
   const parts = [rule.list, rule.action, rule.keys.join('\u0001')];
   for (const field of rule.fields) parts.push(fieldText(field));
   for (const c of rule.comparisons) parts.push(`${c.left}${c.operator}${c.right}`);
-  return parts.join('\u0000');
+  return identityText(parts);
 }
 
 /**
