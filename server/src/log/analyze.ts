@@ -516,19 +516,21 @@ async function scanInWorkers(
         reject(new AbortError());
       };
       signal?.addEventListener('abort', onAbort, { once: true });
+      let packed: PackedPartResult | undefined;
       worker.on('message', (message: { progress?: number; result?: PackedPartResult }) => {
         if (message.progress !== undefined) progress(name, message.progress);
-        if (message.result !== undefined) {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(unpackPartResult(message.result));
-        }
+        if (message.result !== undefined) packed = message.result;
       });
       worker.on('error', (error) => {
         signal?.removeEventListener('abort', onAbort);
         reject(error);
       });
       worker.on('exit', (code) => {
-        if (code !== 0) reject(new Error(`log worker exited with code ${code}`));
+        signal?.removeEventListener('abort', onAbort);
+        // The result is unpacked once the thread's heap is gone: the two do not add up
+        // in the peak memory of the run.
+        if (code === 0 && packed !== undefined) resolve(unpackPartResult(packed));
+        else reject(new Error(`log worker exited with code ${code}`));
       });
     });
   };
