@@ -114,9 +114,12 @@ export class ByteInterner {
 
   idOf(buf: Buffer, start: number, end: number): number {
     const length = end - start;
+    // Sampled bytes: names of one length often share their start, end and middle (paths
+    // such as /opt/app12/bin/worker), so a quarter and three quarters in are mixed too.
     const slot = length === 0 ? 0 :
       (Math.imul(length, 31) ^ buf[start] ^ (buf[end - 1] << 3) ^
-        (buf[start + (length >> 1)] << 5)) & 1023;
+        (buf[start + (length >> 1)] << 5) ^ (buf[start + (length >> 2)] << 2) ^
+        (buf[end - 1 - (length >> 2)] << 4) ^ (buf[end - 2 + (length === 1 ? 1 : 0)] << 1)) & 1023;
     const cached = this.recent[slot];
     const key = this.keys[cached];
     if (key.length === length) {
