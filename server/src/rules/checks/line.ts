@@ -114,7 +114,9 @@ export function interpretLine(line: RulesLine, options: CheckOptions): LineResul
   if (rule) ruleWarnings(state, rule);
   const identity = rule ? kernelIdentity(state, rule) : undefined;
 
-  return { diagnostics: state.diagnostics, rule, identity, effects, failed: state.failed };
+  return {
+    diagnostics: state.diagnostics.slice(), rule, identity, effects, failed: state.failed,
+  };
 }
 
 function applyOption(
@@ -539,15 +541,16 @@ function buildRule(state: LineState): RuleModel {
     operation: selection.operation,
     machine: state.machine ?? (state.badArch ? undefined : state.options.hostMachine),
     machineFromHost: !state.machineFromArch,
-    arches: state.arches,
+    // Copies cut to length: see trimArrays in parse.ts.
+    arches: state.arches.slice(),
     syscalls: {
       all: state.syscallAll || state.watch !== undefined || (noSyscalls && list !== 'task'),
       numbers,
-      names: state.syscallNames,
-      written: state.syscallWritten,
+      names: state.syscallNames.slice(),
+      written: state.syscallWritten.slice(),
     },
-    fields: state.fields,
-    comparisons: state.comparisons,
+    fields: state.fields.slice(),
+    comparisons: state.comparisons.slice(),
     keys: state.keys.map((key) => key.text),
     watch: state.watch,
     range: lineExtent(state.line),
