@@ -171,6 +171,13 @@ function twinKeysOf(rule: RuleModel): { own: string; twin?: string } {
   return keys;
 }
 
+/**
+ * The twin diagnostic last made for a rule, with the syscalls it named. A rule object is
+ * reused only for an unchanged line under the same options, so while the same syscalls
+ * lack a twin its diagnostic and fix are the same too.
+ */
+const twinDiagnostics = new WeakMap<RuleModel, { names: string; diagnostic: RuleDiagnostic }>();
+
 function missingTwins(
   document: RulesDocument,
   results: LineResult[],
@@ -216,10 +223,18 @@ function missingTwins(
       twinTable.byName.has(name) && !covered?.has(name));
     if (missing.length === 0) continue;
 
+    const names = missing.join(', ');
+    const earlier = twinDiagnostics.get(rule);
+    if (earlier?.names === names) {
+      diagnostics.push(earlier.diagnostic);
+      continue;
+    }
     const line = document.lines[rule.line];
-    diagnostics.push(diagnostic('missing-b32-twin', rule.arches[0].range, {
-      machine, names: missing.join(', '),
-    }, { data: twinFix(line, rule, missing, twinTable, options) }));
+    const found = diagnostic('missing-b32-twin', rule.arches[0].range, { machine, names }, {
+      data: twinFix(line, rule, missing, twinTable, options),
+    });
+    twinDiagnostics.set(rule, { names, diagnostic: found });
+    diagnostics.push(found);
   }
   return diagnostics;
 }
