@@ -11,16 +11,18 @@ import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
 import {
-  FOREIGN_STRING, FactStrings, NO_STRING, RecordNames, RecordScanner, printableLine,
-  type RecordSink, type RecordView,
-  type SkipReason, type RecordFacts,
+  FactStrings, RecordNames, RecordScanner, printableLine,
+  type RecordSink, type RecordView, type SkipReason,
 } from './scan';
 import { AuditEvent, EventGrouper, defaultEventWindow, mergeFacts } from './events';
 import {
   NoiseTally, buildNoiseReport, mergeSnapshots, type ReportOptions, type TallySnapshot,
 } from './rank';
 import type { NoiseReport } from './report';
-import { unpackPartResult, type PackedPartResult } from './partTransfer';
+import {
+  forEachStraddling, packStraddling, unpackPartResult, type PackedPartResult,
+  type StraddlingEvents,
+} from './partTransfer';
 
 /** A path ('-' for standard input), or a named stream of bytes. */
 export type LogInput = string | { name: string; stream: AsyncIterable<Buffer | string> };
@@ -60,28 +62,11 @@ class AbortError extends Error {
 
 // --- one part: a file, or a byte range of one --------------------------------------
 
-/** The events of a part that may continue in the neighbouring part, as plain data. */
-export interface PortableEvent {
-  node: string | null;
-  timeMs: number;
-  serial: number;
-  records: number;
-  bytes: number;
-  types: string[];
-  typeRecords: number[];
-  typeBytes: number[];
-  hasSyscall: boolean;
-  facts: RecordFacts;
-  daemonStart: boolean;
-  daemonRecord: boolean;
-  etcPath: boolean;
-  etcChange: boolean;
-}
-
 export interface PartResult {
   snapshot: TallySnapshot;
-  head: PortableEvent[];
-  tail: PortableEvent[];
+  /** Held first events (that may have begun in the part before) and open last ones. */
+  head: StraddlingEvents;
+  tail: StraddlingEvents;
   lines: number;
 }
 
@@ -160,36 +145,11 @@ export class PartScanner implements RecordSink {
     const snapshot = this.tally.snapshot(this.grouper);
     return {
       snapshot,
-      head: this.head.map((event) => portable(event, this.names)),
-      tail: tail.map((event) => portable(event, this.names)),
+      head: packStraddling(this.head, this.names),
+      tail: packStraddling(tail, this.names),
       lines,
     };
   }
-}
-
-function portable(event: AuditEvent, names: RecordNames): PortableEvent {
-  return {
-    node: event.nodeId === 0 ? null : names.nodes.names[event.nodeId],
-    timeMs: event.timeMs,
-    serial: event.serial,
-    records: event.records,
-    bytes: event.bytes,
-    types: event.typeIds.slice(0, event.typeCount).map((id) => names.types.names[id]),
-    typeRecords: event.typeRecords.slice(0, event.typeCount),
-    typeBytes: event.typeBytes.slice(0, event.typeCount),
-    hasSyscall: event.hasSyscall,
-    // String ids belong to this thread's scan: the receiving side compares the strings.
-    facts: {
-      ...event.facts,
-      exeId: event.facts.exe === undefined ? NO_STRING : FOREIGN_STRING,
-      keyId: event.facts.key === undefined ? NO_STRING : FOREIGN_STRING,
-      subjId: event.facts.subj === undefined ? NO_STRING : FOREIGN_STRING,
-    },
-    daemonStart: event.daemonStart,
-    daemonRecord: event.daemonRecord,
-    etcPath: event.etcPath,
-    etcChange: event.etcChange,
-  };
 }
 
 /**
@@ -197,7 +157,7 @@ function portable(event: AuditEvent, names: RecordNames): PortableEvent {
  * part and the first events of the next one join when their (node, time, serial) match.
  */
 function boundarySnapshot(
-  pieces: readonly PortableEvent[][],
+  pieces: readonly StraddlingEvents[],
   window: number,
 ): TallySnapshot {
   const names = new RecordNames();
@@ -208,7 +168,8 @@ function boundarySnapshot(
   const joined = new Map<string, AuditEvent>();
   const typeIds = new Map<string, number>();
   for (const piece of pieces) {
-    for (const part of piece) {
+    const typeCounts = piece.typeCounts;
+    forEachStraddling(piece, (part) => {
       const key = `${part.node ?? ''}\x00${part.timeMs}\x00${part.serial}`;
       let event = joined.get(key);
       if (event === undefined) {
@@ -220,14 +181,16 @@ function boundarySnapshot(
       }
       event.records += part.records;
       event.bytes += part.bytes;
-      part.types.forEach((type, i) => {
+      for (let i = 0; i < part.types.length; i++) {
+        const type = part.types[i];
         let typeId = typeIds.get(type);
         if (typeId === undefined) {
           typeId = names.types.idOfString(type);
           typeIds.set(type, typeId);
         }
-        event.addType(typeId, part.typeRecords[i], part.typeBytes[i]);
-      });
+        const at = part.countsAt + 2 * i;
+        event.addType(typeId, typeCounts[at], typeCounts[at + 1]);
+      }
       if (part.hasSyscall) {
         mergeFacts(event.facts, part.facts, true);
         event.hasSyscall = true;
@@ -238,7 +201,7 @@ function boundarySnapshot(
       event.daemonRecord ||= part.daemonRecord;
       event.etcPath ||= part.etcPath;
       event.etcChange ||= part.etcChange;
-    }
+    });
   }
   for (const event of joined.values()) grouper.finish(event);
   return tally.snapshot(grouper);

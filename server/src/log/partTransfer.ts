@@ -5,10 +5,13 @@
  * to receive, after the workers were done. Here they travel as columns of numbers and a
  * table of distinct strings, and the receiving side builds plain objects in one loop.
  */
-import type { RecordFacts } from './scan';
+import {
+  FOREIGN_STRING, NO_STRING, emptyFacts, type RecordFacts, type RecordNames,
+} from './scan';
+import type { AuditEvent } from './events';
 import type { TallySnapshot } from './rank';
 import type { EventProfileBucket } from './report';
-import type { PartResult, PortableEvent } from './analyze';
+import type { PartResult } from './analyze';
 
 /** Distinct strings and string lists, each stored once; -1 stands for absent. */
 class StringTable {
@@ -55,8 +58,8 @@ class StringReader {
 
 /** Numbers per profile bucket, in this order; null is NaN. */
 const bucketFields = 24;
-/** Numbers per straddling event, in this order. */
-const eventFields = 32;
+/** Numbers per straddling event, in the order packStraddling writes them. */
+const eventFields = 30;
 
 export interface PackedPartResult {
   /** The snapshot with an empty profile. */
@@ -66,17 +69,15 @@ export interface PackedPartResult {
   profile: Float64Array;
   /** Records and bytes per type of each bucket, in the order of its recordsByType. */
   profileTypeCounts: Float64Array;
-  head: Float64Array;
-  tail: Float64Array;
-  /** Records and bytes per type of each event of head, then of tail. */
-  eventTypeCounts: Float64Array;
+  head: StraddlingEvents;
+  tail: StraddlingEvents;
   lines: number;
 }
 
 const nullable = (value: number | null): number => (value === null ? NaN : value);
 const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
 
-/** Packs a worker's result; the result is not to be used afterwards. */
+/** Packs a worker's profile; the result is not to be used afterwards. */
 export function packPartResult(result: PartResult): PackedPartResult {
   const table = new StringTable();
   const snapshot = result.snapshot;
@@ -131,69 +132,155 @@ export function packPartResult(result: PartResult): PackedPartResult {
   }
   snapshot.profile = new Map();
 
-  let eventCounts = 0;
-  for (const event of result.head) eventCounts += 2 * event.types.length;
-  for (const event of result.tail) eventCounts += 2 * event.types.length;
-  const eventTypeCounts = new Float64Array(eventCounts);
-  const counts = { at: 0 };
-  const head = packEvents(result.head, table, eventTypeCounts, counts);
-  const tail = packEvents(result.tail, table, eventTypeCounts, counts);
-
   return {
     snapshot, strings: table.strings, profileKeys, profile, profileTypeCounts,
-    head, tail, eventTypeCounts, lines: result.lines,
+    head: result.head, tail: result.tail, lines: result.lines,
   };
 }
 
-function packEvents(
-  events: readonly PortableEvent[],
-  table: StringTable,
-  typeCounts: Float64Array,
-  counts: { at: number },
-): Float64Array {
-  const packed = new Float64Array(events.length * eventFields);
+/**
+ * Events of a range that may continue in a neighbouring range (its held first events, its
+ * open last ones): numbers in columns, names and strings in a table of their own.
+ */
+export interface StraddlingEvents {
+  strings: string[];
+  columns: Float64Array;
+  /** Records and bytes per record type of each event, in the order of its types. */
+  typeCounts: Float64Array;
+}
+
+/** Packs events of a scan; string ids of this thread's scan are not carried over. */
+export function packStraddling(
+  events: readonly AuditEvent[],
+  names: RecordNames,
+): StraddlingEvents {
+  const table = new StringTable();
+  const columns = new Float64Array(events.length * eventFields);
+  let countsLength = 0;
+  for (const event of events) countsLength += 2 * event.typeCount;
+  const typeCounts = new Float64Array(countsLength);
+
   let at = 0;
+  let countAt = 0;
   for (const event of events) {
     const facts = event.facts;
-    packed[at] = table.id(event.node);
-    packed[at + 1] = event.timeMs;
-    packed[at + 2] = event.serial;
-    packed[at + 3] = event.records;
-    packed[at + 4] = event.bytes;
-    packed[at + 5] = table.listId(event.types);
-    packed[at + 6] = event.hasSyscall ? 1 : 0;
-    packed[at + 7] = facts.arch;
-    packed[at + 8] = facts.syscall;
-    packed[at + 9] = facts.success;
-    packed[at + 10] = facts.exit;
-    packed[at + 11] = facts.hasExit ? 1 : 0;
-    packed[at + 12] = facts.uid;
-    packed[at + 13] = facts.auid;
-    packed[at + 14] = facts.euid;
-    packed[at + 15] = facts.suid;
-    packed[at + 16] = facts.fsuid;
-    packed[at + 17] = facts.gid;
-    packed[at + 18] = facts.egid;
-    packed[at + 19] = facts.sgid;
-    packed[at + 20] = facts.fsgid;
-    packed[at + 21] = facts.a1;
-    packed[at + 22] = facts.a2;
-    packed[at + 23] = table.id(facts.exe);
-    packed[at + 24] = table.id(facts.key);
-    packed[at + 25] = table.id(facts.subj);
-    packed[at + 26] = facts.exeId;
-    packed[at + 27] = facts.keyId;
-    packed[at + 28] = facts.subjId;
-    packed[at + 29] = event.daemonStart ? 1 : 0;
-    packed[at + 30] = event.daemonRecord ? 1 : 0;
-    packed[at + 31] = (event.etcPath ? 1 : 0) + (event.etcChange ? 2 : 0);
-    for (let i = 0; i < event.types.length; i++) {
-      typeCounts[counts.at++] = event.typeRecords[i];
-      typeCounts[counts.at++] = event.typeBytes[i];
+    const types: string[] = [];
+    for (let i = 0; i < event.typeCount; i++) {
+      types.push(names.types.names[event.typeIds[i]]);
+      typeCounts[countAt++] = event.typeRecords[i];
+      typeCounts[countAt++] = event.typeBytes[i];
     }
+    columns[at] = event.nodeId === 0 ? -1 : table.id(names.nodes.names[event.nodeId]);
+    columns[at + 1] = event.timeMs;
+    columns[at + 2] = event.serial;
+    columns[at + 3] = event.records;
+    columns[at + 4] = event.bytes;
+    columns[at + 5] = table.listId(types);
+    columns[at + 6] = event.hasSyscall ? 1 : 0;
+    columns[at + 7] = facts.arch;
+    columns[at + 8] = facts.syscall;
+    columns[at + 9] = facts.success;
+    columns[at + 10] = facts.exit;
+    columns[at + 11] = facts.hasExit ? 1 : 0;
+    columns[at + 12] = facts.uid;
+    columns[at + 13] = facts.auid;
+    columns[at + 14] = facts.euid;
+    columns[at + 15] = facts.suid;
+    columns[at + 16] = facts.fsuid;
+    columns[at + 17] = facts.gid;
+    columns[at + 18] = facts.egid;
+    columns[at + 19] = facts.sgid;
+    columns[at + 20] = facts.fsgid;
+    columns[at + 21] = facts.a1;
+    columns[at + 22] = facts.a2;
+    columns[at + 23] = table.id(facts.exe);
+    columns[at + 24] = table.id(facts.key);
+    columns[at + 25] = table.id(facts.subj);
+    columns[at + 26] = event.daemonStart ? 1 : 0;
+    columns[at + 27] = event.daemonRecord ? 1 : 0;
+    columns[at + 28] = event.etcPath ? 1 : 0;
+    columns[at + 29] = event.etcChange ? 1 : 0;
     at += eventFields;
   }
-  return packed;
+  return { strings: table.strings, columns, typeCounts };
+}
+
+/** One straddling event as read back: reused from event to event, valid in the callback. */
+export class StraddlingEvent {
+  node: string | null = null;
+  timeMs = 0;
+  serial = 0;
+  records = 0;
+  bytes = 0;
+  /** Shared between events of one list: not to be changed. */
+  types: readonly string[] = [];
+  /** Where the event's records and bytes per type start in the piece's typeCounts. */
+  countsAt = 0;
+  hasSyscall = false;
+  /** Strings from another thread: their ids are FOREIGN_STRING (or NO_STRING). */
+  readonly facts: RecordFacts = emptyFacts();
+  daemonStart = false;
+  daemonRecord = false;
+  etcPath = false;
+  etcChange = false;
+}
+
+/** Calls `visit` with each event of a packed piece, in order. */
+export function forEachStraddling(
+  piece: StraddlingEvents,
+  visit: (event: StraddlingEvent) => void,
+): void {
+  const reader = new StringReader(piece.strings);
+  const lists = new Map<number, string[]>();
+  const columns = piece.columns;
+  const event = new StraddlingEvent();
+  const facts = event.facts;
+  let countsAt = 0;
+
+  for (let at = 0; at < columns.length; at += eventFields) {
+    const listId = columns[at + 5];
+    let types = lists.get(listId);
+    if (types === undefined) {
+      types = reader.list(listId);
+      lists.set(listId, types);
+    }
+    event.node = reader.text(columns[at]);
+    event.timeMs = columns[at + 1];
+    event.serial = columns[at + 2];
+    event.records = columns[at + 3];
+    event.bytes = columns[at + 4];
+    event.types = types;
+    event.countsAt = countsAt;
+    countsAt += 2 * types.length;
+    event.hasSyscall = columns[at + 6] === 1;
+    facts.arch = columns[at + 7];
+    facts.syscall = columns[at + 8];
+    facts.success = columns[at + 9];
+    facts.exit = columns[at + 10];
+    facts.hasExit = columns[at + 11] === 1;
+    facts.uid = columns[at + 12];
+    facts.auid = columns[at + 13];
+    facts.euid = columns[at + 14];
+    facts.suid = columns[at + 15];
+    facts.fsuid = columns[at + 16];
+    facts.gid = columns[at + 17];
+    facts.egid = columns[at + 18];
+    facts.sgid = columns[at + 19];
+    facts.fsgid = columns[at + 20];
+    facts.a1 = columns[at + 21];
+    facts.a2 = columns[at + 22];
+    facts.exe = reader.text(columns[at + 23]) ?? undefined;
+    facts.key = reader.text(columns[at + 24]) ?? undefined;
+    facts.subj = reader.text(columns[at + 25]) ?? undefined;
+    facts.exeId = facts.exe === undefined ? NO_STRING : FOREIGN_STRING;
+    facts.keyId = facts.key === undefined ? NO_STRING : FOREIGN_STRING;
+    facts.subjId = facts.subj === undefined ? NO_STRING : FOREIGN_STRING;
+    event.daemonStart = columns[at + 26] === 1;
+    event.daemonRecord = columns[at + 27] === 1;
+    event.etcPath = columns[at + 28] === 1;
+    event.etcChange = columns[at + 29] === 1;
+    visit(event);
+  }
 }
 
 /** Rebuilds the result a worker packed. */
@@ -246,53 +333,6 @@ export function unpackPartResult(packed: PackedPartResult): PartResult {
   }
   snapshot.profile = buckets;
 
-  const counts = { at: 0 };
-  const head = unpackEvents(packed.head, reader, packed.eventTypeCounts, counts);
-  const tail = unpackEvents(packed.tail, reader, packed.eventTypeCounts, counts);
-  return { snapshot, head, tail, lines: packed.lines };
+  return { snapshot, head: packed.head, tail: packed.tail, lines: packed.lines };
 }
 
-function unpackEvents(
-  packed: Float64Array,
-  reader: StringReader,
-  typeCounts: Float64Array,
-  counts: { at: number },
-): PortableEvent[] {
-  const events: PortableEvent[] = [];
-  for (let at = 0; at < packed.length; at += eventFields) {
-    const text = (id: number) => reader.text(id) ?? undefined;
-    const facts: RecordFacts = {
-      arch: packed[at + 7], syscall: packed[at + 8], success: packed[at + 9],
-      exit: packed[at + 10], hasExit: packed[at + 11] === 1,
-      uid: packed[at + 12], auid: packed[at + 13], euid: packed[at + 14],
-      suid: packed[at + 15], fsuid: packed[at + 16], gid: packed[at + 17],
-      egid: packed[at + 18], sgid: packed[at + 19], fsgid: packed[at + 20],
-      a1: packed[at + 21], a2: packed[at + 22],
-      exe: text(packed[at + 23]), key: text(packed[at + 24]), subj: text(packed[at + 25]),
-      exeId: packed[at + 26], keyId: packed[at + 27], subjId: packed[at + 28],
-    };
-    const types = reader.list(packed[at + 5]);
-    const typeRecords: number[] = [];
-    const typeBytes: number[] = [];
-    for (let i = 0; i < types.length; i++) {
-      typeRecords.push(typeCounts[counts.at++]);
-      typeBytes.push(typeCounts[counts.at++]);
-    }
-    const etc = packed[at + 31];
-    events.push({
-      node: reader.text(packed[at]),
-      timeMs: packed[at + 1],
-      serial: packed[at + 2],
-      records: packed[at + 3],
-      bytes: packed[at + 4],
-      types, typeRecords, typeBytes,
-      hasSyscall: packed[at + 6] === 1,
-      facts,
-      daemonStart: packed[at + 29] === 1,
-      daemonRecord: packed[at + 30] === 1,
-      etcPath: (etc & 1) !== 0,
-      etcChange: (etc & 2) !== 0,
-    });
-  }
-  return events;
-}

@@ -19,6 +19,7 @@ const result = scanRange(job, (bytes) => {
 if (pending > 0) parentPort?.postMessage({ progress: pending });
 const packed = packPartResult(result);
 // The columns move to the main thread instead of being copied.
-const columns = [packed.profile, packed.profileTypeCounts, packed.head, packed.tail,
-  packed.eventTypeCounts].map((column) => column.buffer as ArrayBuffer);
+const columns = [packed.profile, packed.profileTypeCounts, packed.head.columns,
+  packed.head.typeCounts, packed.tail.columns, packed.tail.typeCounts]
+  .map((column) => column.buffer as ArrayBuffer);
 parentPort?.postMessage({ result: packed }, columns);
