@@ -37,6 +37,8 @@ export interface ClientOptions {
   initializationOptions?: Record<string, unknown>;
   /** Workspace folders (file URIs) announced at initialize, with folder change support. */
   workspaceFolders?: string[];
+  /** The hover formats announced (default markdown, then plaintext). */
+  hoverContentFormat?: string[];
 }
 
 export interface LogMessage {
@@ -140,7 +142,7 @@ export class LspTestClient {
         textDocument: {
           ...(pull ? { diagnostic: { dynamicRegistration: false } } : {}),
           publishDiagnostics: { relatedInformation: true },
-          hover: { contentFormat: ['markdown', 'plaintext'] },
+          hover: { contentFormat: options.hoverContentFormat ?? ['markdown', 'plaintext'] },
           completion: { completionItem: { snippetSupport: true } },
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
         },

@@ -6,34 +6,17 @@
  * excerpt around the place a diagnostic points at.
  */
 
+import { visibleText } from '../rules/visibleText';
+
 /** The most characters of a source line shown under a diagnostic. */
 export const excerptLimit = 200;
 
 /** How many characters before the start of a range an excerpt keeps, when it must cut. */
 const leadingContext = 40;
 
-/**
- * Characters a terminal may act on: C0 controls except tab (kept so columns line up),
- * DEL, C1 controls (U+009B is a one-character CSI on some terminals) and the bidi
- * overrides and isolates, which reorder what is shown.
- */
-const actingClass = '[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f' +
-  '\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]';
-const actingCharacter = new RegExp(actingClass);
-const actingCharacters = new RegExp(actingClass, 'g');
-
-/** One character as printed: itself, or an escape such as `\x1b` or `\u202e`. */
-function shownCharacter(character: string): string {
-  if (!actingCharacter.test(character)) return character;
-  const code = character.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}`
-    : `\\u${code.toString(16).padStart(4, '0')}`;
-}
-
 /** The text with every character a terminal could act on written as an escape. */
 export function terminalSafe(text: string): string {
-  if (!actingCharacter.test(text)) return text;
-  return text.replace(actingCharacters, shownCharacter);
+  return visibleText(text);
 }
 
 /** Whether the UTF-16 unit at `index` is the second half of a surrogate pair. */
@@ -72,7 +55,7 @@ export function sourceExcerpt(line: string, start: number, end: number): SourceE
   const caretFrom = Math.max(start, from);
   const caretTo = Math.min(Math.max(end, start + 1), to + 1);
   for (let column = from; column < to; column++) {
-    const shown = shownCharacter(line[column]);
+    const shown = visibleText(line[column]);
     text += shown;
     if (column < caretFrom) indent += shown === '\t' ? '\t' : ' '.repeat(shown.length);
     else if (column < caretTo) width += shown.length;

@@ -34,6 +34,7 @@ import { RulesCompletion, completionsAt } from '../rules/completion';
 import type { RuleDiagnostic, Severity } from '../rules/diagnostics';
 import { codeActionsFor } from '../rules/fixes';
 import { hoverAt } from '../rules/hover';
+import { plainHoverText } from '../rules/hoverText';
 import {
   RulesSymbol,
   documentSymbols,
@@ -89,6 +90,8 @@ export function startLanguageServer(connection: Connection): void {
   let pullDiagnostics = false;
   let diagnosticRefresh = false;
   let semanticRefresh = false;
+  /** Whether hovers go out as Markdown: unless the client lists only other formats. */
+  let markdownHovers = true;
   let configurationRequests = false;
 
   /** A document's path, for file URIs; other schemes (untitled:) keep their URI. */
@@ -281,6 +284,9 @@ export function startLanguageServer(connection: Connection): void {
     pullDiagnostics = Boolean(capabilities.textDocument?.diagnostic);
     diagnosticRefresh = Boolean(capabilities.workspace?.diagnostics?.refreshSupport);
     semanticRefresh = Boolean(capabilities.workspace?.semanticTokens?.refreshSupport);
+    const hoverFormats = capabilities.textDocument?.hover?.contentFormat;
+    markdownHovers = !hoverFormats || hoverFormats.length === 0 ||
+      hoverFormats.includes(MarkupKind.Markdown);
     configurationRequests = Boolean(capabilities.workspace?.configuration);
     rulesetFeatures.initialize(capabilities);
     workspaceRulesets.initialize(params);
@@ -396,7 +402,10 @@ export function startLanguageServer(connection: Connection): void {
         rules: analysis.rules,
       }), analysis, params.position);
       if (!hover) return null;
-      return { contents: { kind: MarkupKind.Markdown, value: hover.contents }, range: hover.range };
+      const contents = markdownHovers
+        ? { kind: MarkupKind.Markdown, value: hover.contents }
+        : { kind: MarkupKind.PlainText, value: plainHoverText(hover.contents) };
+      return { contents, range: hover.range };
     });
   });
 

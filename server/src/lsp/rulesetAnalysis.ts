@@ -30,7 +30,7 @@ import { analyzeLogs } from '../log/analyze';
 import { targetAt } from '../rules/cursor';
 import { describeRule } from '../rules/describe';
 import type { Position, Range, RuleDiagnostic } from '../rules/diagnostics';
-import type { RulesHover } from '../rules/hover';
+import { ruleSummaryMarkdown, type RulesHover } from '../rules/hover';
 import { FactName, RuleMatchCount, WeightedFacts, factsNeeded, matchCounts } from '../rules/match';
 import { RuleModel, ruleIdentity } from '../rules/model';
 import type { MoveRuleData } from '../rules/ruleset';
@@ -240,13 +240,13 @@ export function withRuleSummary(
   const rule = analysis.rules.find((candidate) => candidate.line === position.line);
   if (!rule) return hover;
 
-  const plain = `This rule ${describeRule(rule)}.`;
+  const plain = ruleSummaryMarkdown(describeRule(rule));
   const matches = count(rule);
   const summary = matches
-    ? `This rule ${describeRule(rule, {
+    ? ruleSummaryMarkdown(describeRule(rule, {
       matchCount: matches.matched,
       eventCount: matches.total,
-    })}.${undecidedSentence(matches)}`
+    })) + undecidedSentence(matches)
     : plain;
 
   if (!hover) return { contents: summary, range: rule.listRange };

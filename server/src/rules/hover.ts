@@ -24,6 +24,8 @@ import {
 } from '../tables';
 import { syscallDescription } from '../tables/descriptions';
 import { describeRule } from './describe';
+import { markdownCode, markdownText } from './hoverText';
+import { shellWord } from './shellWord';
 import type { RuleModel } from './model';
 import type { Position, Range } from './diagnostics';
 import {
@@ -77,17 +79,18 @@ export function hoverAt(
     const lines = [`**${doc.synopsis}**`, '', doc.summary];
     if (doc.notes) lines.push('', doc.notes);
     if (target.option.abbreviated) {
-      lines.push('', `Written as the prefix \`${target.option.written}\` of \`${doc.name}\`.`);
+      lines.push('', `Written as the prefix ${markdownCode(target.option.written)} of ` +
+        `\`${doc.name}\`.`);
     }
     const rule = ruleStarts.has(target.option.name)
       ? options.rules?.find((candidate) => candidate.line === position.line)
       : undefined;
-    if (rule) lines.unshift(`This rule ${describeRule(rule)}.`, '', '---', '');
+    if (rule) lines.unshift(ruleSummaryMarkdown(describeRule(rule)), '', '---', '');
     return { contents: lines.join('\n'), range: target.option.range };
   }
   if (target.kind === 'stray') {
     return {
-      contents: `\`${target.text}\` is not an option or an option's argument: auditctl ` +
+      contents: `${markdownCode(target.text)} is not an option or an option's argument: auditctl ` +
         'rejects the line with "parameter passed without an option given".',
       range: target.range,
     };
@@ -112,7 +115,7 @@ export function hoverAt(
     case '-w':
     case '-W':
       return {
-        contents: `Watch on \`${argument.text}\`: a directory becomes a recursive dir= ` +
+        contents: `Watch on ${markdownCode(argument.text)}: a directory becomes a recursive dir= ` +
           'watch, anything else a path= watch (decided on the machine that loads it).',
         range: argument.range,
       };
@@ -141,8 +144,8 @@ function valueHover(
   const choices = Object.entries(docs).map(([v, d]) => `\`${v}\` ${d}`).join(', ');
   return {
     contents: meaning
-      ? `\`${optionName} ${argument.text}\`: ${meaning}.`
-      : `\`${argument.text}\` is not a value ${optionName} takes: ${choices}.`,
+      ? `${markdownCode(`${optionName} ${argument.text}`)}: ${meaning}.`
+      : `${markdownCode(argument.text)} is not a value ${optionName} takes: ${choices}.`,
     range: argument.range,
   };
 }
@@ -157,7 +160,7 @@ function hoverListAction(argument: OptionArgument, offset: number): RulesHover |
   if (listDocs[list]) return { contents: `**${list}** (filter list)\n\n${listDocs[list]}`, range };
   if (actionDocs[word.toLowerCase()]) {
     return {
-      contents: `Actions are case-sensitive: auditctl rejects \`${word}\`; ` +
+      contents: `Actions are case-sensitive: auditctl rejects ${markdownCode(word)}; ` +
         `write \`${word.toLowerCase()}\`.`,
       range,
     };
@@ -280,7 +283,7 @@ function hoverSyscallName(
   const numberOn = (each: Machine) => syscallTable(each, options.auditVersion)?.byName.get(name);
   const rows = syscallTableRows('number', machine, options.hostMachine, numberOn);
 
-  let headline = `**${name}**`;
+  let headline = `**${markdownText(name)}**`;
   if (machine) {
     const number = numberOn(machine);
     const label = archLabel(machine, options.hostMachine);
@@ -311,7 +314,7 @@ function hoverUringOp(word: string, range: Range, version: AuditVersion): RulesH
   return {
     contents: name !== undefined
       ? `io_uring operation **${name}** (${number})`
-      : `\`${word}\` is not an io_uring operation audit ${version} knows.`,
+      : `${markdownCode(word)} is not an io_uring operation audit ${version} knows.`,
     range,
   };
 }
@@ -333,9 +336,9 @@ function keyText(document: RulesDocument, key: string): string {
   const count = countRulesWithKey(document, key);
   const rules = count === 1 ? '1 rule' : `${count} rules`;
   const lines = [
-    `Key **${key}**: ${rules} in this file ${count === 1 ? 'has' : 'share'} it.`,
+    `Key **${markdownText(key)}**: ${rules} in this file ${count === 1 ? 'has' : 'share'} it.`,
     '',
-    `\`ausearch -k ${key}\` finds their events.`,
+    `${markdownCode(`ausearch -k ${shellWord(key)}`)} finds their events.`,
   ];
   if (key.startsWith('-')) {
     lines.push('', 'A key that starts with `-` usually means an option was swallowed by -k.');
@@ -352,7 +355,7 @@ function permText(text: string): string {
   const letters = [...new Set(text.toLowerCase().split(''))];
   const lines = letters.map((letter) =>
     permLetterDocs[letter] ? `- \`${letter}\` ${permLetterDocs[letter]}` :
-      `- \`${letter}\` is not a permission letter (only r, w, x, a)`,
+      `- ${markdownCode(letter)} is not a permission letter (only r, w, x, a)`,
   );
   return ['**Permissions**', '', ...lines].join('\n');
 }
@@ -363,7 +366,8 @@ function hoverComparison(argument: OptionArgument, offset: number): RulesHover |
   const field = fieldInfo(side);
   const opDoc = parts.operator ? operatorDocs[parts.operator] : undefined;
   const lines = [
-    `Compares **${parts.name}** with **${parts.value}** (${opDoc ?? 'no operator'}).`,
+    `Compares **${markdownText(parts.name)}** with **${markdownText(parts.value)}** ` +
+      `(${opDoc ?? 'no operator'}).`,
     '',
     '-C works on the exit list only, with `=` or `!=`.',
   ];
@@ -384,7 +388,7 @@ function hoverField(
   if (offset < parts.nameEnd || !parts.operator) {
     const range = argumentSubrange(argument, 0, parts.nameEnd);
     if (!info) {
-      return { contents: `\`${parts.name}\` is not a field auditctl knows.`, range };
+      return { contents: `${markdownCode(parts.name)} is not a field auditctl knows.`, range };
     }
     return { contents: describeField(info.name, options.auditVersion), range };
   }
@@ -463,11 +467,12 @@ function describeValue(
     case 'arch': {
       const resolution = resolveArch(value, options.hostMachine, options.auditVersion);
       if (!resolution.ok) {
-        return `\`${value}\` names no arch auditctl ${options.auditVersion} knows ` +
+        return `${markdownCode(value)} names no arch auditctl ${options.auditVersion} knows ` +
           `on a ${options.hostMachine} host.`;
       }
       const elf = machineElf[resolution.machine].toString(16);
-      return `\`${value}\` on a ${options.hostMachine} host is **${resolution.machine}** ` +
+      return `${markdownCode(value)} on a ${options.hostMachine} host is ` +
+        `**${resolution.machine}** ` +
         `(${resolution.bits}-bit, AUDIT_ARCH 0x${elf}).`;
     }
     case 'msgtype': {
@@ -479,7 +484,7 @@ function describeValue(
       const number = table.byName.get(value.toUpperCase());
       return number !== undefined
         ? `Record type **${value.toUpperCase()}** is ${number}.`
-        : `\`${value}\` is not a record type audit ${options.auditVersion} knows.`;
+        : `${markdownCode(value)} is not a record type audit ${options.auditVersion} knows.`;
     }
     case 'exit': {
       if (/^-?[0-9]+$/.test(value)) {
@@ -491,7 +496,7 @@ function describeValue(
       return number !== undefined
         ? `**${bare}** is errno ${number}; \`exit=${value}\` compares with ` +
           `${value.startsWith('-') ? -number : number}.`
-        : `\`${value}\` is not an errno name.`;
+        : `${markdownCode(value)} is not an errno name.`;
     }
     case 'perm':
       return permText(value);
@@ -499,7 +504,8 @@ function describeValue(
       const mode = fileTypeByName.get(value.toLowerCase());
       return mode !== undefined
         ? `File type **${value.toLowerCase()}** (mode 0${mode.toString(8)}).`
-        : `\`${value}\` is not a file type (file dir socket link character block fifo).`;
+        : `${markdownCode(value)} is not a file type (file dir socket link character block ` +
+          'fifo).';
     }
     case 'fstype': {
       const magic = fsTypes(options.auditVersion).get(value.toLowerCase());
@@ -516,7 +522,8 @@ function describeValue(
         return '**unset** (4294967295): no login uid / session was ever set.';
       }
       if (/^[0-9]/.test(value)) return `${info.name} ${Number(value)}`;
-      return `\`${value}\` is a name: auditctl looks it up on the machine that loads the ` +
+      return `${markdownCode(value)} is a name: auditctl looks it up on the machine that ` +
+        'loads the ' +
         'rules, so it cannot be checked here.';
     case 'key':
       return keyText(document, value);
@@ -530,4 +537,12 @@ function describeValue(
     default:
       return undefined;
   }
+}
+
+/**
+ * "This rule ..." for a hover: the sentence quotes paths, keys and values from the file,
+ * so it is escaped as a whole (the language server's counted summary uses the same).
+ */
+export function ruleSummaryMarkdown(sentence: string): string {
+  return markdownText(`This rule ${sentence}.`);
 }
