@@ -249,6 +249,10 @@ const examples = {
     fix: 'Use a key of at most 256 bytes.',
   },
   'key-has-cr': { example: `${b64} -S open -k files\r`, fix: `${b64} -S open -k files` },
+  'key-shell-characters': {
+    example: `${b64} -S open -k x;reboot`,
+    fix: 'Pick a key of letters, digits, - and _, or quote it wherever it is searched for.',
+  },
   'watch-with-rule': { example: '-a always,exit -w /etc/passwd', fix: '-w /etc/passwd' },
   'watch-path': { example: '-w etc/passwd -p wa', fix: '-w /etc/passwd -p wa' },
   'watch-path-notation': { example: '-w /etc/*.conf -p wa', fix: '-w /etc/ -p wa' },

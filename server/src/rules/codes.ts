@@ -541,6 +541,11 @@ const table: CodeInfo[] = [
       'searched for.',
     fix: 'convert-crlf',
   },
+  {
+    code: 'key-shell-characters', severity: 'information', title: 'Key a shell would act on',
+    message: 'The key "{key}" holds {what}: auditctl takes it, but a search for it in a ' +
+      'shell must quote it, or the shell runs or expands part of it: ausearch -k {quoted}',
+  },
   // --- watches ---------------------------------------------------------------------
   {
     code: 'watch-with-rule', severity: 'error', title: '-w with a list',

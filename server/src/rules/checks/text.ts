@@ -8,6 +8,7 @@ import { diagnostic, quotedWord } from '../codes';
 import { lineRange } from '../diagnostics';
 import { isParseProblem } from '../parse';
 import { splitFieldPair } from './fields';
+import { keyCharacterHints } from './keyText';
 import { LineState, report } from './state';
 
 export function lintLineText(state: LineState): void {
@@ -29,6 +30,7 @@ export function lintLineText(state: LineState): void {
   }
 
   if (line.kind === 'comment' || line.kind === 'blank') return;
+  keyCharacterHints(state);
 
   for (let column = text.indexOf('\t'); column !== -1; column = text.indexOf('\t', column + 1)) {
     const token = line.tokens.find((word) => word.start <= column && column < word.end);

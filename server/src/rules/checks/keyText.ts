@@ -1,0 +1,38 @@
+/**
+ * Keys that a shell would act on. auditctl takes any key without a space (and `\ ` gives
+ * it one), so a key can hold `;`, `|`, `$(...)` or control bytes. Searching for such a key
+ * with `ausearch -k` pasted as written runs or expands part of it in the admin's shell,
+ * and control bytes hide in a terminal; the hint shows the quoted form to search with.
+ */
+import { diagnostic } from '../codes';
+import { textRange } from '../parse';
+import { shellCharacters, shellWord } from '../shellWord';
+import { hasHiddenCharacters, visibleText } from '../visibleText';
+import { LineState, report } from './state';
+
+export function keyCharacterHints(state: LineState): void {
+  const line = state.line;
+  for (const option of line.options) {
+    const argument = option.argument;
+    if (!argument) continue;
+    const viaField = option.name === '-F' && /^key=/i.test(argument.text);
+    if (option.name !== '-k' && !viaField) continue;
+
+    // A trailing CR has its own warning (key-has-cr).
+    const key = argument.text.slice(viaField ? 4 : 0).replace(/\r$/, '');
+    const shell = shellCharacters(key);
+    const hidden = hasHiddenCharacters(key);
+    if (shell.length === 0 && !hidden) continue;
+
+    const what = [
+      ...(shell.length > 0 ? [`shell characters (${shell.map(visibleText).join(' ')})`] : []),
+      ...(hidden ? ['control characters'] : []),
+    ].join(' and ');
+    const token = line.tokens[argument.tokenIndex];
+    const from = argument.textOffset + (viaField ? 4 : 0);
+    const range = textRange(token, line.line, from, argument.textOffset + argument.text.length);
+    report(state, diagnostic('key-shell-characters', range, {
+      key: visibleText(key), what, quoted: shellWord(key),
+    }));
+  }
+}
