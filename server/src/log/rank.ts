@@ -110,6 +110,10 @@ interface ProfileSlot {
   /** Records and bytes per type, in the order of typeSet.types (records, bytes, ...). */
   typeCounts: Float64Array;
   etcWrite: boolean;
+  hash: number;
+  /** The next slot created with the same hash (the order snapshot() visits them in). */
+  sameHash: ProfileSlot | undefined;
+  firstOfHash: boolean;
 }
 
 const noKeys: string[] = [];
@@ -277,7 +281,14 @@ export class NoiseTally {
   private readonly stringIds = new Map<string, number>();
   private readonly typeSets = new Map<number, TypeSet[]>();
   private typeSetCount = 0;
-  private readonly slots = new Map<number, ProfileSlot[]>();
+  /**
+   * Profile slots in an open-addressed table (linear probing on a mixed hash): one array
+   * read per probe instead of a Map lookup and a candidate list. slotList keeps creation
+   * order.
+   */
+  private slotTable: (ProfileSlot | undefined)[] = new Array(4096).fill(undefined);
+  private slotShift = 32 - 12;
+  private readonly slotList: ProfileSlot[] = [];
   private lastSlot: ProfileSlot | undefined;
   private readonly keyLists = new Map<string, string[]>();
 
@@ -370,21 +381,23 @@ export class NoiseTally {
     hash = (Math.imul(hash, 31) + keyId) | 0;
     hash = (Math.imul(hash, 31) + typeSet.id + (etcWrite ? 7 : 0)) & 0x3fffffff;
 
-    let candidates = this.slots.get(hash);
-    if (candidates === undefined) {
-      candidates = [];
-      this.slots.set(hash, candidates);
-    }
-    for (let i = 0; i < candidates.length; i++) {
-      const slot = candidates[i];
-      if (
-        slot.typeSet === typeSet &&
-        slotMatches(slot, facts, exitCode, exeId, subjId, keyId, etcWrite)
-      ) {
-        countInto(slot, event);
-        this.lastSlot = slot;
-        return;
+    const table = this.slotTable;
+    const mask = table.length - 1;
+    let index = Math.imul(hash, 0x9e3779b1) >>> this.slotShift;
+    let firstOfHash: ProfileSlot | undefined;
+    for (let slot = table[index]; slot !== undefined; slot = table[index]) {
+      if (slot.hash === hash) {
+        if (
+          slot.typeSet === typeSet &&
+          slotMatches(slot, facts, exitCode, exeId, subjId, keyId, etcWrite)
+        ) {
+          countInto(slot, event);
+          this.lastSlot = slot;
+          return;
+        }
+        firstOfHash ??= slot;
       }
+      index = (index + 1) & mask;
     }
 
     const nullable = (value: number) => (value === ABSENT ? null : value);
@@ -422,9 +435,41 @@ export class NoiseTally {
       uid: facts.uid, auid: facts.auid, euid: facts.euid, suid: facts.suid,
       fsuid: facts.fsuid, gid: facts.gid, egid: facts.egid, sgid: facts.sgid,
       fsgid: facts.fsgid, subjId, keyId, typeSet, bucket, typeCounts, etcWrite,
+      hash, sameHash: undefined, firstOfHash: firstOfHash === undefined,
     };
-    candidates.push(slot);
+    if (firstOfHash !== undefined) {
+      let chain = firstOfHash;
+      while (chain.sameHash !== undefined) chain = chain.sameHash;
+      chain.sameHash = slot;
+    }
+    table[index] = slot;
+    this.slotList.push(slot);
+    if (this.slotList.length * 2 > table.length) this.growSlotTable();
     this.lastSlot = slot;
+  }
+
+  private growSlotTable(): void {
+    const table: (ProfileSlot | undefined)[] = new Array(this.slotTable.length * 2);
+    table.fill(undefined);
+    this.slotShift--;
+    const mask = table.length - 1;
+    // In creation order, so that slots of one hash keep their probe order.
+    for (const slot of this.slotList) {
+      let index = Math.imul(slot.hash, 0x9e3779b1) >>> this.slotShift;
+      while (table[index] !== undefined) index = (index + 1) & mask;
+      table[index] = slot;
+    }
+    this.slotTable = table;
+  }
+
+  /** Slots grouped by hash, hashes in order of first use (a stable order for the report). */
+  private *slotsInOrder(): Generator<ProfileSlot> {
+    for (const first of this.slotList) {
+      if (!first.firstOfHash) continue;
+      for (let slot: ProfileSlot | undefined = first; slot !== undefined; slot = slot.sameHash) {
+        yield slot;
+      }
+    }
   }
 
   private rankBucket(bucket: EventProfileBucket): void {
@@ -477,22 +522,20 @@ export class NoiseTally {
     }));
     data.restarts = restarts;
     data.profile = new Map();
-    for (const candidates of this.slots.values()) {
-      for (const slot of candidates) {
-        const bucket = slot.bucket;
-        const recordsByType: Record<string, { records: number; bytes: number }> = {};
-        bucket.recordsByType = recordsByType;
-        slot.typeSet.types.forEach((type, i) => {
-          recordsByType[type] = {
-            records: slot.typeCounts[2 * i], bytes: slot.typeCounts[2 * i + 1],
-          };
-        });
-        this.rankBucket(bucket);
-        const key = profileBucketKey(bucket);
-        const existing = data.profile.get(key);
-        if (existing === undefined) data.profile.set(key, bucket);
-        else addBucket(existing, bucket);
-      }
+    for (const slot of this.slotsInOrder()) {
+      const bucket = slot.bucket;
+      const recordsByType: Record<string, { records: number; bytes: number }> = {};
+      bucket.recordsByType = recordsByType;
+      slot.typeSet.types.forEach((type, i) => {
+        recordsByType[type] = {
+          records: slot.typeCounts[2 * i], bytes: slot.typeCounts[2 * i + 1],
+        };
+      });
+      this.rankBucket(bucket);
+      const key = profileBucketKey(bucket);
+      const existing = data.profile.get(key);
+      if (existing === undefined) data.profile.set(key, bucket);
+      else addBucket(existing, bucket);
     }
     data.factRecords = grouper.factRecords;
     data.enrichedRecords = grouper.enrichedRecords;
