@@ -10,6 +10,7 @@ import type { NoiseReport } from '../log/report';
 import { skipReasonText } from '../log/scan';
 import { suggestExclusions, type SuggestionSet } from '../log/suggestions';
 import { checkRulesText } from '../rules/check';
+import { terminalSafe } from './terminalText';
 import type { RuleModel } from '../rules/model';
 import { auditVersions, type AuditVersion } from '../tables';
 
@@ -270,15 +271,39 @@ function duration(minutes: number): string {
   return `${(minutes / 1440).toFixed(1)} days`;
 }
 
+/**
+ * A table of log values. Every cell goes through `terminalSafe` before the widths are
+ * measured: an executable or key from a log can hold ESC sequences (the kernel logs any
+ * name, hex-encoded, and the reader decodes it).
+ */
 function table(headers: string[], rows: string[][], rightAligned: number): string {
+  const shown = rows.map((row) => row.map(terminalSafe));
   const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => row[column].length)));
+    Math.max(header.length, ...shown.map((row) => row[column].length)));
   const line = (cells: string[]) =>
     '  ' + cells.map((cell, column) => {
       if (column === cells.length - 1) return cell;
       return column < rightAligned ? cell.padStart(widths[column]) : cell.padEnd(widths[column]);
     }).join('  ');
-  return [line(headers), ...rows.map(line)].join('\n') + '\n';
+  return [line(headers), ...shown.map(line)].join('\n') + '\n';
+}
+
+/** Lines of the text output; each is escaped for the terminal as it is added. */
+class TextLines {
+  private readonly lines: string[] = [];
+
+  add(text: string): void {
+    this.lines.push(`${terminalSafe(text)}\n`);
+  }
+
+  /** A block already made safe (a table). */
+  addSafe(block: string): void {
+    this.lines.push(block);
+  }
+
+  toString(): string {
+    return this.lines.join('');
+  }
 }
 
 function syscallLabel(row: { arch: string; number: number; name: string | undefined }): string {
@@ -287,110 +312,114 @@ function syscallLabel(row: { arch: string; number: number; name: string | undefi
 
 export function textReport(report: NoiseReport, options: Pick<NoiseArguments, 'top' | 'by'>) {
   const top = options.top ?? 10;
-  const out: string[] = [];
+  const out = new TextLines();
   const events = report.events;
 
-  out.push(`${number.format(report.records)} records, ${number.format(events)} events, ` +
+  out.add(`${number.format(report.records)} records, ${number.format(events)} events, ` +
     `${size(report.bytes)} of records in ${report.files.length} ` +
-    `file${report.files.length === 1 ? '' : 's'} (format: ${report.format})\n`);
+    `file${report.files.length === 1 ? '' : 's'} (format: ${report.format})`);
   if (report.firstTime !== null) {
-    out.push(`Time span: ${report.firstTime} to ${report.lastTime} ` +
-      `(${duration(report.spanSeconds / 60)})\n`);
+    out.add(`Time span: ${report.firstTime} to ${report.lastTime} ` +
+      `(${duration(report.spanSeconds / 60)})`);
   }
   const rotation = report.rotation;
   if (rotation.minutesPerRotation !== null && rotation.bytesPerMinute !== null) {
-    out.push(`At ${size(rotation.bytesPerMinute)} per minute the log rotates every ` +
-      `${duration(rotation.minutesPerRotation)} (max_log_file = ${rotation.maxLogFileMB} MB)\n`);
+    out.add(`At ${size(rotation.bytesPerMinute)} per minute the log rotates every ` +
+      `${duration(rotation.minutesPerRotation)} (max_log_file = ${rotation.maxLogFileMB} MB)`);
   }
   if (report.lostRecords > 0 || report.restarts > 0) {
-    out.push(`Lost serials: ${number.format(report.lostRecords)}; auditd starts: ` +
-      `${report.restarts}\n`);
+    out.add(`Lost serials: ${number.format(report.lostRecords)}; auditd starts: ` +
+      `${report.restarts}`);
   }
   if (report.skippedLines > 0) {
     const reasons = Object.entries(report.skippedByReason)
       .map(([reason, count]) => `${reason} ${count}`).join(', ');
-    out.push(`Skipped ${number.format(report.skippedLines)} lines that are not audit ` +
-      `records (${reasons}):\n`);
+    out.add(`Skipped ${number.format(report.skippedLines)} lines that are not audit ` +
+      `records (${reasons}):`);
     for (const sample of report.skippedSamples.slice(0, 5)) {
-      out.push(`  ${sample.file}:${sample.line}: ${skipReasonText[sample.reason]}: ` +
-        `${sample.text}\n`);
+      out.add(`  ${sample.file}:${sample.line}: ${skipReasonText[sample.reason]}: ` +
+        `${sample.text}`);
     }
   }
 
   const sections = options.by ? [options.by] : (['exe', 'syscall', 'key', 'type'] as Ranking[]);
   for (const section of sections) {
-    out.push('\n');
+    out.add('');
     if (section === 'exe') {
-      out.push(`Executables (events; log bytes)\n`);
-      out.push(table(['events', 'share', 'bytes', 'executable'],
+      out.add(`Executables (events; log bytes)`);
+      out.addSafe(table(['events', 'share', 'bytes', 'executable'],
         report.byExe.slice(0, top).map((row) => [
           number.format(row.events), share(row.events, events), size(row.bytes),
           row.exe + (row.deleted ? ' (deleted)' : ''),
         ]), 3));
     } else if (section === 'syscall') {
-      out.push(`Syscalls (events)\n`);
-      out.push(table(['events', 'share', 'syscall'],
+      out.add(`Syscalls (events)`);
+      out.addSafe(table(['events', 'share', 'syscall'],
         report.bySyscall.slice(0, top).map((row) => [
           number.format(row.events), share(row.events, events), syscallLabel(row),
         ]), 2));
     } else if (section === 'key') {
-      out.push(`Keys (events)\n`);
-      out.push(report.byKey.length === 0 ? '  no event carries a key\n' :
-        table(['events', 'share', 'key'], report.byKey.slice(0, top).map((row) => [
+      out.add(`Keys (events)`);
+      if (report.byKey.length === 0) out.add('  no event carries a key');
+      else {
+        out.addSafe(table(['events', 'share', 'key'], report.byKey.slice(0, top).map((row) => [
           number.format(row.events), share(row.events, events), row.key,
         ]), 2));
+      }
     } else if (section === 'type') {
-      out.push(`Record types (records)\n`);
-      out.push(table(['records', 'share', 'type'], report.byType.slice(0, top).map((row) => [
+      out.add(`Record types (records)`);
+      out.addSafe(table(['records', 'share', 'type'], report.byType.slice(0, top).map((row) => [
         number.format(row.records), share(row.records, report.records),
         row.knownAs ? `${row.type} (${row.knownAs})` : row.type,
       ]), 2));
     } else {
-      out.push(`Executable x syscall (events)\n`);
-      out.push(table(['events', 'share', 'syscall', 'executable'],
+      out.add(`Executable x syscall (events)`);
+      out.addSafe(table(['events', 'share', 'syscall', 'executable'],
         report.byExeSyscall.slice(0, top).map((row) => [
           number.format(row.events), share(row.events, events), syscallLabel(row), row.exe,
         ]), 2));
     }
   }
 
-  out.push('\nSuggested exclusions\n');
-  if (report.suggestions.length === 0) out.push('  none\n');
+  out.add('');
+  out.add('Suggested exclusions');
+  if (report.suggestions.length === 0) out.add('  none');
   for (const suggestion of report.suggestions) {
-    out.push(`  removes ${number.format(suggestion.events)} events ` +
-      `(${share(suggestion.events, events)}), ${size(suggestion.bytes)}\n`);
-    for (const rule of suggestion.rule.split('\n')) out.push(`    ${rule}\n`);
-    for (const warning of suggestion.warnings) out.push(`    warning: ${warning}\n`);
+    out.add(`  removes ${number.format(suggestion.events)} events ` +
+      `(${share(suggestion.events, events)}), ${size(suggestion.bytes)}`);
+    for (const rule of suggestion.rule.split('\n')) out.add(`    ${rule}`);
+    for (const warning of suggestion.warnings) out.add(`    warning: ${warning}`);
     for (const note of (suggestion.notes as string[] | undefined) ?? []) {
-      out.push(`    note: ${note}\n`);
+      out.add(`    note: ${note}`);
     }
   }
-  return out.join('');
+  return out.toString();
 }
 
 /** What every suggested rule does together: events, bytes and the new rotation interval. */
 export function suggestionSummary(suggested: SuggestionSet, report: NoiseReport): string {
-  const out: string[] = [];
+  const out = new TextLines();
   const combined = suggested.combined;
   if (suggested.suggestions.length > 0) {
-    out.push(`\nAll suggestions together remove ${number.format(combined.events)} events ` +
+    out.add('');
+    out.add(`All suggestions together remove ${number.format(combined.events)} events ` +
       `(${share(combined.events, report.events)}) and ${size(combined.bytes)} ` +
-      `(${share(combined.bytes, report.bytes)})\n`);
+      `(${share(combined.bytes, report.bytes)})`);
     const before = combined.rotation.minutesPerRotationBefore;
     const after = combined.rotation.minutesPerRotationAfter;
     if (before !== null && after !== null) {
-      out.push(`  the log would rotate every ${duration(after)} instead of every ` +
-        `${duration(before)}\n`);
+      out.add(`  the log would rotate every ${duration(after)} instead of every ` +
+        `${duration(before)}`);
     } else if (before !== null) {
-      out.push(`  the log would stop growing from these events\n`);
+      out.add(`  the log would stop growing from these events`);
     }
     if (combined.undecidedEvents > 0) {
-      out.push(`  ${number.format(combined.undecidedEvents)} events depend on facts the log ` +
-        `does not keep; they are counted as staying\n`);
+      out.add(`  ${number.format(combined.undecidedEvents)} events depend on facts the log ` +
+        `does not keep; they are counted as staying`);
     }
-    out.push('  Put the never rules above the always rules they pre-empt (first match wins),\n' +
-      '  for example in /etc/audit/rules.d/20-exclusions.rules.\n');
+    out.add('  Put the never rules above the always rules they pre-empt (first match wins),');
+    out.add('  for example in /etc/audit/rules.d/20-exclusions.rules.');
   }
-  for (const reason of suggested.refused) out.push(`  no rule: ${reason}\n`);
-  return out.join('');
+  for (const reason of suggested.refused) out.add(`  no rule: ${reason}`);
+  return out.toString();
 }

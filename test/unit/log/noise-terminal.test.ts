@@ -1,0 +1,52 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { runNoise } from '../../../server/src/cli/noise';
+import { syscallRecord } from './log-helpers';
+
+async function run(args: string[], stdin: string) {
+  let stdout = '';
+  const status = await runNoise(args, {
+    stdout: (text) => { stdout += text; },
+    stderr: () => undefined,
+    stdin: Readable.from([stdin]),
+  });
+  return { status, stdout };
+}
+
+const hex = (text: string) => Buffer.from(text, 'latin1').toString('hex').toUpperCase();
+
+// The kernel logs a name with control bytes hex-encoded; the reader decodes it.
+const title = '/tmp/\x1b]0;PWNED\x07\x1b[2Jevil';
+const newline = '/tmp/fake\nline';
+const hostileLog = [
+  ...[1, 2, 3].map((i) => syscallRecord(`1700000000.00${i}:10${i}`,
+    { exe: hex(title), syscall: '59', key: hex('k\x1b[31m') })),
+  syscallRecord('1700000000.004:104', { exe: hex(newline), syscall: '2' }),
+  'not a record \x1b[2J line',
+].join('\n') + '\n';
+
+/** Bytes a terminal acts on, newline excepted (it ends the output's own lines). */
+const acting = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
+
+test('text output: control bytes of executables, keys and lines are escaped', async () => {
+  for (const by of [[], ['--by', 'exe-syscall'], ['--by', 'key']]) {
+    const { status, stdout } = await run([...by, '--suggest', '5', '-'], hostileLog);
+    assert.equal(status, 0);
+    assert.doesNotMatch(stdout, acting, by.join(' '));
+  }
+
+  const { stdout } = await run(['-'], hostileLog);
+  assert.match(stdout, /\/tmp\/\\x1b\]0;PWNED\\x07\\x1b\[2Jevil/);
+  assert.match(stdout, /k\\x1b\[31m/);
+  // A newline inside a value does not start a line of its own.
+  assert.match(stdout, /\/tmp\/fake\\x0aline/);
+  assert.doesNotMatch(stdout, /^line/m);
+});
+
+test('JSON output keeps the values exact (JSON escapes them itself)', async () => {
+  const { stdout } = await run(['--format', 'json', '-'], hostileLog);
+  assert.doesNotMatch(stdout, acting);
+  const report = JSON.parse(stdout);
+  assert.ok(report.byExe.some((row: { exe: string }) => row.exe === title));
+});
