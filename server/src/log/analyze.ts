@@ -18,7 +18,7 @@ import { AuditEvent, EventGrouper, defaultEventWindow, mergeFacts } from './even
 import {
   NoiseTally, buildNoiseReport, mergeSnapshots, type ReportOptions, type TallySnapshot,
 } from './rank';
-import type { NoiseReport } from './report';
+import type { EventProfileBucket, NoiseReport } from './report';
 import {
   forEachStraddling, packStraddling, unpackPartResult, type PackedPartResult,
   type StraddlingEvents,
@@ -465,7 +465,7 @@ async function scanInWorkers(
   }
 
   const name = path;
-  const run = (job: RangeJob): Promise<PartResult> => {
+  const run = (job: RangeJob): Promise<PartResult | PackedPartResult> => {
     if (script === undefined) return Promise.resolve(scanRange(job, (b) => progress(name, b)));
     return new Promise((resolve, reject) => {
       // A small young generation keeps each thread's resident memory low: almost every
@@ -492,14 +492,32 @@ async function scanInWorkers(
         signal?.removeEventListener('abort', onAbort);
         // The result is unpacked once the thread's heap is gone: the two do not add up
         // in the peak memory of the run.
-        if (code === 0 && packed !== undefined) resolve(unpackPartResult(packed));
+        if (code === 0 && packed !== undefined) resolve(packed);
         else reject(new Error(`log worker exited with code ${code}`));
       });
     });
   };
 
   if (signal?.aborted) throw new AbortError();
-  const results = await Promise.all(jobs.map(run));
+  const received = await Promise.all(jobs.map(run));
+
+  // Events that may straddle cuts are joined across all ranges at once: a short range can
+  // be wholly inside the grouping window, so its events meet both neighbours.
+  const straddling = received.flatMap((result) => [result.tail, result.head]);
+
+  // Ranges are unpacked in file order, the boundary's events after the first one (the
+  // order the merge sees them in). A bucket already met is counted into the first one
+  // met instead of being built again: the merge would add them up just so.
+  const known = new Map<string, EventProfileBucket>();
+  const results: PartResult[] = [];
+  let boundary: TallySnapshot | undefined;
+  for (const result of received) {
+    results.push('profileKeys' in result ? unpackPartResult(result, known) : result);
+    if (boundary === undefined) {
+      boundary = boundarySnapshot(straddling, window);
+      for (const [key, bucket] of boundary.profile) if (!known.has(key)) known.set(key, bucket);
+    }
+  }
 
   // Line numbers of skipped lines are counted per range; make them file-relative.
   let linesBefore = 0;
@@ -511,10 +529,6 @@ async function scanInWorkers(
     result.snapshot.files = i === 0 ? [path] : [];
     snapshots.push(result.snapshot);
   }
-
-  // Events that may straddle cuts are joined across all ranges at once: a short range can
-  // be wholly inside the grouping window, so its events meet both neighbours.
-  const straddling = results.flatMap((result) => [result.tail, result.head]);
-  snapshots.splice(1, 0, boundarySnapshot(straddling, window));
+  if (boundary !== undefined) snapshots.splice(1, 0, boundary);
   return snapshots;
 }

@@ -225,6 +225,34 @@ export class StraddlingEvent {
   etcChange = false;
 }
 
+/** addBucket(into, the packed bucket at `at`); returns where the next type counts start. */
+function addPackedBucket(
+  into: EventProfileBucket,
+  profile: Float64Array,
+  at: number,
+  typeCounts: Float64Array,
+  countAt: number,
+  reader: StringReader,
+): number {
+  into.events += profile[at + 19];
+  into.records += profile[at + 20];
+  into.bytes += profile[at + 21];
+  const byType = (into.recordsByType ??= {});
+  if (profile[at + 23] < 0) return countAt;
+  for (const type of reader.list(profile[at + 23])) {
+    const records = typeCounts[countAt];
+    const bytes = typeCounts[countAt + 1];
+    countAt += 2;
+    const target = byType[type];
+    if (target === undefined) byType[type] = { records, bytes };
+    else {
+      target.records += records;
+      target.bytes += bytes;
+    }
+  }
+  return countAt;
+}
+
 /** Calls `visit` with each event of a packed piece, in order. */
 export function forEachStraddling(
   piece: StraddlingEvents,
@@ -283,8 +311,15 @@ export function forEachStraddling(
   }
 }
 
-/** Rebuilds the result a worker packed. */
-export function unpackPartResult(packed: PackedPartResult): PartResult {
+/**
+ * Rebuilds the result a worker packed. A bucket whose key is in `known` (met in an earlier
+ * part) is added into that bucket and left out of this part's profile; new buckets are
+ * added to `known`.
+ */
+export function unpackPartResult(
+  packed: PackedPartResult,
+  known: Map<string, EventProfileBucket> = new Map(),
+): PartResult {
   const reader = new StringReader(packed.strings);
   const snapshot = packed.snapshot;
   const profile = packed.profile;
@@ -293,6 +328,12 @@ export function unpackPartResult(packed: PackedPartResult): PartResult {
 
   let countAt = 0;
   for (let b = 0, at = 0; b < packed.profileKeys.length; b++, at += bucketFields) {
+    const key = packed.profileKeys[b];
+    const met = known.get(key);
+    if (met !== undefined) {
+      countAt = addPackedBucket(met, profile, at, typeCounts, countAt, reader);
+      continue;
+    }
     const success = profile[at + 3];
     const etcWrite = profile[at + 22];
     const bucket: EventProfileBucket = {
@@ -329,7 +370,8 @@ export function unpackPartResult(packed: PackedPartResult): PartResult {
       bucket.recordsByType = recordsByType;
     }
     if (!Number.isNaN(etcWrite)) bucket.etcWrite = etcWrite === 1;
-    buckets.set(packed.profileKeys[b], bucket);
+    buckets.set(key, bucket);
+    known.set(key, bucket);
   }
   snapshot.profile = buckets;
 
