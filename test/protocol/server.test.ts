@@ -544,7 +544,7 @@ describe('quick fixes', () => {
       at: [0, 34],
       code: 'inline-comment',
       pick: /comment/,
-      expected: ['-w /etc/passwd -p wa -k identity'],
+      expected: ['# users', '-w /etc/passwd -p wa -k identity'],
     },
     {
       title: 'split two rules fused on one line',

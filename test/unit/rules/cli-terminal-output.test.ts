@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkCommand } from '../../../server/src/cli/check';
@@ -14,11 +14,15 @@ async function checkFile(text: string, ...options: string[]) {
   writeFileSync(file, text);
   let stdout = '';
   let stderr = '';
-  const status = await checkCommand.run([...options, file], {
-    stdout: (chunk) => { stdout += chunk; },
-    stderr: (chunk) => { stderr += chunk; },
-  });
-  return { status, stdout, stderr, file };
+  try {
+    const status = await checkCommand.run([...options, file], {
+      stdout: (chunk) => { stdout += chunk; },
+      stderr: (chunk) => { stderr += chunk; },
+    });
+    return { status, stdout, stderr, file };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Any byte a terminal acts on, tab and the newlines between report lines aside. */

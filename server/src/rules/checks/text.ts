@@ -49,10 +49,15 @@ export function lintLineText(state: LineState): void {
     while (from > 0 && text[from - 1] === ' ') from--;
     const end = text.endsWith('\r') ? text.length - 1 : text.length;
     const range = lineRange(lineNumber, problem.range.start.character, end);
+    // The comment goes on a line of its own above the rule, so no word of it is lost.
+    const comment = text.slice(problem.range.start.character, end);
     state.diagnostics.push(diagnostic('inline-comment', range, { word: problem.text }, {
       data: {
         fixes: [{ title: 'Move the comment to its own line', preferred: true,
-          edits: [{ range: lineRange(lineNumber, from, end), newText: '' }] }],
+          edits: [
+            { range: lineRange(lineNumber, from, end), newText: '' },
+            { range: lineRange(lineNumber, 0, 0), newText: `${comment}\n` },
+          ] }],
       },
     }));
     break;
