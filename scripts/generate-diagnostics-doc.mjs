@@ -19,7 +19,7 @@ await build({
   logLevel: 'warning',
 });
 const require = createRequire(import.meta.url);
-const { allCodes, checkRulesText, checkRuleset } = {
+const { allCodes, checkRulesText, checkRuleset, formatMessage } = {
   ...require(bundle),
   ...(await loadRuleset()),
 };
@@ -53,6 +53,12 @@ const examples = {
     example: `${b64} -S open -k ${'k'.repeat(20)} ${'-F a0!=1 '.repeat(700)}`,
     fix: 'Split the rule; no rule needs more than 63 fields anyway.',
     short: `${b64} -S open -F a0!=1 -F a0!=2 ... (6,300 bytes)`,
+  },
+  'unreadable-rules-file': {
+    // Found while the CLI reads a folder, before the engine sees any text.
+    listing: '$ ls -l rules.d\n-rw-r----- 10-base.rules\nlrwxrwxrwx 20-gone.rules -> /old/20.rules',
+    args: { reason: 'a symbolic link to nothing' },
+    fix: 'Remove the entry or make it a readable file: augenrules\'s `cat` fails on it.',
   },
   'nul-byte': {
     example: '-w /etc/pa\0sswd -p wa -k identity', fix: '-w /etc/passwd -p wa -k identity',
@@ -364,7 +370,10 @@ function render(code) {
   if (!example) throw new Error(`no example for ${code}`);
 
   let found;
-  if (example.files) {
+  if (example.listing) {
+    found = { message: formatMessage(code, example.args) };
+    lines.push('Example (a rules.d folder):', '', '```', example.listing, '```', '');
+  } else if (example.files) {
     const files = Object.entries(example.files).map(([file, text]) => ({ file, text }));
     const result = checkRuleset(files, { mode: example.mode ?? 'augenrules' });
     found = result.diagnostics.find((entry) => entry.code === code);

@@ -4,11 +4,12 @@
  * augenrules reads /etc/audit/rules.d: its *.rules files in `sort -V` order, as one stream.
  * Exit status: 0 no error, 1 errors, 2 bad usage or unreadable input.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { codeDocumentation, codeInfo } from '../rules/codes';
-import type { RuleDiagnostic, Severity } from '../rules/diagnostics';
+import { codeDocumentation, codeInfo, diagnostic } from '../rules/codes';
+import { lineRange, type RuleDiagnostic, type Severity } from '../rules/diagnostics';
 import { checkRuleset, type RulesFileText } from '../rules/ruleset';
+import { isAugenrulesName } from '../rules/rulesetOrder';
 import { auditVersions, defaultAuditVersion, machines, type AuditVersion } from '../tables';
 import { archMachine, parseCommandArgs } from './arguments';
 import type { Command, CommandIo } from './io';
@@ -91,7 +92,7 @@ async function runCheck(args: readonly string[], io: CommandIo): Promise<number>
       hostMachine,
       mode: input.directory ? 'augenrules' : 'file',
     });
-    const diagnostics = result.diagnostics
+    const diagnostics = [...input.unreadable, ...result.diagnostics]
       .filter((entry) => parsed.values.hints || entry.severity !== 'hint')
       .map((entry) => ({ ...entry, file: entry.file ?? input.files[0]?.file }));
     const order = new Map(result.files.map((file, index) => [file, index]));
@@ -114,8 +115,49 @@ async function runCheck(args: readonly string[], io: CommandIo): Promise<number>
   return all.some((entry) => entry.severity === 'error') ? 1 : 0;
 }
 
+/** The most a rules file is read to; anything longer is not a rules file (/dev/zero). */
+const maxRulesFileBytes = 64 * 1024 * 1024;
+
+/**
+ * A rules file's text, read in chunks so that a device or a pipe that never ends (check
+ * /dev/zero) stops at the limit instead of filling memory.
+ */
+function readRulesFile(file: string): string {
+  const descriptor = openSync(file, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, maxRulesFileBytes + 1 - total));
+      const count = readSync(descriptor, chunk, 0, chunk.length, null);
+      if (count === 0) break;
+      chunks.push(count === chunk.length ? chunk : chunk.subarray(0, count));
+      total += count;
+      if (total > maxRulesFileBytes) throw new Error('it is larger than 64 MiB: not a rules file');
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** Why a rules.d entry cannot be read, in a few words. */
+function unreadableReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'a symbolic link to nothing';
+  if (code === 'EACCES') return 'permission denied';
+  return (error as Error).message;
+}
+
+interface ReadInput {
+  directory: boolean;
+  files: RulesFileText[];
+  /** rules.d entries augenrules lists but cannot read, as warnings on those files. */
+  unreadable: RuleDiagnostic[];
+}
+
 /** A file, or a rules.d directory's *.rules files (checkRuleset puts them in order). */
-function readInput(path: string): { directory: boolean; files: RulesFileText[] } | string {
+function readInput(path: string): ReadInput | string {
   let stats;
   try {
     stats = statSync(path);
@@ -123,21 +165,36 @@ function readInput(path: string): { directory: boolean; files: RulesFileText[] }
     return `cannot read ${path}: no such file or directory`;
   }
 
-  try {
-    if (!stats.isDirectory()) {
-      return { directory: false, files: [{ file: path, text: readFileSync(path, 'utf8') }] };
+  if (!stats.isDirectory()) {
+    try {
+      const files = [{ file: path, text: readRulesFile(path) }];
+      return { directory: false, files, unreadable: [] };
+    } catch (error) {
+      return `cannot read ${path}: ${unreadableReason(error)}`;
     }
-    const names = readdirSync(path).filter((name) => name.endsWith('.rules'));
-    const files: RulesFileText[] = [];
-    for (const name of names) {
-      const file = join(path, name);
-      if (!statSync(file).isFile()) continue;
-      files.push({ file, text: readFileSync(file, 'utf8') });
-    }
-    return { directory: true, files };
-  } catch (error) {
-    return `cannot read ${path}: ${(error as Error).message}`;
   }
+
+  let names: string[];
+  try {
+    names = readdirSync(path).filter(isAugenrulesName);
+  } catch (error) {
+    return `cannot read ${path}: ${unreadableReason(error)}`;
+  }
+  const files: RulesFileText[] = [];
+  const unreadable: RuleDiagnostic[] = [];
+  for (const name of names) {
+    const file = join(path, name);
+    try {
+      // augenrules's cat fails on such an entry, and the other files still load.
+      if (!statSync(file).isFile()) continue;
+      files.push({ file, text: readRulesFile(file) });
+    } catch (error) {
+      unreadable.push(diagnostic('unreadable-rules-file', lineRange(0, 0, 0), {
+        reason: unreadableReason(error),
+      }, { file }));
+    }
+  }
+  return { directory: true, files, unreadable };
 }
 
 export function jsonDiagnostic(entry: RuleDiagnostic): JsonDiagnostic {

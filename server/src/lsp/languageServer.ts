@@ -35,6 +35,7 @@ import type { RuleDiagnostic, Severity } from '../rules/diagnostics';
 import { codeActionsFor } from '../rules/fixes';
 import { hoverAt } from '../rules/hover';
 import { plainHoverText } from '../rules/hoverText';
+import { isAugenrulesName } from '../rules/rulesetOrder';
 import {
   RulesSymbol,
   documentSymbols,
@@ -124,7 +125,7 @@ export function startLanguageServer(connection: Connection): void {
   const rulesFolder = (folder: string, self: string): RulesFolder | undefined => {
     let names: string[];
     try {
-      names = readdirSync(folder).filter((name) => name.endsWith('.rules'));
+      names = readdirSync(folder).filter(isAugenrulesName);
     } catch (error) {
       logger.warn(`cannot list ${folder}: ${String(error)}`);
       return undefined;

@@ -7,6 +7,7 @@
 import { readdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isAugenrulesName } from '../rules/rulesetOrder';
 import type {
   Connection,
   InitializeParams,
@@ -79,7 +80,7 @@ export class WorkspaceRulesets {
     if (!this.roots.has(path.resolve(folder))) return false;
     try {
       const own = path.basename(file);
-      return readdirSync(folder).some((name) => name.endsWith('.rules') && name !== own);
+      return readdirSync(folder).some((name) => isAugenrulesName(name) && name !== own);
     } catch {
       return false;
     }

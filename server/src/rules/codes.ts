@@ -86,6 +86,11 @@ const table: CodeInfo[] = [
       'rest as a separate line.',
   },
   {
+    code: 'unreadable-rules-file', severity: 'warning', title: 'Rules file that cannot be read',
+    message: 'This rules file cannot be read ({reason}): augenrules prints an error for it and ' +
+      'loads the other files without its rules.',
+  },
+  {
     code: 'nul-byte', severity: 'warning', title: 'NUL byte in a line',
     message: 'auditctl stops reading this line at this NUL byte; the rest is ignored{rest}.',
     fix: 'replace-text',

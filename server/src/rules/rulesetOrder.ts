@@ -6,6 +6,16 @@
  * `-e` at the end; earlier ones of each kind are dropped.
  */
 
+/**
+ * Whether augenrules reads a folder entry: a `*.rules` name not starting with a dot.
+ * 3.0.9 lists the folder with `ls -1v | grep "\.rules$"`, later versions with the shell
+ * glob `*.rules`; neither shows hidden names, such as the `.#30-stig.rules` lock link
+ * Emacs leaves while a file is being edited.
+ */
+export function isAugenrulesName(name: string): boolean {
+  return name.endsWith('.rules') && !name.startsWith('.');
+}
+
 /** GNU filevercmp, the order of `sort -V` and `ls -v`. */
 export function compareFileVersions(a: string, b: string): number {
   if (a === b) return 0;

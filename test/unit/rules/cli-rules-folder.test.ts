@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkCommand } from '../../../server/src/cli/check';
+import { sharedRoot } from './check-helpers';
+
+/** Runs `check` in-process; returns the exit status and what it printed. */
+async function check(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const status = await checkCommand.run(args, {
+    stdout: (chunk) => { stdout += chunk; },
+    stderr: (chunk) => { stderr += chunk; },
+  });
+  return { status, stdout, stderr };
+}
+
+function withFolder(run: (folder: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'auditd-tools-folder-'));
+  const folder = join(dir, 'rules.d');
+  mkdirSync(folder);
+  return run(folder).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+const stig = join(sharedRoot, 'corpus', 'rules', 'audit-userspace-3.0.9', '30-stig.rules');
+
+test('an Emacs lock link and other dotfiles in rules.d are skipped, as augenrules does',
+  async (t) => {
+    if (!existsSync(stig)) return t.skip('the corpus is not beside the repository');
+    await withFolder(async (folder) => {
+      writeFileSync(join(folder, '30-stig.rules'), readFileSync(stig));
+      symlinkSync('root@host.12345:1700000000', join(folder, '.#30-stig.rules'));
+      writeFileSync(join(folder, '.hidden.rules'), '-w /etc/hosts -p wa -k h extra\n');
+
+      const result = await check('--format', 'json', folder);
+      assert.equal(result.stderr, '');
+      const found = JSON.parse(result.stdout) as { file: string; code: string }[];
+      assert.deepEqual(found.filter((entry) => entry.file.includes('/.')), []);
+      assert.equal(result.status, 0, result.stdout);
+    });
+  });
+
+test('a dangling *.rules link is a warning on that file; the other files are checked',
+  async () => {
+    await withFolder(async (folder) => {
+      writeFileSync(join(folder, '10-good.rules'), '-w /etc/passwd -p wa -k identity\n-e 3\n');
+      symlinkSync('/nonexistent/target', join(folder, '20-gone.rules'));
+
+      const result = await check('--format', 'json', folder);
+      const found = JSON.parse(result.stdout) as { file: string; code: string; message: string }[];
+      const gone = found.find((entry) => entry.code === 'unreadable-rules-file');
+      assert.ok(gone, result.stdout + result.stderr);
+      assert.ok(gone.file.endsWith('20-gone.rules'));
+      assert.match(gone.message, /a symbolic link to nothing/);
+      assert.ok(found.some((entry) => entry.code === 'bad-enable-value'),
+        'the good file is checked');
+      assert.equal(result.status, 1);
+    });
+  });
+
+test('check refuses a device that never ends instead of reading it into memory', async () => {
+  const started = Date.now();
+  const result = await check('/dev/zero');
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /cannot read \/dev\/zero: it is larger than 64 MiB/);
+  assert.ok(Date.now() - started < 20_000);
+});
