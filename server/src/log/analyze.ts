@@ -165,19 +165,32 @@ function boundarySnapshot(
   const tally = new NoiseTally(names);
   const grouper = new EventGrouper(names, strings, (event) => tally.addEvent(event), { window });
 
-  const joined = new Map<string, AuditEvent>();
+  // Events by serial, then node and time: no key string per event.
+  const bySerial = new Map<number, AuditEvent[]>();
+  const joined: AuditEvent[] = [];
+  const nodeIds = new Map<string, number>();
   const typeIds = new Map<string, number>();
   for (const piece of pieces) {
     const typeCounts = piece.typeCounts;
     forEachStraddling(piece, (part) => {
-      const key = `${part.node ?? ''}\x00${part.timeMs}\x00${part.serial}`;
-      let event = joined.get(key);
+      let nodeId = 0;
+      if (part.node !== null) {
+        nodeId = nodeIds.get(part.node) ?? names.nodes.idOfString(part.node);
+        nodeIds.set(part.node, nodeId);
+      }
+      let sameSerial = bySerial.get(part.serial);
+      if (sameSerial === undefined) {
+        sameSerial = [];
+        bySerial.set(part.serial, sameSerial);
+      }
+      let event = sameSerial.find((e) => e.nodeId === nodeId && e.timeMs === part.timeMs);
       if (event === undefined) {
         event = new AuditEvent();
-        event.nodeId = part.node === null ? 0 : names.nodes.idOfString(part.node);
+        event.nodeId = nodeId;
         event.timeMs = part.timeMs;
         event.serial = part.serial;
-        joined.set(key, event);
+        sameSerial.push(event);
+        joined.push(event);
       }
       event.records += part.records;
       event.bytes += part.bytes;
@@ -203,7 +216,7 @@ function boundarySnapshot(
       event.etcChange ||= part.etcChange;
     });
   }
-  for (const event of joined.values()) grouper.finish(event);
+  for (const event of joined) grouper.finish(event);
   return tally.snapshot(grouper);
 }
 
