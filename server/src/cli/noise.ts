@@ -11,6 +11,7 @@ import { skipReasonText } from '../log/scan';
 import { suggestExclusions, type SuggestionSet } from '../log/suggestions';
 import { checkRulesText } from '../rules/check';
 import { terminalSafe } from './terminalText';
+import { distinctLogFiles, gunzippedIfCompressed } from '../log/logInputs';
 import type { RuleModel } from '../rules/model';
 import { auditVersions, type AuditVersion } from '../tables';
 
@@ -21,6 +22,9 @@ export const noiseUsage = `usage: auditd-tools noise [--format text|json] [--top
 Ranks the events of audit logs by executable, syscall, key and record type, and suggests
 exclusion rules with the events and bytes they would remove. LOG may be a file, a rotated
 set (audit.log audit.log.1 ... are read oldest first), a .gz file, or - for stdin.
+
+Exit status: 0 done; 1 no audit record in the input (lines, but none a record: not a
+log, or interpreted ausearch -i output); 2 bad usage or an input that cannot be read.
 
   --top N        rows per ranking (default 10)
   --suggest N    programs that get a suggested exclusion, busiest first (default 3;
@@ -154,7 +158,7 @@ function fileHead(path: string, length: number): string {
   }
 }
 
-/** Runs the command; resolves to the exit status (0 done, 2 bad usage or input). */
+/** Runs the command; resolves to the exit status (0 done, 1 no record, 2 bad usage/input). */
 export async function runNoise(args: readonly string[], io: NoiseIo): Promise<number> {
   const parsed = parseNoiseArguments(args);
   if (typeof parsed === 'string') {
@@ -194,13 +198,20 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
     existingRules = rules;
   }
 
-  const inputs: LogInput[] = parsed.logs;
+  const distinct = distinctLogFiles(parsed.logs);
+  for (const { input, sameAs } of distinct.repeated) {
+    io.stderr(`auditd-tools noise: note: ${terminalSafe(input)} is the same file as ` +
+      `${terminalSafe(sameAs)}; read once\n`);
+  }
+  const inputs: LogInput[] = distinct.inputs;
   let report: NoiseReport;
   try {
     report = await analyzeLogs(inputs, {
       maxLogFileMB: parsed.maxLogFileMB,
       version: parsed.auditVersion,
-      stdin: io.stdin,
+      // A gzip stream on standard input is read like a .gz file (its magic bytes tell).
+      stdin: inputs.includes('-') ? gunzippedIfCompressed(io.stdin ?? process.stdin)
+        : undefined,
       // The command waits for the report: this thread scans a range too.
       scanInThisThread: true,
     });
@@ -211,6 +222,17 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
     io.stderr(`auditd-tools noise: cannot read ${path ?? parsed.logs.join(' ')}: ${message}\n`);
     return 2;
   }
+  // Input with lines but no audit record is not a log (a rules file, binary data): say so
+  // in one line and fail, so a script notices. An empty input is an empty log.
+  if (report.records === 0 && report.skippedLines > 0) {
+    const names = inputs.map((input) => (input === '-' ? 'standard input' : input)).join(', ');
+    const interpreted = report.format === 'ausearch-interpreted'
+      ? '; it is interpreted `ausearch -i` output, give the raw log' : '';
+    io.stderr(`auditd-tools noise: no audit records found in ${terminalSafe(names)} ` +
+      `(${number.format(report.skippedLines)} lines skipped${interpreted})\n`);
+    return 1;
+  }
+
   const suggested = suggestExclusions(report, {
     auditVersion: parsed.auditVersion,
     existingRules,

@@ -748,7 +748,10 @@ export function buildNoiseReport(data: TallySnapshot, options: ReportOptions = {
 
   const interpreted = data.skippedByReason.get('ausearch-interpreted') ?? 0;
   let format: LogFormat = 'raw';
-  if (data.records === 0) format = interpreted > 0 ? 'ausearch-interpreted' : 'empty';
+  if (data.records === 0) {
+    format = interpreted > 0 ? 'ausearch-interpreted'
+      : data.skippedLines > 0 ? 'not-audit' : 'empty';
+  }
   else if (data.enrichedRecords === data.factRecords) format = 'enriched';
   else if (data.enrichedRecords > 0) format = 'mixed';
 

@@ -87,7 +87,12 @@ export interface Suggestion {
   [extra: string]: unknown;
 }
 
-export type LogFormat = 'raw' | 'enriched' | 'mixed' | 'ausearch-interpreted' | 'empty';
+/**
+ * `empty`: no line at all (or blank lines only). `not-audit`: lines, but none of them an
+ * audit record (binary data, a rules file given by mistake).
+ */
+export type LogFormat =
+  'raw' | 'enriched' | 'mixed' | 'ausearch-interpreted' | 'not-audit' | 'empty';
 
 export interface NoiseReport {
   records: number;

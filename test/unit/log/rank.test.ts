@@ -94,6 +94,14 @@ test('an empty log reports nothing and does not divide by zero', async () => {
   assert.equal(report.firstTime, null);
   assert.equal(report.format, 'empty');
   assert.equal(report.rotation.minutesPerRotation, null);
+  assert.equal((await analyzeText('\n\n')).format, 'empty');
+});
+
+test('lines but no audit record: the format says not-audit, not empty', async () => {
+  const report = await analyzeText('-w /etc/shadow -p wa -k shadow\nhello\n');
+  assert.equal(report.records, 0);
+  assert.equal(report.skippedLines, 2);
+  assert.equal(report.format, 'not-audit');
 });
 
 test('profile buckets hold what rules match, not pid or time; they merge', async () => {

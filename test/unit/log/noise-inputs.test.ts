@@ -1,0 +1,81 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { linkSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { noiseUsage, runNoise } from '../../../server/src/cli/noise';
+import { syscallRecord } from './log-helpers';
+
+async function run(args: string[], stdin?: Buffer | string) {
+  let stdout = '';
+  let stderr = '';
+  const status = await runNoise(args, {
+    stdout: (text) => { stdout += text; },
+    stderr: (text) => { stderr += text; },
+    stdin: stdin === undefined ? undefined : Readable.from([stdin]),
+  });
+  return { status, stdout, stderr };
+}
+
+const log = Array.from({ length: 4 }, (_, i) => syscallRecord(`1700000000.${i}:${i + 1}`,
+  { exe: '"/usr/sbin/named"', syscall: '44' })).join('\n') + '\n';
+
+test('not an audit log: one line, the skipped count, and status 1', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'noise-inputs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const junk = join(dir, 'junk.bin');
+  const bytes = Buffer.alloc(20000);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7919 + (i >> 3)) & 0xff;
+  writeFileSync(junk, bytes);
+  const rules = join(dir, 'audit.rules');
+  writeFileSync(rules, '-D\n-w /etc/shadow -p wa -k shadow\n');
+
+  for (const format of ['text', 'json']) {
+    const { status, stdout, stderr } = await run(['--format', format, junk]);
+    assert.equal(status, 1);
+    assert.equal(stdout, '');
+    assert.match(stderr, new RegExp(`^auditd-tools noise: no audit records found in ` +
+      `${junk.replace(/[.]/g, '\\.')} \\(\\d+ lines skipped\\)\\n$`));
+  }
+  const rulesRun = await run([rules]);
+  assert.equal(rulesRun.status, 1);
+  assert.match(rulesRun.stderr, /no audit records found in .*audit\.rules \(2 lines skipped\)/);
+  assert.match(noiseUsage, /1 +no audit record/);
+});
+
+test('an empty input is an empty log: format empty, status 0', async () => {
+  const { status, stdout } = await run(['-'], '');
+  assert.equal(status, 0);
+  assert.match(stdout, /format: empty/);
+});
+
+test('a gzip stream on standard input is read like a .gz file', async () => {
+  const { status, stdout, stderr } = await run(['--format', 'json', '-'], gzipSync(log));
+  assert.equal(status, 0, stderr);
+  const report = JSON.parse(stdout);
+  assert.equal(report.records, 4);
+  assert.equal(report.skippedLines, 0);
+});
+
+test('the same file given twice is read once, with a note', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'noise-inputs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'audit.log');
+  writeFileSync(path, log);
+  linkSync(path, join(dir, 'hard.log'));
+  symlinkSync(path, join(dir, 'soft.log'));
+  const once = JSON.parse((await run(['--format', 'json', path])).stdout);
+
+  for (const twice of [[path, path], [path, join(dir, '.', 'audit.log')],
+    [path, join(dir, 'hard.log')], [join(dir, 'soft.log'), path]]) {
+    const { status, stdout, stderr } = await run(['--format', 'json', ...twice]);
+    assert.equal(status, 0, stderr);
+    const report = JSON.parse(stdout);
+    assert.equal(report.records, once.records, twice.join(' '));
+    assert.equal(report.bytes, once.bytes);
+    assert.equal(report.files.length, 1);
+    assert.match(stderr, /note: .* is the same file as .*; read once/);
+  }
+});
