@@ -124,7 +124,7 @@ const examples = {
   },
   'legacy-watch': {
     example: '-w /etc/passwd -p wa -k identity',
-    fix: '-a always,exit -F arch=b64 -F path=/etc/passwd -F perm=wa -k identity',
+    fix: '-a always,exit -F path=/etc/passwd -F perm=wa -k identity',
   },
   'multiple-rules': {
     example: `${b64} -S open -k a -a always,exit -F arch=b64 -S close -k b`,

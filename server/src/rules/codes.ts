@@ -274,7 +274,7 @@ const table: CodeInfo[] = [
   {
     code: 'legacy-watch', severity: 'hint', title: 'Legacy watch',
     message: '-w is the old watch syntax, slower to match in the kernel than a syscall rule; ' +
-      'the same watch as a rule is "{rule}" (add -F arch and -S to narrow it).',
+      'the same watch as a rule is "{rule}" ({kind}; add -F arch and -S to narrow it).',
     auditctl: 'Old style watch rules are slower',
   },
   {

@@ -93,9 +93,30 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
   if (state.options.auditVersion === '4.2' && option.name === '-w') {
     report(state, diagnostic('legacy-watch', option.range, {
       path: trimmed,
-      rule: `-a always,exit -F ${path.endsWith('/') ? 'dir' : 'path'}=${trimmed} -F perm=rwxa`,
+      rule: equivalentWatchRule(state, trimmed, path.endsWith('/')),
+      kind: path.endsWith('/') ? 'a directory watch'
+        : 'path= for a file; dir= if the path is a directory on the loading host',
     }));
   }
+}
+
+/**
+ * The syscall rule a -w line amounts to: the same path, the -p letters (rwxa when -p is
+ * missing) and the keys. The -p and -k come later on the line, so they are read from the
+ * parsed options rather than from the state built so far.
+ */
+function equivalentWatchRule(state: LineState, path: string, directory: boolean): string {
+  let perms = 'rwxa';
+  const keys: string[] = [];
+  for (const each of state.line.options) {
+    if (each.name === '-p' && each.argument) perms = each.argument.text.toLowerCase();
+    if (each.name === '-k' && each.argument) keys.push(each.argument.text);
+  }
+  // Written back as auditctl reads words: a space or a backslash needs its backslash.
+  const word = (text: string) => text.replace(/\\/g, '\\\\').replace(/ /g, '\\ ');
+  const field = directory ? 'dir' : 'path';
+  const keyPart = keys.map((key) => ` -k ${word(key)}`).join('');
+  return `-a always,exit -F ${field}=${word(path)} -F perm=${perms}${keyPart}`;
 }
 
 export function applyPerm(state: LineState, option: ParsedOption): void {
