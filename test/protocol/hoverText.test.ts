@@ -48,3 +48,32 @@ describe('hover text from the file, over stdio', () => {
       assert.doesNotMatch(hover.contents.value, /\*\*|`|\\/);
     });
 });
+
+describe('documents of other languages, over stdio', () => {
+  let client: LspTestClient;
+  before(async () => {
+    client = await LspTestClient.start({ pullDiagnostics: false });
+  });
+  after(async () => {
+    await client.stop();
+  });
+
+  test('an audit log opened by a generic client is ignored quietly', async () => {
+    const uri = 'file:///work/samples/audit.log';
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: {
+        uri, languageId: 'audit-log', version: 1,
+        text: 'type=SYSCALL msg=audit(1700000000.001:1): arch=c000003e syscall=59\n',
+      },
+    });
+    const hover = await client.request<Hover | null>('textDocument/hover', {
+      textDocument: { uri }, position: { line: 0, character: 3 },
+    });
+    assert.equal(hover, null);
+    const lenses = await client.request<unknown[]>('textDocument/codeLens', {
+      textDocument: { uri },
+    });
+    assert.deepEqual(lenses, []);
+    assert.deepEqual(client.logMessages.filter((entry) => entry.type === 1), []);
+  });
+});

@@ -85,6 +85,21 @@ const symbolKinds: Record<RulesSymbol['kind'], SymbolKind> = {
 export function startLanguageServer(connection: Connection): void {
   const logger = new ServerLogger(connection.console);
   const documents = new TextDocuments(TextDocument);
+
+  /**
+   * Documents the server works on. A generic client may send every file it opens (an
+   * audit.log as `audit-log`): only rules documents are checked, other languages are
+   * ignored quietly. Clients that name no language, or their own one, for a `*.rules`
+   * file (Neovim gives its filetype) still count.
+   */
+  const isRulesDocument = (document: TextDocument): boolean =>
+    document.languageId === 'audit-rules' || document.languageId === '' ||
+    document.uri.endsWith('.rules');
+  const rulesDocument = (uri: string): TextDocument | undefined => {
+    const document = documents.get(uri);
+    return document && isRulesDocument(document) ? document : undefined;
+  };
+  const rulesDocuments = (): TextDocument[] => documents.all().filter(isRulesDocument);
   const cache = new AnalysisCache(defaultSettings);
 
   let diagnosticsDocument = path.join(__dirname, '..', 'docs', 'diagnostics.md');
@@ -131,7 +146,7 @@ export function startLanguageServer(connection: Connection): void {
       return undefined;
     }
     const open = new Map<string, TextDocument>();
-    for (const document of documents.all()) open.set(fileOf(document.uri), document);
+    for (const document of rulesDocuments()) open.set(fileOf(document.uri), document);
 
     const siblings: { file: string; read: () => string | undefined; stamp: string }[] = [];
     for (const name of names.sort()) {
@@ -195,7 +210,9 @@ export function startLanguageServer(connection: Connection): void {
   };
 
   // Match counts of the analysed log (hover, code lens) and cross-file moves.
-  const rulesetFeatures = new RulesetFeatures({ connection, documents, analyse, logger });
+  const rulesetFeatures = new RulesetFeatures({
+    connection, documents: { get: rulesDocument }, analyse, logger,
+  });
 
   const documentationLinks = new Map<string, string>();
   const documentationLink = (code: string): string => {
@@ -343,7 +360,7 @@ export function startLanguageServer(connection: Connection): void {
     const section = (change.settings as Record<string, unknown> | undefined)?.auditd;
     await loadSettings(section);
     if (pullDiagnostics && diagnosticRefresh) connection.languages.diagnostics.refresh();
-    if (!pullDiagnostics) documents.all().forEach(pushDiagnostics);
+    if (!pullDiagnostics) rulesDocuments().forEach(pushDiagnostics);
     if (semanticRefresh) connection.languages.semanticTokens.refresh();
   });
 
@@ -351,7 +368,7 @@ export function startLanguageServer(connection: Connection): void {
   // that folder see it in their stream, so their diagnostics are asked for again.
   connection.onDidChangeWatchedFiles((change) => {
     const folders = new Set(change.changes.map((event) => rulesFolderOf(fileOf(event.uri))));
-    const affected = documents.all().filter((document) =>
+    const affected = rulesDocuments().filter((document) =>
       folders.has(rulesFolderOf(fileOf(document.uri))),
     );
     logger.debug(() => `${change.changes.length} rules files changed on disk`);
@@ -363,12 +380,13 @@ export function startLanguageServer(connection: Connection): void {
   // A document opened again restarts its version numbers: drop what was cached for it.
   documents.onDidOpen((event) => cache.forget(event.document.uri));
   documents.onDidChangeContent((change) => {
+    if (!isRulesDocument(change.document)) return;
     pushDiagnostics(change.document);
 
     // The other open files of the same rules.d see this one in their stream.
     const folder = rulesFolderOf(fileOf(change.document.uri));
     if (!folder) return;
-    const siblings = documents.all().filter((document) =>
+    const siblings = rulesDocuments().filter((document) =>
       document !== change.document && rulesFolderOf(fileOf(document.uri)) === folder,
     );
     if (siblings.length === 0) return;
@@ -381,7 +399,7 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.languages.diagnostics.on((params) => {
-    const document = documents.get(params.textDocument.uri);
+    const document = rulesDocument(params.textDocument.uri);
     return guarded('diagnostics', { kind: DocumentDiagnosticReportKind.Full, items: [] }, () => ({
       kind: DocumentDiagnosticReportKind.Full,
       items: document ? diagnosticsFor(document) : [],
@@ -394,7 +412,7 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.onHover((params) => {
-    const document = documents.get(params.textDocument.uri);
+    const document = rulesDocument(params.textDocument.uri);
     if (!document) return null;
     return guarded('hover', null, () => {
       const analysis = analyse(document);
@@ -411,7 +429,7 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.onCompletion((params) => {
-    const document = documents.get(params.textDocument.uri);
+    const document = rulesDocument(params.textDocument.uri);
     if (!document) return [];
     return guarded('completion', [] as CompletionItem[], () =>
       completionsAt(analyse(document).document, params.position, hoverOptions()).map(
@@ -432,7 +450,7 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.onCodeAction((params) => {
-    const document = documents.get(params.textDocument.uri);
+    const document = rulesDocument(params.textDocument.uri);
     if (!document) return [];
     return guarded('codeAction', [] as CodeAction[], () => {
       const analysis = analyse(document);
@@ -462,7 +480,7 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.onDocumentSymbol((params) => {
-    const document = documents.get(params.textDocument.uri);
+    const document = rulesDocument(params.textDocument.uri);
     if (!document) return [];
     return guarded('documentSymbol', [] as DocumentSymbol[], () =>
       documentSymbols(analyse(document).document).map(toDocumentSymbol),
@@ -470,7 +488,7 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.onFoldingRanges((params) => {
-    const document = documents.get(params.textDocument.uri);
+    const document = rulesDocument(params.textDocument.uri);
     if (!document) return [];
     return guarded('foldingRange', [] as FoldingRange[], () =>
       foldingRanges(analyse(document).document).map((range) => ({
@@ -482,7 +500,7 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   const keyLocations = (uri: string, position: { line: number; character: number }) => {
-    const document = documents.get(uri);
+    const document = rulesDocument(uri);
     if (!document) return [];
     const parsed = analyse(document).document;
     const key = keyAt(parsed, position);
@@ -505,7 +523,7 @@ export function startLanguageServer(connection: Connection): void {
   );
 
   connection.onPrepareRename((params) => {
-    const document = documents.get(params.textDocument.uri);
+    const document = rulesDocument(params.textDocument.uri);
     if (!document) return null;
     return guarded('prepareRename', null, () => {
       const found = keyRangeAt(analyse(document).document, params.position);
@@ -514,7 +532,7 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.onRenameRequest((params) => {
-    const document = documents.get(params.textDocument.uri);
+    const document = rulesDocument(params.textDocument.uri);
     if (!document) return null;
     const rename = guarded('rename', undefined, () =>
       renameKey(analyse(document).document, params.position, params.newName),
@@ -529,7 +547,7 @@ export function startLanguageServer(connection: Connection): void {
   });
 
   connection.languages.semanticTokens.on((params) => {
-    const document = documents.get(params.textDocument.uri);
+    const document = rulesDocument(params.textDocument.uri);
     if (!document) return { data: [] };
     return guarded('semanticTokens', { data: [] as number[] }, () => ({
       data: encodeSemanticTokens(semanticTokens(analyse(document).document, hoverOptions())),

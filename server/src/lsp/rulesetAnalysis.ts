@@ -309,7 +309,8 @@ export function crossFileMoveActions(
 
 export interface RulesetFeaturesHost {
   connection: Connection;
-  documents: TextDocuments<TextDocument>;
+  /** The open rules documents (documents of other languages are not given out). */
+  documents: Pick<TextDocuments<TextDocument>, 'get'>;
   analyse: (document: TextDocument) => DocumentAnalysis;
   logger: ServerLogger;
 }
