@@ -149,7 +149,7 @@ function unreadableReason(error: unknown): string {
   return (error as Error).message;
 }
 
-interface ReadInput {
+export interface ReadInput {
   directory: boolean;
   files: RulesFileText[];
   /** rules.d entries augenrules lists but cannot read, as warnings on those files. */
@@ -157,7 +157,7 @@ interface ReadInput {
 }
 
 /** A file, or a rules.d directory's *.rules files (checkRuleset puts them in order). */
-function readInput(path: string): ReadInput | string {
+export function readInput(path: string): ReadInput | string {
   let stats;
   try {
     stats = statSync(path);

@@ -9,14 +9,15 @@ import { printMdatpReport } from './mdatp';
 import type { NoiseReport } from '../log/report';
 import { skipReasonText } from '../log/scan';
 import { suggestExclusions, type SuggestionSet } from '../log/suggestions';
-import { checkRulesText } from '../rules/check';
+import { checkRuleset } from '../rules/ruleset';
+import { readInput } from './check';
 import { terminalSafe } from './terminalText';
 import { distinctLogFiles, gunzippedIfCompressed } from '../log/logInputs';
 import type { RuleModel } from '../rules/model';
 import { auditVersions, type AuditVersion } from '../tables';
 
 export const noiseUsage = `usage: auditd-tools noise [--format text|json] [--top N]
-         [--suggest N] [--by exe|syscall|key|type|exe-syscall] [--rules FILE]
+         [--suggest N] [--by exe|syscall|key|type|exe-syscall] [--rules FILE|DIR]
          [--max-log-file MB] [--audit-version 3.0.9|4.2] LOG...
 
 Ranks the events of audit logs by executable, syscall, key and record type, and suggests
@@ -28,7 +29,10 @@ log, or interpreted ausearch -i output); 2 bad usage or an input that cannot be 
 
   --top N        rows per ranking (default 10)
   --suggest N    programs that get a suggested exclusion, busiest first (default 3;
-                 a program with less than 1% of the events gets none)`;
+                 a program with less than 1% of the events gets none)
+  --rules PATH   the rules in force (a rules file, or a rules.d folder read as augenrules
+                 reads it): suggestions they already make are left out, and each
+                 suggestion says which of them exclude or log its events first`;
 
 export interface NoiseIo {
   stdout: (text: string) => void;
@@ -105,7 +109,7 @@ export function parseNoiseArguments(args: readonly string[]): NoiseArguments | s
       }
       case '--rules': {
         const rules = value();
-        if (!rules) return '--rules takes a rules file';
+        if (!rules) return '--rules takes a rules file or a rules.d folder';
         parsed.rules = rules;
         break;
       }
@@ -137,13 +141,24 @@ export function parseNoiseArguments(args: readonly string[]): NoiseArguments | s
   return parsed;
 }
 
-function readRules(path: string, version: AuditVersion | undefined): RuleModel[] | string {
-  if (!existsSync(path)) return `cannot read rules file ${path}: no such file`;
-  try {
-    return checkRulesText(readFileSync(path, 'utf8'), { auditVersion: version, file: path }).rules;
-  } catch (error) {
-    return `cannot read rules file ${path}: ${(error as Error).message}`;
-  }
+/** The rules of `--rules`: the rules a file or a rules.d folder loads, and how many. */
+export interface RulesInForce {
+  source: string;
+  rules: RuleModel[];
+}
+
+/**
+ * Reads `--rules` the way `check` reads its inputs (readInput: a file, or a rules.d folder
+ * in augenrules order), and keeps the rules the kernel ends up holding.
+ */
+function readRules(path: string, version: AuditVersion | undefined): RulesInForce | string {
+  const input = readInput(path);
+  if (typeof input === 'string') return input;
+  const result = checkRuleset(input.files, {
+    auditVersion: version,
+    mode: input.directory ? 'augenrules' : 'file',
+  });
+  return { source: path, rules: result.loadedRules };
 }
 
 /** The first bytes of a file, without reading the rest (logs can be gigabytes). */
@@ -188,15 +203,16 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
     }
   }
 
-  let existingRules: RuleModel[] | undefined;
+  let rulesInForce: RulesInForce | undefined;
   if (parsed.rules !== undefined) {
     const rules = readRules(parsed.rules, parsed.auditVersion);
     if (typeof rules === 'string') {
-      io.stderr(`auditd-tools noise: ${rules}\n`);
+      io.stderr(`auditd-tools noise: --rules: ${terminalSafe(rules)}\n`);
       return 2;
     }
-    existingRules = rules;
+    rulesInForce = rules;
   }
+  const existingRules = rulesInForce?.rules;
 
   const distinct = distinctLogFiles(parsed.logs);
   for (const { input, sameAs } of distinct.repeated) {
@@ -241,10 +257,14 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
   report.suggestions = suggested.suggestions;
 
   if (parsed.format === 'json') {
-    io.stdout(JSON.stringify({ ...jsonReport(report, parsed.top),
+    const rulesSummary = rulesInForce === undefined ? {}
+      : { rulesInForce: { source: rulesInForce.source, rules: rulesInForce.rules.length },
+        alreadyInForce: suggested.alreadyInForce };
+    io.stdout(JSON.stringify({ ...jsonReport(report, parsed.top), ...rulesSummary,
       suggestionImpact: suggestionImpact(suggested) }, null, 2) + '\n');
   } else {
-    io.stdout(textReport(report, parsed) + suggestionSummary(suggested, report));
+    io.stdout(textReport(report, { ...parsed, rulesInForce }) +
+      suggestionSummary(suggested, report));
   }
   return 0;
 }
@@ -332,7 +352,10 @@ function syscallLabel(row: { arch: string; number: number; name: string | undefi
   return `${row.name ?? `#${row.number}`} (${row.arch} ${row.number})`;
 }
 
-export function textReport(report: NoiseReport, options: Pick<NoiseArguments, 'top' | 'by'>) {
+export function textReport(
+  report: NoiseReport,
+  options: Pick<NoiseArguments, 'top' | 'by'> & { rulesInForce?: RulesInForce },
+) {
   const top = options.top ?? 10;
   const out = new TextLines();
   const events = report.events;
@@ -405,6 +428,12 @@ export function textReport(report: NoiseReport, options: Pick<NoiseArguments, 't
 
   out.add('');
   out.add('Suggested exclusions');
+  const inForce = options.rulesInForce;
+  if (inForce) {
+    const count = inForce.rules.length;
+    out.add(`  Rules in force: ${inForce.source} (${count} rule${count === 1 ? '' : 's'}); ` +
+      'each suggestion is simulated with them');
+  }
   if (report.suggestions.length === 0) out.add('  none');
   for (const suggestion of report.suggestions) {
     out.add(`  removes ${number.format(suggestion.events)} events ` +
@@ -422,6 +451,7 @@ export function textReport(report: NoiseReport, options: Pick<NoiseArguments, 't
 export function suggestionSummary(suggested: SuggestionSet, report: NoiseReport): string {
   const out = new TextLines();
   const combined = suggested.combined;
+  for (const reason of suggested.alreadyInForce) out.add(`  already in force: ${reason}`);
   if (suggested.suggestions.length > 0) {
     out.add('');
     out.add(`All suggestions together remove ${number.format(combined.events)} events ` +
@@ -429,7 +459,9 @@ export function suggestionSummary(suggested: SuggestionSet, report: NoiseReport)
       `(${share(combined.bytes, report.bytes)})`);
     const before = combined.rotation.minutesPerRotationBefore;
     const after = combined.rotation.minutesPerRotationAfter;
-    if (before !== null && after !== null) {
+    if (combined.bytes === 0 && before !== null) {
+      out.add('  the log would rotate as often as before');
+    } else if (before !== null && after !== null) {
       out.add(`  the log would rotate every ${duration(after)} instead of every ` +
         `${duration(before)}`);
     } else if (before !== null) {

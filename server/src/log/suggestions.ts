@@ -7,7 +7,8 @@ import type { RuleModel } from '../rules/model';
 import {
   ExclusionProposal, ExclusionSelection, GeneratedRule, proposeExclusion,
 } from './exclusions';
-import { ImpactOptions, ImpactResult, simulateImpact } from './impact';
+import { ImpactOptions, ImpactResult, bucketFacts, simulateImpact } from './impact';
+import { firstMatch, matchEvent, subsumes, type OrderedRuleInput } from '../rules/match';
 import type { NoiseReport, Suggestion } from './report';
 
 export interface SuggestionOptions {
@@ -39,6 +40,8 @@ export interface SuggestionSet {
   combined: ImpactResult;
   /** Offenders for which no rule could be written, and why. */
   refused: string[];
+  /** Offenders left out because the rules in force already exclude them, and by which. */
+  alreadyInForce: string[];
 }
 
 function asSuggestion(proposal: ExclusionProposal, impact: ImpactResult): ExclusionSuggestion {
@@ -76,6 +79,76 @@ function offenderSelection(report: NoiseReport, exe: string): ExclusionSelection
   };
 }
 
+/** Where a rule in force comes from, as `file:line`. */
+function ruleSource(rule: RuleModel): string {
+  return `${rule.file ?? 'line'}${rule.file ? ':' : ' '}${rule.line + 1}`;
+}
+
+interface InForce extends OrderedRuleInput {
+  existing?: RuleModel;
+}
+
+/**
+ * What the rules in force do to a proposal: a `never` rule that already covers every
+ * generated rule makes it redundant (`covering`); otherwise notes say which rules already
+ * exclude some of its events, and which decide first for them (an `-A` rule, or the
+ * exclusions placed after), so the rule removes less than it seems, or nothing.
+ */
+function inForceEffects(
+  proposal: ExclusionProposal,
+  report: NoiseReport,
+  existingRules: readonly RuleModel[],
+  placement: ImpactOptions['placement'],
+): { covering?: string; notes: string[] } {
+  const loaded = existingRules.filter((rule) => rule.operation !== 'delete');
+  const coverOf = (generated: GeneratedRule) => loaded.find((rule) => rule.list === 'exit' &&
+    rule.action === 'never' && subsumes(rule, generated.model));
+  const covers = proposal.rules.map(coverOf);
+  if (covers.every((rule) => rule !== undefined)) {
+    const sources = [...new Set(covers.map((rule) => ruleSource(rule!)))];
+    return { covering: `${sources.join(', ')} already exclude${sources.length > 1 ? '' : 's'}` +
+      ` every event the suggested rule${proposal.rules.length > 1 ? 's' : ''} would`,
+    notes: [] };
+  }
+
+  const existing: InForce[] = existingRules.map((rule) => ({ ...rule, existing: rule }));
+  const generated: InForce[] = proposal.rules.map((rule) => ({ ...rule.model,
+    operation: 'append' }));
+  const ordered = placement === 'after' ? [...existing, ...generated]
+    : [...generated, ...existing];
+  const excludedBy = new Map<string, number>();
+  const decidedBy = new Map<string, number>();
+  for (const bucket of report.profile.buckets) {
+    const facts = bucketFacts(bucket);
+    if (facts.list !== 'exit') continue;
+    if (!proposal.rules.some((rule) => matchEvent(rule.model, facts).verdict === 'match')) {
+      continue;
+    }
+    const already = firstMatch(existing, facts);
+    if (already.outcome === 'suppress' && already.rule?.existing) {
+      const source = ruleSource(already.rule.existing);
+      excludedBy.set(source, (excludedBy.get(source) ?? 0) + bucket.events);
+      continue;
+    }
+    const together = firstMatch(ordered, facts);
+    if (together.rule?.existing && together.outcome === 'record') {
+      const source = ruleSource(together.rule.existing);
+      decidedBy.set(source, (decidedBy.get(source) ?? 0) + bucket.events);
+    }
+  }
+
+  const notes: string[] = [];
+  for (const [source, events] of excludedBy) {
+    notes.push(`${source} already excludes ${events} of these events (the log was recorded ` +
+      'without it)');
+  }
+  for (const [source, events] of decidedBy) {
+    notes.push(`${source} decides first for ${events} of these events and logs them (an -A ` +
+      'rule, or a rule loaded above): the suggestion removes them only from above it');
+  }
+  return { notes };
+}
+
 /** Exclusion rules for the programs that fill the log most. */
 export function suggestExclusions(
   report: NoiseReport,
@@ -90,6 +163,7 @@ export function suggestExclusions(
 
   const suggestions: ExclusionSuggestion[] = [];
   const refused: string[] = [];
+  const alreadyInForce: string[] = [];
   const allRules: GeneratedRule[] = [];
 
   for (const offender of report.byExe) {
@@ -102,7 +176,23 @@ export function suggestExclusions(
       refused.push(...proposal.refused, ...proposal.notes);
       continue;
     }
+    if (options.existingRules && options.existingRules.length > 0) {
+      const effects = inForceEffects(proposal, report, options.existingRules,
+        options.placement);
+      if (effects.covering) {
+        alreadyInForce.push(`${offender.exe}: ${effects.covering}`);
+        continue;
+      }
+      proposal.notes.push(...effects.notes);
+    }
     const impact = simulateImpact(proposal.rules, report.profile, report, impactOptions);
+    // A suggestion that removes nothing always says why.
+    if (impact.events === 0 && proposal.notes.length === 0) {
+      proposal.notes.push(impact.undecidedEvents > 0
+        ? `removes no certain event: ${impact.undecidedEvents} depend on facts the log does ` +
+          'not keep'
+        : 'removes no event of this log');
+    }
     if (proposal.selection.kind === 'exe' && proposal.selection.syscalls) {
       proposal.notes.push(`execve is left out: the log keeps a record of each start of ` +
         `${offender.exe}`);
@@ -112,5 +202,5 @@ export function suggestExclusions(
   }
 
   const combined = simulateImpact(allRules, report.profile, report, impactOptions);
-  return { suggestions, combined, refused };
+  return { suggestions, combined, refused, alreadyInForce };
 }

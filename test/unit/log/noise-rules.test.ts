@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runNoise } from '../../../server/src/cli/noise';
+import { repoRoot } from './log-helpers';
+
+const samples = join(repoRoot, 'samples');
+const sampleLog = join(samples, 'audit.log');
+
+async function run(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const status = await runNoise(args, {
+    stdout: (text) => { stdout += text; },
+    stderr: (text) => { stderr += text; },
+  });
+  return { status, stdout, stderr };
+}
+
+const namedRule = '-a never,exit -F arch=b64 -S bind,sendmmsg -F exe=/usr/sbin/named ' +
+  '-k exclude_named';
+
+interface JsonSuggestion { rule: string; events: number; notes: string[] }
+
+test('--rules: a suggestion the rules already make is dropped, and the output says so',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'noise-rules-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const rules = join(dir, 'exclusions.rules');
+    writeFileSync(rules, `-D\n${namedRule}\n`);
+
+    const json = await run(['--format', 'json', '--rules', rules, sampleLog]);
+    assert.equal(json.status, 0, json.stderr);
+    const report = JSON.parse(json.stdout);
+    assert.ok(!report.suggestions.some((s: JsonSuggestion) => s.rule.includes('named')));
+    assert.deepEqual(report.rulesInForce, { source: rules, rules: 1 });
+    assert.equal(report.alreadyInForce.length, 1);
+    assert.match(report.alreadyInForce[0], new RegExp(`/usr/sbin/named: ${rules}:2 already`));
+
+    const text = await run(['--rules', rules, sampleLog]);
+    assert.match(text.stdout, new RegExp(`Rules in force: ${rules} \\(1 rule\\)`));
+    assert.match(text.stdout, new RegExp(`already in force: .*/usr/sbin/named: ${rules}:2`));
+  });
+
+test('--rules: a rule that decides first is named, and no suggestion removes 0 silently',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'noise-rules-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const rules = join(dir, 'first.rules');
+    writeFileSync(rules, '-A always,exit -F arch=b64 -S all\n');
+
+    const { status, stdout } = await run(['--format', 'json', '--rules', rules, sampleLog]);
+    assert.equal(status, 0);
+    const report = JSON.parse(stdout);
+    assert.ok(report.suggestions.length > 0);
+    for (const suggestion of report.suggestions as JsonSuggestion[]) {
+      assert.equal(suggestion.events, 0);
+      assert.ok(suggestion.notes.some((note) =>
+        note.includes(`${rules}:1 decides first`)), suggestion.notes.join('\n'));
+    }
+
+    const text = await run(['--rules', rules, sampleLog]);
+    assert.doesNotMatch(text.stdout, /instead of every/);
+    assert.match(text.stdout, /the log would rotate as often as before/);
+  });
+
+test('--rules takes a rules.d folder, read as augenrules reads it', async () => {
+  const { status, stdout, stderr } = await run(['--rules', join(samples, 'rules.d'),
+    sampleLog]);
+  assert.equal(status, 0, stderr);
+  assert.match(stdout, /Rules in force: .*rules\.d \(\d+ rules\)/);
+
+  const missing = await run(['--rules', join(samples, 'no-such.d'), sampleLog]);
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /cannot read .*no-such\.d/);
+  assert.doesNotMatch(missing.stderr, /EISDIR/);
+});
