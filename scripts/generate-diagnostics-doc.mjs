@@ -60,6 +60,7 @@ const examples = {
     args: { reason: 'a symbolic link to nothing' },
     fix: 'Remove the entry or make it a readable file: augenrules\'s `cat` fails on it.',
   },
+  'byte-order-mark': { example: '\ufeff-D\n-w /etc/passwd -p wa -k identity', fix: '-D' },
   'nul-byte': {
     example: '-w /etc/pa\0sswd -p wa -k identity', fix: '-w /etc/passwd -p wa -k identity',
   },
@@ -324,6 +325,13 @@ const examples = {
     },
     fix: 'Move the never rule to a file that sorts first (20-dont-audit.rules).',
   },
+  'never-partly-pre-empted': {
+    files: {
+      '30-net.rules': `${b64} -S connect,bind -F saddr_fam=2 -k net_ipv4\n`,
+      '99-noise.rules': `-a never,exit -F arch=b64 -S bind -F exe=/usr/sbin/named\n`,
+    },
+    fix: 'Move the never rule to a file that sorts first (20-dont-audit.rules).',
+  },
   'always-under-never': {
     files: {
       '20-a.rules': `-a never,exit -F arch=b64 -S open\n`,
@@ -387,7 +395,7 @@ function render(code) {
       .diagnostics.find((entry) => entry.code === code);
     lines.push(`Example${example.version ? ` (checked against auditctl ${version})` : ''}:`, '');
     const shown = (example.short ?? example.example).replace(/\r/g, '␍').replace(/\t/g, '⇥')
-      .replace(/\0/g, '␀');
+      .replace(/\0/g, '␀').replace(/\ufeff/g, '<U+FEFF>');
     lines.push('```', shown, '```', '');
   }
   if (!found) {

@@ -91,6 +91,14 @@ const table: CodeInfo[] = [
       'loads the other files without its rules.',
   },
   {
+    code: 'byte-order-mark', severity: 'error', title: 'UTF-8 byte-order mark',
+    message: 'The file starts with a UTF-8 byte-order mark (an editor saved it as "UTF-8 with ' +
+      'BOM"): auditctl reads its three invisible bytes as part of the first word, so line 1 ' +
+      'fails.',
+    auditctl: 'There was an error in line 1',
+    fix: 'replace-text',
+  },
+  {
     code: 'nul-byte', severity: 'warning', title: 'NUL byte in a line',
     message: 'auditctl stops reading this line at this NUL byte; the rest is ignored{rest}.',
     fix: 'replace-text',

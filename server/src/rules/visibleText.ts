@@ -1,12 +1,13 @@
 /**
- * Text from a rules file or a log shown to a person: control characters (tab aside) and
- * bidi overrides are written as escapes such as `\x1b` or `\u202e`. Printed raw, ESC
- * sequences would set a terminal's title, clear its screen or rewrite earlier lines, and
- * bidi overrides reorder what an editor shows. The CLI's output and the hovers both go
- * through this one function.
+ * Text from a rules file or a log shown to a person: control characters (tab aside), bidi
+ * overrides and invisible characters (zero-width spaces, a byte-order mark) are written as
+ * escapes such as `\x1b` or `\u202e`. Printed raw, ESC sequences would set a terminal's
+ * title, clear its screen or rewrite earlier lines, bidi overrides reorder what an editor
+ * shows, and an invisible character makes a word look right that is not. The CLI's output
+ * and the hovers both go through this one function.
  */
 const hiddenClass = '[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u009f' +
-  '\\u200e\\u200f\\u202a-\\u202e\\u2066-\\u2069]';
+  '\\u200b-\\u200f\\u202a-\\u202e\\u2060\\u2066-\\u2069\\ufeff]';
 const hiddenCharacter = new RegExp(hiddenClass);
 const hiddenCharacters = new RegExp(hiddenClass, 'g');
 

@@ -39,7 +39,8 @@ test('each one-file example in the document still reports its code', () => {
     if (block[1].includes('...')) continue; // shortened in the document
     const version = /checked against auditctl (3\.0\.9|4\.2)/.exec(section)?.[1] as
       '3.0.9' | '4.2' | undefined;
-    const text = block[1].replace(/␍/g, '\r').replace(/⇥/g, '\t').replace(/␀/g, '\0');
+    const text = block[1].replace(/␍/g, '\r').replace(/⇥/g, '\t').replace(/␀/g, '\0')
+      .replace(/<U\+FEFF>/g, '\ufeff');
     const codes = checkRulesText(text, { auditVersion: version ?? '4.2' }).diagnostics
       .map((entry) => entry.code);
     assert.ok(codes.includes(code), `${code}: example reports ${codes.join(', ')}`);

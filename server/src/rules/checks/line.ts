@@ -17,6 +17,7 @@ import { lineExtent, wholeOptionRange } from './ranges';
 import { CheckOptions, LineState, fail, maxFieldsPerRule, newLineState, report } from './state';
 import { applySyscalls } from './syscalls';
 import { lintLineText, rewriteFieldWithoutF } from './text';
+import { explainByteOrderMark } from './byteOrderMark';
 import { applyLineEdits, insertLineAfter, twinSyscallEdits } from './twin';
 import { applyPerm, applyWatch } from './watch';
 import { utf8Length } from '../tokens';
@@ -107,6 +108,7 @@ export function interpretLine(line: RulesLine, options: CheckOptions): LineResul
   }
 
   rewriteFieldWithoutF(state);
+  explainByteOrderMark(state);
 
   const rule = !state.dropped && state.selection && state.action && state.retval > 0
     ? buildRule(state)
