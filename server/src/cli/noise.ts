@@ -2,7 +2,10 @@
  * `auditd-tools noise`: ranks what fills audit logs and suggests exclusion rules with
  * their simulated impact. A thin adapter over the log engine (server/src/log).
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import {
+  accessSync, closeSync, constants, createReadStream, existsSync, openSync, readFileSync,
+  readSync, statSync,
+} from 'node:fs';
 import { analyzeLogs, type LogInput } from '../log/analyze';
 import { looksLikeMdatpStatistics } from '../log/mdatp';
 import { printMdatpReport } from './mdatp';
@@ -161,6 +164,15 @@ function readRules(path: string, version: AuditVersion | undefined): RulesInForc
   return { source: path, rules: result.loadedRules };
 }
 
+/** Why a log cannot be read, in words (no stack trace, no raw errno text). */
+function unreadableLog(path: string, error: unknown): string {
+  const { code, message } = error as NodeJS.ErrnoException;
+  const reason = code === 'EACCES' || code === 'EPERM'
+    ? 'permission denied (audit logs are usually readable by root only; try sudo)'
+    : code === 'ENOENT' ? 'no such file' : message;
+  return `cannot read ${terminalSafe(path)}: ${terminalSafe(reason)}`;
+}
+
 /** The first bytes of a file, without reading the rest (logs can be gigabytes). */
 function fileHead(path: string, length: number): string {
   const fd = openSync(path, 'r');
@@ -184,18 +196,26 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
   for (const log of parsed.logs) {
     if (log === '-') continue;
     if (!existsSync(log)) {
-      io.stderr(`auditd-tools noise: cannot read ${log}: no such file\n`);
+      io.stderr(`auditd-tools noise: cannot read ${terminalSafe(log)}: no such file\n`);
       return 2;
     }
     if (statSync(log).isDirectory()) {
-      io.stderr(`auditd-tools noise: ${log} is a directory; name the log files ` +
-        `(for example ${log}/audit.log*)\n`);
+      const folder = log.replace(/\/+$/, '') || '/';
+      io.stderr(`auditd-tools noise: ${terminalSafe(log)} is a directory; name the log ` +
+        `files (for example ${terminalSafe(folder)}/audit.log*)\n`);
+      return 2;
+    }
+    try {
+      accessSync(log, constants.R_OK);
+    } catch (error) {
+      io.stderr(`auditd-tools noise: ${unreadableLog(log, error)}\n`);
       return 2;
     }
   }
 
   // The same command opens Defender for Endpoint's statistics (a JSON file, not a log).
-  if (parsed.logs.length === 1 && parsed.logs[0] !== '-') {
+  // Only a regular file is sniffed: a pipe cannot be read twice.
+  if (parsed.logs.length === 1 && parsed.logs[0] !== '-' && statSync(parsed.logs[0]).isFile()) {
     const head = fileHead(parsed.logs[0], 4096);
     if (looksLikeMdatpStatistics(head)) {
       return printMdatpReport(readFileSync(parsed.logs[0], 'utf8'), parsed.logs[0],
@@ -219,7 +239,11 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
     io.stderr(`auditd-tools noise: note: ${terminalSafe(input)} is the same file as ` +
       `${terminalSafe(sameAs)}; read once\n`);
   }
-  const inputs: LogInput[] = distinct.inputs;
+  // A pipe (process substitution, a FIFO) cannot be sought: it is read as a stream, the way
+  // '-' is, and may be gzip too.
+  const inputs: LogInput[] = distinct.inputs.map((input) =>
+    input === '-' || statSync(input).isFile() ? input
+      : { name: input, stream: gunzippedIfCompressed(createReadStream(input)) });
   let report: NoiseReport;
   try {
     report = await analyzeLogs(inputs, {
@@ -233,9 +257,9 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
     });
   } catch (error) {
     // A log that cannot be read (permissions, a damaged .gz): say which and why.
-    const { code, path, message } = error as NodeJS.ErrnoException;
+    const { code, path } = error as NodeJS.ErrnoException;
     if (code === undefined) throw error;
-    io.stderr(`auditd-tools noise: cannot read ${path ?? parsed.logs.join(' ')}: ${message}\n`);
+    io.stderr(`auditd-tools noise: ${unreadableLog(path ?? parsed.logs.join(' '), error)}\n`);
     return 2;
   }
   // Input with lines but no audit record is not a log (a rules file, binary data): say so
