@@ -276,9 +276,9 @@ export function crossFileMoveActions(
 ): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const diagnostic of analysis.reported) {
-    if (diagnostic.code !== 'never-after-always' || !intersects(diagnostic.range, range)) {
-      continue;
-    }
+    const movable = diagnostic.code === 'never-after-always' ||
+      diagnostic.code === 'never-partly-pre-empted';
+    if (!movable || !intersects(diagnostic.range, range)) continue;
     const move = (diagnostic.data as MoveRuleData | undefined)?.move;
     if (!move || move.beforeFile === move.file || !path.isAbsolute(move.beforeFile)) continue;
     const moving = analysis.document.lines[move.line];

@@ -730,6 +730,35 @@ export function mayOverlap(a: RuleInput | RuleEventSet, b: RuleInput | RuleEvent
   return true;
 }
 
+/**
+ * Whether some event certainly matches both rules: the masks and arches meet, and each
+ * condition of `a` either holds for every event of `b` or restricts a process field that
+ * `b` leaves free (`saddr_fam=2`, `uid=0`, `exe=` ...), which some of `b`'s events carry.
+ * Conditions on PATH items, perm, dir, `-C` and opaque ones are never taken as certain:
+ * whether a syscall has such an item at all is not in the model. False means "not proven".
+ */
+export function certainlyOverlap(
+  a: RuleInput | RuleEventSet,
+  b: RuleInput | RuleEventSet,
+): boolean {
+  const first = asEventSet(a);
+  const second = asEventSet(b);
+  if (!mayOverlap(first, second)) return false;
+
+  return first.conditions.every((condition) => {
+    if (impliedBy(condition, second)) return true;
+    if (!('scope' in condition) || condition.scope !== 'process') return false;
+    if (condition.kind === 'range' && condition.values.length === 0) return false;
+    if (condition.kind === 'bits' && condition.mask >>> 0 === 0 && !condition.all) return false;
+    // exit and success describe one return value; `-C` ties its two fields together.
+    const linked = condition.field === 'exit' || condition.field === 'success'
+      ? ['exit', 'success'] : [condition.field];
+    return !second.conditions.some((c) => c.kind === 'compare'
+      ? linked.includes(c.left) || linked.includes(c.right)
+      : 'field' in c && linked.includes(c.field));
+  });
+}
+
 /** Facts shared by a number of events (a bucket of the log engine's event profile). */
 export interface WeightedFacts {
   facts: EventFacts;

@@ -24,9 +24,11 @@ import type { RuleModel } from './model';
 import type { RulesLine } from './parse';
 import {
   RuleEventSet,
+  certainlyOverlap,
   eventSetOf,
   isInTree,
   kernelOrder,
+  mayOverlap,
   subsumes,
 } from './match';
 import { MovedControl, augenrulesFileOrder, movedControlOf } from './rulesetOrder';
@@ -525,7 +527,8 @@ function analyseMatchingOrder(
       for (const { rule, set } of rules) excludeEverything(rule, set, version, diagnostics);
       continue;
     }
-    shadowing(rules, textOf, diagnostics);
+    const shadowed = shadowing(rules, textOf, diagnostics);
+    partlyPreEmpted(rules, shadowed, textOf, diagnostics);
     if (list === 'exit') for (const { rule } of rules) pathNotCaller(rule, diagnostics);
   }
 
@@ -554,15 +557,78 @@ function shadowing(
   rules: IndexedRule[],
   textOf: (rule: RuleModel) => string,
   diagnostics: RuleDiagnostic[],
-): void {
+): Set<IndexedRule> {
   const index = new CandidateIndex();
+  const shadowed = new Set<IndexedRule>();
   for (const later of rules) {
     if (!later.set.empty) {
       const earlier = index.candidates(later.set).find((c) => subsumes(c.set, later.set));
-      if (earlier) reportShadow(earlier, later, textOf, diagnostics);
+      if (earlier) {
+        reportShadow(earlier, later, textOf, diagnostics);
+        shadowed.add(later);
+      }
     }
     index.add(later);
   }
+  return shadowed;
+}
+
+/**
+ * A never rule placed after an always rule that certainly matches some of its events (the
+ * noise report's rules appended at the end of a file): those events are recorded before
+ * the never rule is reached. Reported only when no earlier never rule may take them.
+ */
+function partlyPreEmpted(
+  rules: IndexedRule[],
+  shadowed: ReadonlySet<IndexedRule>,
+  textOf: (rule: RuleModel) => string,
+  diagnostics: RuleDiagnostic[],
+): void {
+  rules.forEach((later, position) => {
+    if (later.set.action !== 'never' || later.set.empty || shadowed.has(later)) return;
+    for (const earlier of rules.slice(0, position)) {
+      if (earlier.set.action === 'never') {
+        if (mayOverlap(earlier.set, later.set)) return;
+        continue;
+      }
+      if (!certainlyOverlap(earlier.set, later.set)) continue;
+      reportPartialPreEmption(earlier.rule, later, textOf, diagnostics);
+      return;
+    }
+  });
+}
+
+function reportPartialPreEmption(
+  a: RuleModel,
+  later: IndexedRule,
+  textOf: (rule: RuleModel) => string,
+  diagnostics: RuleDiagnostic[],
+): void {
+  const b = later.rule;
+  const where = `${baseName(a.file ?? '')}:${a.line + 1}`.replace(/^:/, 'line ');
+
+  // The conditions of the always rule that split the never rule's events.
+  const splitting = a.fields.filter((field) => {
+    if (field.field === 'key' || field.field === 'arch') return false;
+    const alone = eventSetOf({ list: a.list, action: 'always', syscalls: a.syscalls,
+      arches: [], fields: [field] });
+    return !subsumes({ ...alone, syscalls: undefined }, later.set);
+  }).map((field) => `${field.field}${field.operator}${field.raw}`);
+  const bSyscalls = later.set.syscalls;
+  const aSyscalls = eventSetOf(a).syscalls;
+  if (bSyscalls && aSyscalls && [...bSyscalls].some((n) => !aSyscalls.has(n))) {
+    splitting.unshift('the syscalls both name');
+  }
+  const share = splitting.length > 0 ? `those with ${splitting.join(' and ')}` : 'some';
+
+  const data: MoveRuleData = {
+    move: { file: b.file ?? '', line: b.line, beforeFile: a.file ?? '', beforeLine: a.line },
+    fixes: a.file === b.file ? [moveAboveFix(a, b, textOf(b))] : [],
+  };
+  diagnostics.push(diagnostic('never-partly-pre-empted', b.range, { earlier: where, share }, {
+    file: b.file, data,
+    related: [ruleRelated(a, 'this always rule matches part of its events first')],
+  }));
 }
 
 function reportShadow(

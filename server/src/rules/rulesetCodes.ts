@@ -64,6 +64,12 @@ export const rulesetCodeTable: readonly CodeInfo[] = [
     fix: 'move-rule-above',
   },
   {
+    code: 'never-partly-pre-empted', severity: 'warning', title: 'never rule partly pre-empted',
+    message: 'The always rule at {earlier} comes first and matches part of this never ' +
+      'rule\'s events ({share}): they are still recorded. Move this rule above that rule.',
+    fix: 'move-rule-above',
+  },
+  {
     code: 'always-under-never', severity: 'warning', title: 'always rule hidden by never',
     message: 'This rule never fires: the never rule at {earlier} matches every event it ' +
       'matches, and the first match wins.',
