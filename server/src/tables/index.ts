@@ -134,7 +134,11 @@ const machinesSince42 = new Set<Machine>(['riscv32', 'riscv64']);
 
 export type ArchResolution =
   | { ok: true; machine: Machine; bits: 32 | 64; viaName: string }
-  | { ok: false; reason: 'unknown' | 'no-b32-twin' | 'version'; version?: AuditVersion };
+  | {
+    ok: false;
+    reason: 'unknown' | 'no-b32-twin' | 'no-b64' | 'version';
+    version?: AuditVersion;
+  };
 
 /**
  * Resolves a `-F arch=` value the way auditctl does: b64 and b32 relative to the host
@@ -147,10 +151,11 @@ export function resolveArch(
 ): ArchResolution {
   const lower = value.toLowerCase();
 
+  // libaudit takes b64 as the host machine with 64 bits: on a 32-bit host (i386, arm, ppc,
+  // s390, riscv32) that names no machine, "arch elf mapping not found" (reference §4).
   if (lower === 'b64') {
-    if (machineBits(hostMachine) === 64) return found(hostMachine, value);
-    const native = nativeMachine(hostMachine);
-    return native ? found(native, value) : { ok: false, reason: 'unknown' };
+    return machineBits(hostMachine) === 64 ? found(hostMachine, value)
+      : { ok: false, reason: 'no-b64' };
   }
   if (lower === 'b32') {
     if (machineBits(hostMachine) === 32) return found(hostMachine, value);

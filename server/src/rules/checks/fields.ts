@@ -417,6 +417,9 @@ function readArch(state: LineState, parts: FieldParts): FieldValue | undefined {
     if (resolved.reason === 'no-b32-twin') {
       detail = `b32 has no meaning on a ${state.options.hostMachine} host: it has no 32-bit ` +
         'syscall table.';
+    } else if (resolved.reason === 'no-b64') {
+      detail = `b64 has no meaning when the loading host is ${state.options.hostMachine}, ` +
+        'a 32-bit machine.';
     } else if (resolved.reason === 'version') {
       detail = `${pair.value} is known to auditctl ${resolved.version} but not to ` +
         `${state.options.auditVersion}.`;
