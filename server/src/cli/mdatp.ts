@@ -6,22 +6,27 @@
 import { readFileSync } from 'node:fs';
 import { analyzeMdatpStatistics, type MdatpReport } from '../log/mdatp';
 import type { Command, CommandIo } from './io';
+import { terminalSafe } from './terminalText';
 
-export const mdatpUsage = `usage: auditd-tools mdatp [--format text|json] [--top N] FILE
+export const mdatpUsage = `usage: auditd-tools mdatp [--format text|json] [--top N] [--suggest N]
+         FILE
 
 FILE is the output of
   mdatp diagnostic real-time-protection-statistics --output json
 or - for standard input. Processes are ranked by files scanned, grouped by path, with the
-command that excludes each path from real-time scanning and what excluding it would hide.`;
+command that excludes each path from real-time scanning and what excluding it would hide.
+Commands are suggested for the 3 busiest paths with at least 1% of the files scanned
+(--suggest N sets how many).`;
 
 interface MdatpArguments {
   format: 'text' | 'json';
   top: number;
+  suggest: number | undefined;
   file: string;
 }
 
 function parseArguments(args: readonly string[]): MdatpArguments | string {
-  const parsed: Partial<MdatpArguments> = { format: 'text', top: 10 };
+  const parsed: Partial<MdatpArguments> = { format: 'text', top: 10, suggest: undefined };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const [name, attached] = arg.startsWith('--') && arg.includes('=')
@@ -40,6 +45,13 @@ function parseArguments(args: readonly string[]): MdatpArguments | string {
         return `--top takes a positive whole number, not ${text ?? 'nothing'}`;
       }
       parsed.top = top;
+    } else if (name === '--suggest') {
+      const text = value();
+      const count = Number(text);
+      if (!text || !Number.isInteger(count) || count < 0) {
+        return `--suggest takes a whole number (0 or more), not ${text ?? 'nothing'}`;
+      }
+      parsed.suggest = count;
     } else if (arg.startsWith('--')) {
       return `unknown option ${arg}`;
     } else if (parsed.file !== undefined) {
@@ -63,39 +75,50 @@ async function readInput(file: string, io: CommandIo): Promise<string> {
 
 const number = new Intl.NumberFormat('en-US');
 
+/** The report as text; every line is escaped for the terminal (paths come from a file). */
 export function mdatpText(report: MdatpReport, top: number): string {
   const out: string[] = [];
-  out.push(`${number.format(report.processes)} processes, ` +
+  const add = (line: string) => out.push(`${terminalSafe(line)}\n`);
+  add(`${number.format(report.processes)} processes, ` +
     `${number.format(report.totalFilesScanned)} files scanned, ` +
-    `${report.byPath.length} executable paths\n\n`);
-  out.push('Files scanned by executable\n');
+    `${report.byPath.length} executable paths`);
+  add('');
+  add('Files scanned by executable');
   for (const ranked of report.byPath.slice(0, top)) {
     const names = ranked.names.join(', ');
-    out.push(`  ${number.format(ranked.filesScanned).padStart(10)}  ` +
+    add(`  ${number.format(ranked.filesScanned).padStart(10)}  ` +
       `${(ranked.share * 100).toFixed(1).padStart(5)}%  ${ranked.path ?? '(no path)'}` +
-      `${names ? `  [${names}]` : ''}\n`);
+      `${names ? `  [${names}]` : ''}`);
   }
-  out.push('\nSuggested exclusions\n');
-  for (const ranked of report.byPath.slice(0, top)) {
-    if (ranked.command) out.push(`  ${ranked.command}\n`);
+  add('');
+  add('Suggested exclusions');
+  const suggested = report.byPath.filter((ranked) => ranked.suggested);
+  if (suggested.length === 0) add('  none');
+  for (const ranked of suggested) {
+    if (ranked.command) add(`  ${ranked.command}`);
     else {
       const names = ranked.names.join(', ') || '(unnamed)';
-      out.push(`  no command for ${names}: ${ranked.refused}\n`);
+      add(`  no command for ${names}: ${ranked.refused}`);
     }
-    for (const warning of ranked.warnings) out.push(`    warning: ${warning.message}\n`);
+    for (const warning of ranked.warnings) add(`    warning: ${warning.message}`);
   }
-  for (const problem of report.problems) out.push(`skipped: ${problem.message}\n`);
+  const left = report.byPath.length - suggested.length;
+  if (left > 0) {
+    add(`  not suggested: ${left} path${left === 1 ? '' : 's'} below 1% of the files scanned ` +
+      'or beyond --suggest (excluding them gains little)');
+  }
+  for (const problem of report.problems) add(`skipped: ${problem.message}`);
   return out.join('');
 }
 
 /** Runs the report on a file already read; shared with `noise` when it is given one. */
 export function printMdatpReport(text: string, name: string, format: 'text' | 'json',
-  top: number, io: CommandIo): number {
-  const report = analyzeMdatpStatistics(text);
+  top: number, io: CommandIo, suggest?: number): number {
+  const report = analyzeMdatpStatistics(text, { maxSuggestions: suggest });
   if (report.error) {
     const where = report.error.line === undefined ? ''
       : `:${report.error.line}:${report.error.column}`;
-    io.stderr(`auditd-tools mdatp: ${name}${where}: ${report.error.message}\n`);
+    io.stderr(`auditd-tools mdatp: ${terminalSafe(`${name}${where}: ${report.error.message}`)}\n`);
     return 2;
   }
   if (format === 'json') io.stdout(`${JSON.stringify(report, null, 2)}\n`);
@@ -116,7 +139,7 @@ async function runMdatp(args: readonly string[], io: CommandIo): Promise<number>
     io.stderr(`auditd-tools mdatp: cannot read ${parsed.file}: ${(error as Error).message}\n`);
     return 2;
   }
-  return printMdatpReport(text, parsed.file, parsed.format, parsed.top, io);
+  return printMdatpReport(text, parsed.file, parsed.format, parsed.top, io, parsed.suggest);
 }
 
 export const mdatpCommand: Command = {

@@ -219,7 +219,7 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
     const head = fileHead(parsed.logs[0], 4096);
     if (looksLikeMdatpStatistics(head)) {
       return printMdatpReport(readFileSync(parsed.logs[0], 'utf8'), parsed.logs[0],
-        parsed.format, parsed.top ?? 10, io);
+        parsed.format, parsed.top ?? 10, io, parsed.suggest);
     }
   }
 

@@ -36,7 +36,16 @@ export interface MdatpPathRank {
   command?: string;
   /** Why no command is given. */
   refused?: string;
+  /** Among the busiest paths a suggestion is made for (see MdatpOptions). */
+  suggested: boolean;
   warnings: SafetyWarning[];
+}
+
+export interface MdatpOptions {
+  /** Paths that get a suggested exclusion, busiest first (default 3, as for audit logs). */
+  maxSuggestions?: number;
+  /** Smallest share of the files scanned worth a suggestion (default 0.01). */
+  minShare?: number;
 }
 
 export interface MdatpProblem {
@@ -209,7 +218,9 @@ function combineScanTimes(ranked: MdatpPathRank, process: MdatpProcess, before: 
 }
 
 /** Ranks the processes of an mdatp statistics dump by files scanned, grouped by path. */
-export function analyzeMdatpStatistics(text: string): MdatpReport {
+export function analyzeMdatpStatistics(text: string, options: MdatpOptions = {}): MdatpReport {
+  const maxSuggestions = options.maxSuggestions ?? 3;
+  const minShare = options.minShare ?? 0.01;
   const { processes, problems, error } = readMdatpProcesses(text);
   if (error) return { processes: 0, totalFilesScanned: 0, byPath: [], problems, error };
 
@@ -221,7 +232,7 @@ export function analyzeMdatpStatistics(text: string): MdatpReport {
     let ranked = byPath.get(groupKey);
     if (!ranked) {
       ranked = { path: process.path, names: [], ids: [], filesScanned: 0, share: 0,
-        scanTimes: {}, warnings: [] };
+        scanTimes: {}, suggested: false, warnings: [] };
       byPath.set(groupKey, ranked);
     }
     const before = ranked.filesScanned;
@@ -233,8 +244,13 @@ export function analyzeMdatpStatistics(text: string): MdatpReport {
 
   const ranking = [...byPath.values()].sort((a, b) => b.filesScanned - a.filesScanned ||
     String(a.path ?? a.names[0]).localeCompare(String(b.path ?? b.names[0])));
+  // Like the audit-log suggestions: only the busiest few, and none for a small share, where
+  // an exclusion would gain little and hide a process (sudo, init) malware likes to be.
+  let suggestions = 0;
   for (const ranked of ranking) {
     ranked.share = total === 0 ? 0 : ranked.filesScanned / total;
+    ranked.suggested = suggestions < maxSuggestions && ranked.share >= minShare;
+    if (ranked.suggested) suggestions++;
     Object.assign(ranked, exclusionCommand(ranked.path));
     if (ranked.path !== undefined) ranked.warnings = safetyWarnings({ exe: ranked.path });
   }

@@ -7,6 +7,7 @@
 export type SafetyCode =
   | 'execve'
   | 'login-program'
+  | 'init-program'
   | 'setuid'
   | 'interpreter'
   | 'etc-writes'
@@ -21,6 +22,9 @@ export interface SafetyWarning {
 const loginPrograms = new Set([
   'sudo', 'sudoedit', 'su', 'sshd', 'sshd-session', 'login', 'doas', 'pkexec', 'runuser',
 ]);
+
+/** Init systems: PID 1, which starts every service. */
+const initPrograms = new Set(['systemd', 'init', 'openrc-init', 'runit-init', 'upstart']);
 
 /**
  * Programs Debian and most distributions install set-user-ID root. The log shows others
@@ -125,6 +129,13 @@ export function safetyWarnings(hidden: HiddenActivity): SafetyWarning[] {
       code: 'login-program',
       message: `${exe} authenticates users or changes identity (${name}); what it does is ` +
         'where an investigation of a login or privilege change starts',
+    });
+  }
+  if (exe !== undefined && name !== undefined && initPrograms.has(name)) {
+    warnings.push({
+      code: 'init-program',
+      message: `${exe} is the init system (PID 1): it starts every service, so what it does ` +
+        'is where new services and persistence show',
     });
   }
   if (exe !== undefined && (hidden.setuidObserved || isKnownSetuid(exe))) {
