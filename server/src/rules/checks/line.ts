@@ -455,7 +455,11 @@ function checkLeftoverWords(
 
   if (processedOptions === 0 && strays.length > 0) {
     if (!strays.some((stray) => stray.text.startsWith('#'))) {
+      // getopt finds no option at all: auditctl fails the line with no message of its own,
+      // so one no-option error says it; a stray-parameter per word would quote a message
+      // auditctl does not print here.
       fail(state, diagnostic('no-option', lineExtent(line), { line: line.line + 1 }));
+      return;
     }
     reportStrays(state, 'error');
     return;
