@@ -325,6 +325,14 @@ const examples = {
     },
     fix: 'Move the never rule to a file that sorts first (20-dont-audit.rules).',
   },
+  'file-name-split': {
+    version: '3.0.9',
+    files: {
+      '30-main.rules': '-w /etc/passwd -p wa -k identity\n',
+      '50-local rules.rules': '-w /etc/shadow -p wa -k identity\n',
+    },
+    fix: 'Rename the file to 50-local-rules.rules.',
+  },
   'never-partly-pre-empted': {
     files: {
       '30-net.rules': `${b64} -S connect,bind -F saddr_fam=2 -k net_ipv4\n`,
@@ -383,9 +391,12 @@ function render(code) {
     lines.push('Example (a rules.d folder):', '', '```', example.listing, '```', '');
   } else if (example.files) {
     const files = Object.entries(example.files).map(([file, text]) => ({ file, text }));
-    const result = checkRuleset(files, { mode: example.mode ?? 'augenrules' });
+    const result = checkRuleset(files, {
+      mode: example.mode ?? 'augenrules', auditVersion: example.version,
+    });
     found = result.diagnostics.find((entry) => entry.code === code);
-    lines.push('Example (a rules.d folder):', '');
+    lines.push(`Example (a rules.d folder)${example.version
+      ? `, as augenrules ${example.version} reads it` : ''}:`, '');
     for (const { file, text } of files) {
       lines.push(`\`${file}\`:`, '', '```', text.replace(/\n$/, ''), '```', '');
     }

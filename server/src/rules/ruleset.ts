@@ -128,6 +128,7 @@ export function checkRuleset(
   const perFile = new Map<string, CheckResult>();
   const diagnostics: RuleDiagnostic[] = [];
   const entries: StreamEntry[] = [];
+  const unread = new Set<string>();
 
   for (const { file, text } of ordered) {
     const cached = options.cache?.get(file);
@@ -139,14 +140,19 @@ export function checkRuleset(
     });
     options.cache?.set(file, { version, hostMachine: options.hostMachine, text, result: checked });
     perFile.set(file, checked);
+    if (mode === 'augenrules' && splitByAugenrules(file, version, diagnostics)) {
+      unread.add(file);
+      continue;
+    }
     entries.push(...streamEntries(file, checked));
   }
+  const streamed = ordered.filter((f) => !unread.has(f.file));
 
   const stream = mode === 'augenrules'
     ? augenrulesStream(entries, options.awk ?? 'mawk', diagnostics)
     : entries;
 
-  missingNewlines(ordered, perFile, diagnostics);
+  missingNewlines(streamed, perFile, diagnostics);
   const load = simulateLoad(stream, mode, perFile, diagnostics);
 
   for (const [file, checked] of perFile) {
@@ -179,6 +185,31 @@ function orderFiles(files: readonly RulesFileText[]): RulesFileText[] {
 function baseName(path: string): string {
   const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
   return path.slice(slash + 1);
+}
+
+/**
+ * The words Debian's augenrules 3.0.9 makes of a file name: it loops over
+ * `$(ls -1v rules.d | grep "\.rules$")` unquoted, so the shell splits a name at blanks
+ * and `cat`s each piece. Later versions read the names whole (`sort -zV`).
+ */
+function splitName(file: string, version: AuditVersion): string[] | undefined {
+  if (version !== '3.0.9') return undefined;
+  const words = baseName(file).split(/[ \t\n]+/).filter((word) => word !== '');
+  return words.length > 1 || /[ \t\n]/.test(baseName(file)) ? words : undefined;
+}
+
+/** Reports a file augenrules 3.0.9 never reads whole; true when it is left out. */
+function splitByAugenrules(
+  file: string,
+  version: AuditVersion,
+  diagnostics: RuleDiagnostic[],
+): boolean {
+  const words = splitName(file, version);
+  if (!words) return false;
+  diagnostics.push(diagnostic('file-name-split', lineRange(0, 0, 0), {
+    words: words.map((word) => `"${word}"`).join(' and ') || 'nothing',
+  }, { file }));
+  return true;
 }
 
 function streamEntries(file: string, checked: CheckResult): StreamEntry[] {

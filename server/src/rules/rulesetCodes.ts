@@ -14,6 +14,12 @@ export const rulesetCodeTable: readonly CodeInfo[] = [
     fix: 'add-final-newline',
   },
   {
+    code: 'file-name-split', severity: 'warning', title: 'File name with blanks',
+    message: 'augenrules 3.0.9 (Debian 12) splits this file name at its blanks and reads ' +
+      '{words} in rules.d instead, so none of the rules of this file load; rename it ' +
+      'without spaces.',
+  },
+  {
     code: 'control-line-dropped', severity: 'information', title: 'Control line dropped',
     message: 'augenrules keeps only the last {option} line of rules.d ({kept}) and drops ' +
       'this one.',
