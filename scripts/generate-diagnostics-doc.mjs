@@ -378,6 +378,10 @@ function render(code) {
   lines.push(`**${info.title}** · default severity: ${info.severity}` +
     (info.fix ? ` · quick fix: ${info.fix}` : ''));
   lines.push('');
+  // A template that is only a placeholder (`{text}`) says nothing until filled: such codes
+  // show what auditctl prints for the example below instead.
+  const onlyPlaceholder = /^\{\w+\}$/.test(info.auditctl ?? '');
+  const auditctlLine = lines.length;
   if (info.auditctl) {
     lines.push(`auditctl prints: \`${info.auditctl.replace(/\{(\w+)\}/g, '<$1>')}\``, '');
   } else {
@@ -412,6 +416,10 @@ function render(code) {
   if (!found) {
     failures.push(code);
     return '';
+  }
+  const quoted = / auditctl: "(.*)"$/.exec(found.message)?.[1];
+  if (onlyPlaceholder && quoted) {
+    lines[auditctlLine] = `auditctl prints (for the example below): \`${quoted}\``;
   }
   lines.push(`Reported as: ${found.message.replace(/\r/g, '␍').replace(/\t/g, '⇥')}`, '');
 
