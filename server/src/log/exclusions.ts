@@ -32,7 +32,7 @@ import type { RuleInput } from '../rules/match';
 import { lineRange } from '../rules/diagnostics';
 import type { EventProfile, EventProfileBucket } from './report';
 import { exeFieldWord, keyFromExe } from './ruleWords';
-import { SafetyWarning, safetyWarnings } from './safety';
+import { SafetyWarning, isLoginProgram, safetyWarnings } from './safety';
 
 export interface SyscallRef {
   /** libaudit machine name of the record's arch (x86_64, i386 ...). */
@@ -121,6 +121,9 @@ interface ProgramActivity {
   syscalls: Map<Machine, Map<number, number>>;
   /** Events with a syscall on a machine no table covers, or no syscall at all. */
   eventsWithoutSyscall: number;
+  /** Events with no syscall (user-space messages, the user list's) and their types. */
+  userEvents: number;
+  userTypes: Set<string>;
   setuidObserved: boolean;
   etcWrites: number;
   deleted: boolean;
@@ -156,8 +159,8 @@ function programActivity(
   accept: (bucket: EventProfileBucket) => boolean,
 ): ProgramActivity {
   const activity: ProgramActivity = {
-    exe, events: 0, bytes: 0, syscalls: new Map(), eventsWithoutSyscall: 0,
-    setuidObserved: false, etcWrites: 0, deleted: false,
+    exe, events: 0, bytes: 0, syscalls: new Map(), eventsWithoutSyscall: 0, userEvents: 0,
+    userTypes: new Set(), setuidObserved: false, etcWrites: 0, deleted: false,
   };
   for (const bucket of buckets) {
     if (bucket.exe === null) continue;
@@ -175,6 +178,10 @@ function programActivity(
     const machine = asMachine(bucket.machine);
     if (machine === undefined || bucket.syscall === null) {
       activity.eventsWithoutSyscall += bucket.events;
+      if (bucket.syscall === null) {
+        activity.userEvents += bucket.events;
+        for (const type of bucket.types) activity.userTypes.add(type);
+      }
       continue;
     }
     const perMachine = activity.syscalls.get(machine) ?? new Map<number, number>();
@@ -229,6 +236,18 @@ interface ExitRulesResult {
   notes: string[];
   /** Syscall names the rules drop, over all arches. */
   names: string[];
+  /** Record types a user-list rule drops. */
+  userTypes: string[];
+}
+
+function neverUserModel(exe: string): RuleInput {
+  return {
+    list: 'user',
+    action: 'never',
+    arches: [],
+    syscalls: { all: true, numbers: [], names: [], written: [] },
+    fields: [exeCondition(exe)],
+  };
 }
 
 function exitRulesForProgram(
@@ -237,7 +256,7 @@ function exitRulesForProgram(
   version: AuditVersion,
   keyPrefix: string,
 ): ExitRulesResult {
-  const result: ExitRulesResult = { rules: [], refused: [], notes: [], names: [] };
+  const result: ExitRulesResult = { rules: [], refused: [], notes: [], names: [], userTypes: [] };
 
   const installed = activity.deleted ? installedPath(activity.exe) : activity.exe;
   const exeWord = exeFieldWord(installed);
@@ -310,9 +329,22 @@ function exitRulesForProgram(
     }
   }
 
-  if (activity.eventsWithoutSyscall > 0) {
-    result.notes.push(`${activity.eventsWithoutSyscall} event(s) of ${activity.exe} carry no ` +
-      'syscall (user-space messages); exit rules do not remove them');
+  // User-space messages (PAM records of cron ...) are filtered on the user list, which the
+  // kernel evaluates with exe= among a few fields (reference, filter lists). A login
+  // program's messages are its logins: no rule is offered for them.
+  const others = activity.eventsWithoutSyscall - activity.userEvents;
+  if (activity.userEvents > 0 && isLoginProgram(installed)) {
+    result.notes.push(`${activity.userEvents} event(s) of ${activity.exe} carry no syscall ` +
+      '(user-space messages); exit rules do not remove them, and no user-list rule is ' +
+      'suggested: they are the logins and authentications of a login program');
+  } else if (activity.userEvents > 0) {
+    result.rules.push({ text: `-a never,user -F ${exeWord.text}`,
+      model: neverUserModel(installed) });
+    result.userTypes = [...activity.userTypes].sort();
+  }
+  if (others > 0) {
+    result.notes.push(`${others} event(s) of ${activity.exe} carry a syscall of an ABI no ` +
+      'table covers; the rules do not remove them');
   }
   if (installed !== activity.exe) {
     result.notes.push(`${activity.exe} is rpm's temporary name for ${installed} during a ` +
@@ -358,7 +390,7 @@ function proposeForExe(
   proposal.notes.push(...exit.notes);
   proposal.warnings = safetyWarnings({
     exe, syscalls: exit.names, setuidObserved: activity.setuidObserved,
-    etcWrites: activity.etcWrites,
+    etcWrites: activity.etcWrites, userRecordTypes: exit.userTypes,
   });
   return proposal;
 }

@@ -153,7 +153,9 @@ export function simulateImpact(
   for (const bucket of profile.buckets) {
     const facts = bucketFacts(bucket);
 
-    if (facts.list === 'exit') {
+    // The exit list for syscall events, the user list for user-space messages: on both the
+    // first matching rule decides.
+    if (facts.list === 'exit' || facts.list === 'user') {
       const decision = firstMatch(ordered, facts);
       const deciding = decision.rule?.generated;
       if (decision.outcome === 'suppress' && deciding) {

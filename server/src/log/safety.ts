@@ -76,6 +76,8 @@ export interface HiddenActivity {
   etcWrites?: number;
   /** Record types the exclusion drops (exclude-list rules). */
   recordTypes?: readonly string[];
+  /** Record types of the program's own user-space messages a user-list rule drops. */
+  userRecordTypes?: readonly string[];
 }
 
 /** Record types whose loss hides authentication, privilege or policy decisions. */
@@ -167,6 +169,16 @@ export function safetyWarnings(hidden: HiddenActivity): SafetyWarning[] {
         code: 'security-record-type',
         message: `${type} records carry ${meaning}; dropping them hides that from every ` +
           'rule and every program',
+      });
+    }
+  }
+  for (const type of hidden.userRecordTypes ?? []) {
+    const meaning = securityRecordTypes[type];
+    if (meaning) {
+      warnings.push({
+        code: 'security-record-type',
+        message: `the ${type} records of ${exe ?? 'the program'} (${meaning}) would no longer ` +
+          'be logged',
       });
     }
   }

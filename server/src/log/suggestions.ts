@@ -101,8 +101,9 @@ function inForceEffects(
   placement: ImpactOptions['placement'],
 ): { covering?: string; notes: string[] } {
   const loaded = existingRules.filter((rule) => rule.operation !== 'delete');
-  const coverOf = (generated: GeneratedRule) => loaded.find((rule) => rule.list === 'exit' &&
-    rule.action === 'never' && subsumes(rule, generated.model));
+  const coverOf = (generated: GeneratedRule) => loaded.find((rule) =>
+    rule.list === generated.model.list && rule.action === 'never' &&
+    subsumes(rule, generated.model));
   const covers = proposal.rules.map(coverOf);
   if (covers.every((rule) => rule !== undefined)) {
     const sources = [...new Set(covers.map((rule) => ruleSource(rule!)))];
@@ -120,7 +121,7 @@ function inForceEffects(
   const decidedBy = new Map<string, number>();
   for (const bucket of report.profile.buckets) {
     const facts = bucketFacts(bucket);
-    if (facts.list !== 'exit') continue;
+    if (facts.list !== 'exit' && facts.list !== 'user') continue;
     if (!proposal.rules.some((rule) => matchEvent(rule.model, facts).verdict === 'match')) {
       continue;
     }

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { proposeExclusion } from '../../../server/src/log/exclusions';
+import { simulateImpact } from '../../../server/src/log/impact';
 import type { EventProfile, EventProfileBucket } from '../../../server/src/log/report';
 import type { RuleModel } from '../../../server/src/rules/model';
 import { parseRulesLine } from '../../../server/src/rules/parse';
@@ -91,12 +92,30 @@ test('safety: interpreter, login program, setuid seen in the log', () => {
   assert.match(sudo.warnings[2].message, /uid != euid/);
 });
 
-test('a program whose events carry no syscall gets no exit rule, and says why', () => {
+test('a login program whose events carry no syscall gets no rule, and says why', () => {
   const proposal = rulesOf({ kind: 'exe', exe: '/usr/sbin/sshd' });
   assert.deepEqual(proposal.rules, []);
   assert.deepEqual(proposal.notes, ['4 event(s) of /usr/sbin/sshd carry no syscall ' +
-    '(user-space messages); exit rules do not remove them']);
+    '(user-space messages); exit rules do not remove them, and no user-list rule is ' +
+    'suggested: they are the logins and authentications of a login program']);
   assert.deepEqual(proposal.warnings.map((w) => w.code), ['login-program']);
+});
+
+test('user-space messages of a program: a never rule on the user list, by exe', () => {
+  const pamTypes = ['USER_ACCT', 'CRED_ACQ', 'USER_START', 'CRED_DISP', 'USER_END'];
+  const cron: EventProfile = { buckets: pamTypes.map((type) => bucket({
+    exe: '/usr/sbin/cron', machine: null, arch: null, syscall: null, types: [type],
+    events: 20, records: 20, bytes: 6000 })) };
+  const proposal = proposeExclusion({ kind: 'exe', exe: '/usr/sbin/cron' }, cron);
+  assert.deepEqual(proposal.rules.map((r) => r.text), ['-a never,user -F exe=/usr/sbin/cron']);
+  assert.deepEqual(proposal.warnings.map((w) => w.code),
+    pamTypes.map(() => 'security-record-type'));
+
+  const totals = { events: 100, records: 100, bytes: 30000,
+    rotation: { bytesPerMinute: 3000, minutesPerRotation: null, maxLogFileMB: 8 } };
+  const impact = simulateImpact(proposal.rules, cron, totals);
+  assert.equal(impact.events, 100);
+  assert.equal(impact.bytes, 30000);
 });
 
 test('record type: an exclude-list rule; security types warn', () => {
