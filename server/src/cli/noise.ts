@@ -252,8 +252,6 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
       // A gzip stream on standard input is read like a .gz file (its magic bytes tell).
       stdin: inputs.includes('-') ? gunzippedIfCompressed(io.stdin ?? process.stdin)
         : undefined,
-      // The command waits for the report: this thread scans a range too.
-      scanInThisThread: true,
     });
   } catch (error) {
     // A log that cannot be read (permissions, a damaged .gz): say which and why.
