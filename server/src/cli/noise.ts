@@ -21,7 +21,7 @@ import { auditVersions, type AuditVersion } from '../tables';
 
 export const noiseUsage = `usage: auditd-tools noise [--format text|json] [--top N]
          [--suggest N] [--by exe|syscall|key|type|exe-syscall] [--rules FILE|DIR]
-         [--max-log-file MB] [--audit-version 3.0.9|4.2] LOG...
+         [--place before|after] [--max-log-file MB] [--audit-version 3.0.9|4.2] LOG...
 
 Ranks the events of audit logs by executable, syscall, key and record type, and suggests
 exclusion rules with the events and bytes they would remove. LOG may be a file, a rotated
@@ -35,7 +35,9 @@ log, or interpreted ausearch -i output); 2 bad usage or an input that cannot be 
                  a program with less than 1% of the events gets none)
   --rules PATH   the rules in force (a rules file, or a rules.d folder read as augenrules
                  reads it): suggestions they already make are left out, and each
-                 suggestion says which of them exclude or log its events first`;
+                 suggestion says which of them exclude or log its events first
+  --place WHERE  where the suggestions go among those rules: before (default: a file that
+                 sorts early in rules.d) or after (appended: always rules above them win)`;
 
 export interface NoiseIo {
   stdout: (text: string) => void;
@@ -53,6 +55,7 @@ export interface NoiseArguments {
   suggest: number | undefined;
   by: Ranking | undefined;
   rules: string | undefined;
+  place: 'before' | 'after';
   maxLogFileMB: number | undefined;
   auditVersion: AuditVersion | undefined;
   logs: string[];
@@ -62,6 +65,7 @@ export interface NoiseArguments {
 export function parseNoiseArguments(args: readonly string[]): NoiseArguments | string {
   const parsed: NoiseArguments = {
     format: 'text', top: undefined, suggest: undefined, by: undefined, rules: undefined,
+    place: 'before',
     maxLogFileMB: undefined, auditVersion: undefined, logs: [],
   };
 
@@ -114,6 +118,14 @@ export function parseNoiseArguments(args: readonly string[]): NoiseArguments | s
         const rules = value();
         if (!rules) return '--rules takes a rules file or a rules.d folder';
         parsed.rules = rules;
+        break;
+      }
+      case '--place': {
+        const place = value();
+        if (place !== 'before' && place !== 'after') {
+          return `--place takes before or after, not ${place ?? 'nothing'}`;
+        }
+        parsed.place = place;
         break;
       }
       case '--max-log-file': {
@@ -274,13 +286,15 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
   const suggested = suggestExclusions(report, {
     auditVersion: parsed.auditVersion,
     existingRules,
+    placement: parsed.place,
     maxSuggestions: parsed.suggest,
   });
   report.suggestions = suggested.suggestions;
 
   if (parsed.format === 'json') {
     const rulesSummary = rulesInForce === undefined ? {}
-      : { rulesInForce: { source: rulesInForce.source, rules: rulesInForce.rules.length },
+      : { rulesInForce: { source: rulesInForce.source, rules: rulesInForce.rules.length,
+        place: parsed.place },
         alreadyInForce: suggested.alreadyInForce };
     io.stdout(JSON.stringify({ ...jsonReport(report, parsed.top), ...rulesSummary,
       suggestionImpact: suggestionImpact(suggested) }, null, 2) + '\n');
@@ -376,7 +390,8 @@ function syscallLabel(row: { arch: string; number: number; name: string | undefi
 
 export function textReport(
   report: NoiseReport,
-  options: Pick<NoiseArguments, 'top' | 'by'> & { rulesInForce?: RulesInForce },
+  options: Pick<NoiseArguments, 'top' | 'by'> & Partial<Pick<NoiseArguments, 'place'>>
+    & { rulesInForce?: RulesInForce },
 ) {
   const top = options.top ?? 10;
   const out = new TextLines();
@@ -454,7 +469,7 @@ export function textReport(
   if (inForce) {
     const count = inForce.rules.length;
     out.add(`  Rules in force: ${inForce.source} (${count} rule${count === 1 ? '' : 's'}); ` +
-      'each suggestion is simulated with them');
+      `each suggestion is simulated ${options.place === 'after' ? 'after' : 'before'} them`);
   }
   if (report.suggestions.length === 0) out.add('  none');
   for (const suggestion of report.suggestions) {

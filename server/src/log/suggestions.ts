@@ -119,6 +119,7 @@ function inForceEffects(
     : [...generated, ...existing];
   const excludedBy = new Map<string, number>();
   const decidedBy = new Map<string, number>();
+  const mayDecideBy = new Map<string, number>();
   for (const bucket of report.profile.buckets) {
     const facts = bucketFacts(bucket);
     if (facts.list !== 'exit' && facts.list !== 'user') continue;
@@ -136,12 +137,22 @@ function inForceEffects(
       const source = ruleSource(together.rule.existing);
       decidedBy.set(source, (decidedBy.get(source) ?? 0) + bucket.events);
     }
+    const undecided = together.outcome === 'unknown' ? together.undecided[0]?.existing
+      : undefined;
+    if (undecided) {
+      const source = ruleSource(undecided);
+      mayDecideBy.set(source, (mayDecideBy.get(source) ?? 0) + bucket.events);
+    }
   }
 
   const notes: string[] = [];
   for (const [source, events] of excludedBy) {
     notes.push(`${source} already excludes ${events} of these events (the log was recorded ` +
       'without it)');
+  }
+  for (const [source, events] of mayDecideBy) {
+    notes.push(`${source} comes first and may log ${events} of these events: it tests facts ` +
+      'the log does not keep (such as saddr_fam or a path), so they count as undecided');
   }
   for (const [source, events] of decidedBy) {
     notes.push(`${source} decides first for ${events} of these events and logs them (an -A ` +

@@ -35,7 +35,7 @@ test('--rules: a suggestion the rules already make is dropped, and the output sa
     assert.equal(json.status, 0, json.stderr);
     const report = JSON.parse(json.stdout);
     assert.ok(!report.suggestions.some((s: JsonSuggestion) => s.rule.includes('named')));
-    assert.deepEqual(report.rulesInForce, { source: rules, rules: 1 });
+    assert.deepEqual(report.rulesInForce, { source: rules, rules: 1, place: 'before' });
     assert.equal(report.alreadyInForce.length, 1);
     assert.match(report.alreadyInForce[0], new RegExp(`/usr/sbin/named: ${rules}:2 already`));
 
@@ -76,4 +76,27 @@ test('--rules takes a rules.d folder, read as augenrules reads it', async () => 
   assert.equal(missing.status, 2);
   assert.match(missing.stderr, /cannot read .*no-such\.d/);
   assert.doesNotMatch(missing.stderr, /EISDIR/);
+});
+
+test('--place after: the always rules above the suggestions are named', async () => {
+  const rules = join(samples, 'noise-recording.rules');
+  const { status, stdout, stderr } = await run(['--format', 'json', '--rules', rules,
+    '--place', 'after', sampleLog]);
+  assert.equal(status, 0, stderr);
+  const report = JSON.parse(stdout);
+  assert.equal(report.rulesInForce.place, 'after');
+  const named = report.suggestions.find((s: JsonSuggestion) => s.rule.includes('named'));
+  assert.equal(named.events, 0);
+  assert.ok(named.notes.some((note: string) =>
+    note.startsWith(`${rules}:12 comes first and may log`)), named.notes.join('\n'));
+  const env = report.suggestions.find((s: JsonSuggestion) => s.rule.includes('/usr/bin/env'));
+  assert.ok(env.notes.some((note: string) => note.startsWith(`${rules}:9 decides first`)),
+    env.notes.join('\n'));
+
+  const before = JSON.parse((await run(['--format', 'json', '--rules', rules, sampleLog]))
+    .stdout);
+  assert.ok(before.suggestions.find((s: JsonSuggestion) => s.rule.includes('named')).events
+    > 2900);
+  assert.match(String((await run(['--place', 'middle', sampleLog])).stderr),
+    /--place takes before or after/);
 });
