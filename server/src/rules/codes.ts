@@ -683,6 +683,8 @@ export function codeDocumentation(code: string): string {
 
 export interface DiagnosticExtras {
   severity?: Severity;
+  /** True when auditctl prints nothing in this case, so its usual text is not quoted. */
+  withoutAuditctlText?: boolean;
   hostDependent?: boolean;
   data?: FixData | unknown;
   related?: RuleDiagnostic['related'];
@@ -701,7 +703,7 @@ export function diagnostic(
     code,
     severity: extras.severity ?? info.severity,
     range,
-    message: formatMessage(code, args),
+    message: extras.withoutAuditctlText ? fill(info.message, args) : formatMessage(code, args),
   };
   if (extras.hostDependent) result.hostDependent = true;
   if (extras.data !== undefined) result.data = extras.data;

@@ -598,6 +598,9 @@ function ruleWarnings(state: LineState, rule: RuleModel): void {
     const machine = rule.machine ?? state.options.hostMachine;
     const twin = compatMachine(machine);
     let mismatch = '';
+    // auditctl redoes the lookup in the 32-bit table only on x86_64, ppc64 and s390x hosts,
+    // for -a / -A, and prints its warning only when the two masks differ (reference §4).
+    let auditctlWarns = false;
     if (twin) {
       const twinTable = syscallTable(twin, state.options.auditVersion);
       const differs = rule.syscalls.names.some((name) =>
@@ -606,6 +609,8 @@ function ruleWarnings(state: LineState, rule: RuleModel): void {
       if (differs) {
         mismatch = ` The ${twin} numbers of these names differ, so 32-bit calls of other ` +
           'syscalls match.';
+        auditctlWarns = ['x86_64', 'ppc64', 's390x'].includes(machine) &&
+          rule.operation !== 'delete';
       }
     }
     const insertAt = firstSyscall ? firstSyscall.range.start : rule.listRange.end;
@@ -622,6 +627,7 @@ function ruleWarnings(state: LineState, rule: RuleModel): void {
       machine, mismatch, line: state.line.line + 1,
     }, {
       data: fixes.length > 0 ? { fixes } : undefined,
+      withoutAuditctlText: !auditctlWarns,
     }));
   }
 
