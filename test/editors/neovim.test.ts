@@ -3,9 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempFolder } from '../tempFolders';
 
 const repoRoot = join(__dirname, '..', '..', '..');
 const serverPath = join(repoRoot, 'dist', 'server.js');
@@ -63,7 +63,7 @@ test('Neovim attaches the server, gets a hover and diagnostics', (t) => {
     return;
   }
 
-  const dir = mkdtempSync(join(tmpdir(), 'nvim-lsp-'));
+  const dir = tempFolder('nvim-lsp-');
   const rulesFile = join(dir, 'audit.rules');
   const outFile = join(dir, 'result.json');
   const probeFile = join(dir, 'probe.lua');

@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempFolder } from '../tempFolders';
 
 const repoRoot = join(__dirname, '..', '..', '..');
 const cli = join(repoRoot, 'node_modules', 'vscode-tmgrammar-test', 'dist', 'unit.js');
@@ -35,7 +35,7 @@ test('log grammar: every scope assertion holds', () => {
 });
 
 test('a wrong scope assertion fails the grammar run', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'grammar-'));
+  const dir = tempFolder('grammar-');
   const file = join(dir, 'wrong.test.rules');
   writeFileSync(file, [
     '# SYNTAX TEST "source.audit-rules" "a deliberately wrong expectation"',

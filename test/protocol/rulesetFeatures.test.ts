@@ -3,8 +3,7 @@
 // an analysed log (hover and code lens), checked against the engine run in this process.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { analyzeLogs } from '../../server/src/log/analyze';
@@ -12,6 +11,7 @@ import { bucketFacts } from '../../server/src/log/impact';
 import { checkRulesText } from '../../server/src/rules/check';
 import { matchCounts } from '../../server/src/rules/match';
 import { LspTestClient, Range, TextEdit, repoRoot } from './lspClient';
+import { tempFolder } from '../tempFolders';
 
 interface Hover {
   contents: { kind: string; value: string };
@@ -48,7 +48,7 @@ describe('rules.d: diagnostics and fixes across files', () => {
   let client: LspTestClient;
 
   const rulesFolder = () => {
-    const folder = join(mkdtempSync(join(tmpdir(), 'lsp-ruleset-')), 'rules.d');
+    const folder = join(tempFolder('lsp-ruleset-'), 'rules.d');
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, '10-base.rules'),
       '-D\n-a always,exit -F arch=b64 -S execve -k exec\n-w /etc/passwd -p wa -k identity\n');
@@ -116,7 +116,7 @@ describe('rules.d: diagnostics and fixes across files', () => {
 describe('quick fixes fed by the ruleset codes\' data', () => {
   test('final newline, -F exe= for path=, a never rule moved above in its own file',
     async (t) => {
-      const folder = join(mkdtempSync(join(tmpdir(), 'lsp-ruleset-')), 'rules.d');
+      const folder = join(tempFolder('lsp-ruleset-'), 'rules.d');
       mkdirSync(folder, { recursive: true });
       writeFileSync(join(folder, '20-next.rules'), '-w /etc/group -p wa -k identity\n');
       const local = join(folder, '10-local.rules');
@@ -150,12 +150,12 @@ describe('quick fixes fed by the ruleset codes\' data', () => {
 
 describe('a workspace folder laid out as rules.d', () => {
   test('its top-level files are one ruleset; a lone file or a folder removed is not', async (t) => {
-    const root = mkdtempSync(join(tmpdir(), 'lsp-workspace-'));
+    const root = tempFolder('lsp-workspace-');
     writeFileSync(join(root, '10-base.rules'), '-w /etc/passwd -p wa -k identity\n');
     const stig = join(root, '30-stig.rules');
     const text = '-w /etc/passwd -p wa -k identity\n';
     writeFileSync(stig, text);
-    const lone = mkdtempSync(join(tmpdir(), 'lsp-workspace-'));
+    const lone = tempFolder('lsp-workspace-');
     writeFileSync(join(lone, 'audit.rules'), text);
 
     const rootUri = pathToFileURL(root).href;

@@ -3,13 +3,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   LspDiagnostic, LspTestClient, Range, TextEdit, applyEdits, serverPath,
 } from './lspClient';
+import { tempFolder } from '../tempFolders';
 
 const uri = (name: string) => `file:///work/rules.d/${name}`;
 
@@ -664,7 +664,7 @@ describe('fix all of a kind in the file', () => {
 
 describe('a file in a rules.d folder is checked with its siblings', () => {
   test('a duplicate of a rule in another file, with related information', async (t) => {
-    const folder = join(mkdtempSync(join(tmpdir(), 'lsp-')), 'audit', 'rules.d');
+    const folder = join(tempFolder('lsp-'), 'audit', 'rules.d');
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, '10-base.rules'), '-D\n-w /etc/passwd -p wa -k identity\n');
     writeFileSync(join(folder, '99-finalize.rules'), '-e 2\n');
@@ -716,7 +716,7 @@ describe('a file in a rules.d folder is checked with its siblings', () => {
   });
 
   test('a file outside rules.d is checked on its own', async (t) => {
-    const folder = mkdtempSync(join(tmpdir(), 'lsp-'));
+    const folder = tempFolder('lsp-');
     writeFileSync(join(folder, '10-base.rules'), '-w /etc/passwd -p wa -k identity\n');
     const alone = join(folder, '30-stig.rules');
     const client = await LspTestClient.start();

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatMessage } from '../../../server/src/rules/codes';
 import { repoRoot } from './check-helpers';
+import { tempFolder } from '../../tempFolders';
 
 const cli = join(repoRoot, 'dist', 'cli.js');
 
@@ -15,7 +15,7 @@ function run(args: string[]) {
 }
 
 function workspace(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'auditd-tools-check-'));
+  const dir = tempFolder('auditd-tools-check-');
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(join(dir, name, '..'), { recursive: true });
     writeFileSync(join(dir, name), text);

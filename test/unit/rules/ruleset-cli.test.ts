@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkCommand } from '../../../server/src/cli/check';
+import { tempFolder } from '../../tempFolders';
 
 async function check(args: string[]) {
   let stdout = '';
@@ -16,7 +16,7 @@ async function check(args: string[]) {
 }
 
 test('check DIR runs the whole-ruleset analysis: a never rule pre-empted elsewhere', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'auditd-tools-ruleset-'));
+  const dir = tempFolder('auditd-tools-ruleset-');
   mkdirSync(join(dir, 'rules.d'));
   writeFileSync(join(dir, 'rules.d', '30-main.rules'),
     '-a always,exit -F arch=b64 -S ptrace -k tracing\n');
