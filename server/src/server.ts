@@ -10,11 +10,15 @@
 import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
 import { startLanguageServer } from './lsp/languageServer';
 
+const usage = 'usage: auditd-language-server --stdio | --node-ipc | --socket=PORT | --pipe=NAME\n';
 const transports = ['--stdio', '--node-ipc', '--socket', '--pipe', '--clientProcessId'];
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  // Asked for: the usage on stdout and success, as other commands answer --help.
+  process.stdout.write(usage);
+  process.exit(0);
+}
 if (!process.argv.some((arg) => transports.some((flag) => arg.startsWith(flag)))) {
-  process.stderr.write(
-    'usage: auditd-language-server --stdio | --node-ipc | --socket=PORT | --pipe=NAME\n',
-  );
+  process.stderr.write(usage);
   process.exit(2);
 }
 

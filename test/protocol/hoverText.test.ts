@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LspTestClient } from './lspClient';
+import { spawnSync } from 'node:child_process';
+import { LspTestClient, serverPath } from './lspClient';
 
 interface Hover {
   contents: { kind: string; value: string };
@@ -76,4 +77,10 @@ describe('documents of other languages, over stdio', () => {
     assert.deepEqual(lenses, []);
     assert.deepEqual(client.logMessages.filter((entry) => entry.type === 1), []);
   });
+});
+
+test('auditd-language-server --help prints its usage on stdout and succeeds', () => {
+  const run = spawnSync(process.execPath, [serverPath, '--help'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^usage: auditd-language-server --stdio/);
 });
