@@ -69,8 +69,18 @@ export function parseNoiseArguments(args: readonly string[]): NoiseArguments | s
     maxLogFileMB: undefined, auditVersion: undefined, logs: [],
   };
 
+  let optionsEnded = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
+    // After `--` every word is a log, the getopt way (a file may start with a dash).
+    if (optionsEnded) {
+      parsed.logs.push(arg);
+      continue;
+    }
+    if (arg === '--') {
+      optionsEnded = true;
+      continue;
+    }
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
     const name = eq > 0 ? arg.slice(0, eq) : arg;
     const value = () => {
@@ -131,8 +141,9 @@ export function parseNoiseArguments(args: readonly string[]): NoiseArguments | s
       case '--max-log-file': {
         const text = value();
         const megabytes = Number(text);
-        if (!text || !Number.isFinite(megabytes) || megabytes <= 0) {
-          return `--max-log-file takes a size in MB (auditd.conf max_log_file), not ` +
+        // auditd.conf's max_log_file is a whole number of megabytes.
+        if (!text || !Number.isInteger(megabytes) || megabytes <= 0) {
+          return `--max-log-file takes a whole number of MB (auditd.conf max_log_file), not ` +
             `${text ?? 'nothing'}`;
         }
         parsed.maxLogFileMB = megabytes;
@@ -147,7 +158,7 @@ export function parseNoiseArguments(args: readonly string[]): NoiseArguments | s
         break;
       }
       default:
-        if (arg.startsWith('--')) return `unknown option ${arg}`;
+        if (arg.startsWith('-') && arg !== '-') return `unknown option ${arg}`;
         parsed.logs.push(arg);
     }
   }
@@ -279,7 +290,7 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
     const interpreted = report.format === 'ausearch-interpreted'
       ? '; it is interpreted `ausearch -i` output, give the raw log' : '';
     io.stderr(`auditd-tools noise: no audit records found in ${terminalSafe(names)} ` +
-      `(${number.format(report.skippedLines)} lines skipped${interpreted})\n`);
+      `(${counted(report.skippedLines, 'line')} skipped${interpreted})\n`);
     return 1;
   }
 
@@ -342,8 +353,16 @@ function share(part: number, whole: number): string {
   return whole === 0 ? '' : `${((part / whole) * 100).toFixed(1)}%`;
 }
 
+/** `1 event`, `2 events`: the count and the word, plural unless the count is one. */
+function counted(count: number, word: string, plural = `${word}s`): string {
+  return `${number.format(count)} ${count === 1 ? word : plural}`;
+}
+
 function duration(minutes: number): string {
-  if (minutes < 1) return `${(minutes * 60).toFixed(0)} seconds`;
+  if (minutes < 1) {
+    const seconds = Math.round(minutes * 60);
+    return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  }
   if (minutes < 120) return `${minutes.toFixed(1)} minutes`;
   if (minutes < 48 * 60) return `${(minutes / 60).toFixed(1)} hours`;
   return `${(minutes / 1440).toFixed(1)} days`;
@@ -397,7 +416,7 @@ export function textReport(
   const out = new TextLines();
   const events = report.events;
 
-  out.add(`${number.format(report.records)} records, ${number.format(events)} events, ` +
+  out.add(`${counted(report.records, 'record')}, ${counted(events, 'event')}, ` +
     `${size(report.bytes)} of records in ${report.files.length} ` +
     `file${report.files.length === 1 ? '' : 's'} (format: ${report.format})`);
   if (report.firstTime !== null) {
@@ -416,8 +435,9 @@ export function textReport(
   if (report.skippedLines > 0) {
     const reasons = Object.entries(report.skippedByReason)
       .map(([reason, count]) => `${reason} ${count}`).join(', ');
-    out.add(`Skipped ${number.format(report.skippedLines)} lines that are not audit ` +
-      `records (${reasons}):`);
+    out.add(`Skipped ${report.skippedLines === 1 ? '1 line that is not an audit record'
+      : `${number.format(report.skippedLines)} lines that are not audit records`} ` +
+      `(${reasons}):`);
     for (const sample of report.skippedSamples.slice(0, 5)) {
       out.add(`  ${sample.file}:${sample.line}: ${skipReasonText[sample.reason]}: ` +
         `${sample.text}`);
@@ -473,7 +493,7 @@ export function textReport(
   }
   if (report.suggestions.length === 0) out.add('  none');
   for (const suggestion of report.suggestions) {
-    out.add(`  removes ${number.format(suggestion.events)} events ` +
+    out.add(`  removes ${counted(suggestion.events, 'event')} ` +
       `(${share(suggestion.events, events)}), ${size(suggestion.bytes)}`);
     for (const rule of suggestion.rule.split('\n')) out.add(`    ${rule}`);
     for (const warning of suggestion.warnings) out.add(`    warning: ${warning}`);
@@ -491,7 +511,7 @@ export function suggestionSummary(suggested: SuggestionSet, report: NoiseReport)
   for (const reason of suggested.alreadyInForce) out.add(`  already in force: ${reason}`);
   if (suggested.suggestions.length > 0) {
     out.add('');
-    out.add(`All suggestions together remove ${number.format(combined.events)} events ` +
+    out.add(`All suggestions together remove ${counted(combined.events, 'event')} ` +
       `(${share(combined.events, report.events)}) and ${size(combined.bytes)} ` +
       `(${share(combined.bytes, report.bytes)})`);
     const before = combined.rotation.minutesPerRotationBefore;
@@ -505,8 +525,9 @@ export function suggestionSummary(suggested: SuggestionSet, report: NoiseReport)
       out.add(`  the log would stop growing from these events`);
     }
     if (combined.undecidedEvents > 0) {
-      out.add(`  ${number.format(combined.undecidedEvents)} events depend on facts the log ` +
-        `does not keep; they are counted as staying`);
+      out.add(`  ${counted(combined.undecidedEvents, 'event')} ` +
+        `depend${combined.undecidedEvents === 1 ? 's' : ''} on facts the log does not keep; ` +
+        'they are counted as staying');
     }
     out.add('  Put the never rules above the always rules they pre-empt (first match wins),');
     out.add('  for example in /etc/audit/rules.d/20-exclusions.rules.');
