@@ -217,7 +217,20 @@ test('a name only in the 32-bit table needs -F arch=b32', () => {
     code: 'unknown-syscall', severity: 'error', range: [18, 28],
   });
   assert.ok(found.message.includes('i386'));
+  assert.match(found.message, /use -F arch=b32 for it/);
   expectClean('-a always,exit -F arch=b32 -S socketcall');
+});
+
+test('for a rule on another machine than the host, the twin table is named, not b32', () => {
+  // On an x86_64 host b32 means i386: the aarch64 rule's twin is named itself.
+  const found = expectOne('-a always,exit -F arch=aarch64 -S open', {
+    code: 'unknown-syscall', severity: 'error', range: [34, 38],
+  });
+  assert.match(found.message, /use -F arch=armeb for it/);
+  const onArm = expectOne('-a always,exit -F arch=aarch64 -S open', {
+    code: 'unknown-syscall', severity: 'error', range: [34, 38],
+  }, { hostMachine: 'aarch64' });
+  assert.match(onArm.message, /use -F arch=b32 for it/);
 });
 
 test('syscall numbers: named, unassigned, trailing characters, out of range', () => {
@@ -534,6 +547,17 @@ test('keys join up to 256 bytes; a second key field is refused', () => {
   });
   expectClean(`${b64} -S open -k a -F key=b`);
   assert.equal(rejects(`${b64} -S open -F key=x -F KEY=y`), true);
+});
+
+test('one -F key= value over 256 bytes is "String value too long", as libaudit says', () => {
+  const line = `${b64} -S open -F key=${'k'.repeat(257)}`;
+  const found = expectOne(line, {
+    code: 'string-too-long', severity: 'error', range: [38, 38 + 4 + 257],
+  });
+  assert.match(found.message, /auditctl: "String value too long"/);
+  expectOne(`-w /x -p wa -F key=${'k'.repeat(257)}`, {
+    code: 'string-too-long', severity: 'error', range: [15, 15 + 4 + 257],
+  });
 });
 
 // --- watches ------------------------------------------------------------------------------

@@ -365,6 +365,14 @@ function addKey(state: LineState, text: string, option: ParsedOption, viaField: 
   const current = joined.reduce((sum, key) => sum + utf8Length(key.text), 0) +
     Math.max(0, joined.length - 1);
   const length = current + utf8Length(text) + (joined.length > 0 ? 1 : 0);
+  // libaudit checks one -F key= value on its own first (reference §1.4).
+  if (viaField && utf8Length(text) > 256) {
+    fail(state, diagnostic('string-too-long', range, {
+      what: 'The key value', length: utf8Length(text), limit: 256,
+      text: 'String value too long',
+    }));
+    return;
+  }
   if (length > 256) {
     fail(state, diagnostic('key-too-long', range, { length }));
     return;

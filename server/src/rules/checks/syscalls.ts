@@ -143,8 +143,13 @@ function reportUnknownSyscall(
   let detail: string;
   let data = removal;
   if (twin && twinNumber !== undefined) {
+    // b32/b64 name the host's own pair; for a rule on another machine (arch=aarch64 on
+    // an x86_64 host) b32 would mean i386, so the twin is named itself.
+    const host = state.options.hostMachine;
+    const onHost = machine === host || twin === host;
+    const bits = twin === compatMachine(machine) ? 'b32' : 'b64';
     detail = `${lower} is not in the ${machine} table; it exists only in the ${twin} table ` +
-      `(use -F arch=${twin === compatMachine(machine) ? 'b32' : 'b64'} for it).`;
+      `(use -F arch=${onHost ? bits : twin} for it).`;
   } else if (element === 'ALL' || lower === 'all') {
     detail = '"all" is case-sensitive: write it in lower case.';
     data = replaceFix('Write "all"', range, 'all');
