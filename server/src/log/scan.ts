@@ -608,11 +608,13 @@ export function readRecordFacts(
   // a name or value; the bound is checked once per token.
   while (p < end) {
     let c = buf[p];
-    if (c === SPACE) {
+    if (c === GS) return true;
+    if (c <= SPACE) {
+      // Spaces separate fields; any other control byte (a corrupt or hostile line) is
+      // stepped over too, or the name scan below would stop on it without moving.
       p++;
       continue;
     }
-    if (c === GS) return true;
 
     const nameStart = p;
     while ((c = buf[p]) > SPACE && c !== EQ) p++;

@@ -7,7 +7,8 @@ import { analyzeText, hex, record, syscallRecord } from './log-helpers';
 const fragments = [
   'type=', 'SYSCALL', 'PATH', 'EOE', ' msg=audit(', '1700000000', '.', '123', ':', '42', '): ',
   'node=', 'a b ', 'arch=', 'c000003e', 'syscall=', 'exe=', '"/bin/x"', hex('/bin/y'),
-  'key=', '(null)', '\x1d', 'AUID="root"', "msg='", "'", ' ', '=', '"', '\n', '\r\n', '\x00',
+  'key=', '(null)', '\x1d', '\x01', '\x07', '\t', 'AUID="root"', "msg='", "'", ' ', '=', '"',
+  '\n', '\r\n', '\x00',
   '\xff', 'success=yes', 'exit=-13', 'uid=4294967295', 'a1_len=5', 'a1[0]=', '----',
   'time->', '#', 'Dec  3 13:30:21 host x: ',
 ];
@@ -28,6 +29,19 @@ test('arbitrary bytes never throw, and every line is a record, blank or skipped'
     ),
     { numRuns: 300 },
   );
+});
+
+test('a control byte among a record\'s fields is stepped over, not looped on', async () => {
+  // Each control byte below 0x20 but GS once made the field scan stop without moving.
+  for (let byte = 0; byte < 0x20; byte++) {
+    if (byte === 0x0a || byte === 0x1d) continue;
+    const control = String.fromCharCode(byte);
+    const text = `type=SYSCALL msg=audit(1700000000.005:105): a=${control} ` +
+      `arch=c000003e sys${control}call=59 syscall=2 exe="/bin/x"\n`;
+    const report = await analyzeText(text, { chunkSize: 64 });
+    assert.equal(report.records, 1, `byte 0x${byte.toString(16)}`);
+    assert.equal(report.bySyscall[0]?.number, 2, `byte 0x${byte.toString(16)}`);
+  }
 });
 
 test('record-like fragments in any order never throw', async () => {
