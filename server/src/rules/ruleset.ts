@@ -177,6 +177,11 @@ export function checkRuleset(
   };
 }
 
+/** "1 rule", "3 rules": a count with its noun in the right number. */
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 function orderFiles(files: readonly RulesFileText[]): RulesFileText[] {
   const byName = new Map(files.map((f) => [baseName(f.file), f]));
   return augenrulesFileOrder([...byName.keys()]).map((name) => byName.get(name)!);
@@ -434,7 +439,7 @@ function simulateLoad(
           }
           if (rulesSeen > 0 && !errorModeEntry) {
             diagnostics.push(diagnostic('error-mode-late', wholeLine(entry), {
-              option: name, count: rulesSeen,
+              option: name, count: counted(rulesSeen, 'rule'),
             }, { file: entry.file }));
           }
           errorMode = next;
@@ -448,7 +453,7 @@ function simulateLoad(
         && loaded.size > 0) {
         const first = [...loaded.values()][0];
         diagnostics.push(diagnostic('delete-all-not-first', wholeLine(entry), {
-          count: loaded.size, first: place(first),
+          count: counted(loaded.size, 'rule'), first: place(first),
         }, {
           file: entry.file,
           related: [related(first, 'loaded, then deleted by the -D')],
@@ -468,7 +473,7 @@ function simulateLoad(
       const setting = optionNames.find((n) => n === '-b' || n === '-f');
       if (setting && rulesSeen > 0 && mode === 'file') {
         diagnostics.push(diagnostic('control-after-rules', wholeLine(entry), {
-          option: setting, count: rulesSeen,
+          option: setting, count: counted(rulesSeen, 'rule'),
         }, { file: entry.file }));
       }
     }
@@ -482,7 +487,7 @@ function simulateLoad(
   if (lock && afterLock.some((e) => e.rule)) {
     const rules = afterLock.filter((e) => e.rule);
     diagnostics.push(diagnostic('immutable-not-last', wholeLine(lock), {
-      count: rules.length, first: place(rules[0]),
+      count: counted(rules.length, 'rule'), first: place(rules[0]),
     }, {
       file: lock.file,
       related: rules.slice(0, 10).map((e) => related(e, 'rejected: after -e 2')),
@@ -492,7 +497,7 @@ function simulateLoad(
   if (stoppedAt && lost.length > 0) {
     diagnostics.push(diagnostic('load-stops', stoppedAt.rule?.range ?? wholeLine(stoppedAt), {
       reason: stopReason, first: place(lost[0]),
-      lost: `${lost.length} more line${lost.length === 1 ? '' : 's'}`,
+      lost: `${counted(lost.length, 'more line')}`,
       line: stoppedAt.auditctlLine ?? stoppedAt.line + 1,
       file: stoppedAt.auditctlFile ?? stoppedAt.file,
     }, {
@@ -568,7 +573,7 @@ function analyseMatchingOrder(
     if (set.action !== 'never' || set.conditions.length > 0 || exitRules.length === 0) continue;
     const firstExit = exitRules[0].rule;
     diagnostics.push(diagnostic('task-never-all', rule.range, {
-      count: exitRules.length,
+      count: counted(exitRules.length, 'rule'),
     }, {
       file: rule.file,
       related: [ruleRelated(firstExit, 'an exit rule that sees no task started after the load')],

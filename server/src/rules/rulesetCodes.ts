@@ -43,13 +43,13 @@ export const rulesetCodeTable: readonly CodeInfo[] = [
   },
   {
     code: 'immutable-not-last', severity: 'error', title: '-e 2 before other rules',
-    message: '-e 2 locks the configuration, so the {count} rules after it are rejected ' +
-      '(from {first}); put it last.',
+    message: '-e 2 locks the configuration, so every rule after it is rejected ({count}, ' +
+      'from {first}); put it last.',
     auditctl: 'Error sending add rule data request (Operation not permitted)',
   },
   {
     code: 'control-after-rules', severity: 'information', title: 'Setting after rules',
-    message: '{option} comes after {count} rules; augenrules and the upstream files set it ' +
+    message: '{option} comes after {count}; augenrules and the upstream files set it ' +
       'before any rule, so that it already holds while the rules load.',
   },
   {
@@ -59,7 +59,7 @@ export const rulesetCodeTable: readonly CodeInfo[] = [
   },
   {
     code: 'error-mode-late', severity: 'warning', title: '-i or -c after rules',
-    message: '{option} only applies from here on: a failing line among the {count} rules ' +
+    message: '{option} only applies from here on: a failing line among the {count} ' +
       'above still stops the load.',
   },
   // --- the matching order -------------------------------------------------------------
@@ -88,7 +88,7 @@ export const rulesetCodeTable: readonly CodeInfo[] = [
   {
     code: 'task-never-all', severity: 'warning', title: 'Syscall auditing off for new tasks',
     message: 'A never rule on the task list with no fields turns syscall auditing off for ' +
-      'every task created after the load, so the {count} exit-list rules only see tasks ' +
+      'every task created after the load, so the exit-list rules ({count}) only see tasks ' +
       'that already ran.',
   },
   {

@@ -84,8 +84,21 @@ test('-D after rules deletes them (one file loaded as written)', () => {
   const found = analyse([{ file: 'audit.rules', text: `${ptraceAll}\n-D\n` }], { mode: 'file' });
   const deleteAll = only(found, 'delete-all-not-first');
   assert.deepEqual(lines(deleteAll.range), [1, 0, 1, 2]);
-  assert.match(deleteAll.message, /the 1 loaded above it/);
+  assert.match(deleteAll.message, /the 1 rule loaded above it/);
   assert.equal(deleteAll.related?.[0].range.start.line, 0);
+});
+
+test('counts of one take the singular: "1 rule", "1 more line"', () => {
+  const lock = only(analyse([{ file: 'audit.rules', text: `-e 2\n${ptraceAll}\n` }],
+    { mode: 'file' }), 'immutable-not-last');
+  assert.match(lock.message, /\(1 rule, /);
+  const late = checkRuleset([{ file: 'audit.rules', text: `${ptraceAll}\n-c\n` }],
+    { mode: 'file' }).diagnostics.find((d) => d.code === 'error-mode-late');
+  assert.match(late?.message ?? '', /among the 1 rule above/);
+  const stops = checkRuleset([{ file: 'audit.rules', text: '-x\n-w /etc/hosts -p wa\n' }],
+    { mode: 'file' }).diagnostics.find((d) => d.code === 'load-stops');
+  assert.match(stops?.message ?? '', /: 1 more line, /);
+  for (const d of [lock, late, stops]) assert.doesNotMatch(d?.message ?? '', /\b1 \w+s\b/);
 });
 
 test('-e 2 before rules: every later rule rejected in a file; moved by augenrules', () => {
@@ -93,7 +106,7 @@ test('-e 2 before rules: every later rule rejected in a file; moved by augenrule
   const asFile = analyse([{ file: 'audit.rules', text }], { mode: 'file' });
   const lock = only(asFile, 'immutable-not-last');
   assert.deepEqual(lines(lock.range), [0, 0, 0, 4]);
-  assert.match(lock.message, /the 2 rules after it are rejected/);
+  assert.match(lock.message, /every rule after it is rejected \(2 rules, /);
   assert.deepEqual(lock.related?.map((r) => r.range.start.line), [1, 2]);
 
   const asFolder = analyse([{ file: '99-finalize.rules', text }]);
