@@ -7,6 +7,7 @@ import type { Command, CommandIo } from './cli/io';
 import { mdatpCommand } from './cli/mdatp';
 import { noiseUsage, runNoise } from './cli/noise';
 import { syscallCommand } from './cli/syscall';
+import { version } from '../../package.json';
 
 const commands: Command[] = [
   checkCommand,
@@ -25,7 +26,8 @@ function overview(): string {
   const lines = commands.map((command) =>
     `  ${command.name.padEnd(width)}  ${command.summary}`);
   return `usage: auditd-tools COMMAND [ARGUMENTS]\n\ncommands:\n${lines.join('\n')}\n\n` +
-    'Run "auditd-tools COMMAND --help" for the arguments of a command.\n';
+    'Run "auditd-tools COMMAND --help" for the arguments of a command, ' +
+    '"auditd-tools --version" for the version.\n';
 }
 
 export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
@@ -33,6 +35,10 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout)(overview());
     return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.stdout(`auditd-tools ${version}\n`);
+    return 0;
   }
   const command = commands.find((entry) => entry.name === name);
   if (!command) {
