@@ -61,6 +61,13 @@ const examples = {
     fix: 'Remove the entry or make it a readable file: augenrules\'s `cat` fails on it.',
   },
   'byte-order-mark': { example: '\ufeff-D\n-w /etc/passwd -p wa -k identity', fix: '-D' },
+  'world-writable-rules-file': {
+    // Found from the file's mode while the CLI reads it.
+    listing: '$ ls -l rules.d\n-rw-rw-rw- 1 root root 812 30-stig.rules',
+    args: { file: 'rules.d/30-stig.rules' },
+    fix: '`chmod 640 rules.d/30-stig.rules`. A file checked alone is an error: auditctl -R ' +
+      'refuses it; in a rules.d folder augenrules copies it without a word.',
+  },
   'nul-byte': {
     example: '-w /etc/pa\0sswd -p wa -k identity', fix: '-w /etc/passwd -p wa -k identity',
   },

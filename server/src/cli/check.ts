@@ -4,7 +4,7 @@
  * augenrules reads /etc/audit/rules.d: its *.rules files in `sort -V` order, as one stream.
  * Exit status: 0 no error, 1 errors, 2 bad usage or unreadable input.
  */
-import { closeSync, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { codeDocumentation, codeInfo, diagnostic } from '../rules/codes';
 import { lineRange, type RuleDiagnostic, type Severity } from '../rules/diagnostics';
@@ -92,7 +92,7 @@ async function runCheck(args: readonly string[], io: CommandIo): Promise<number>
       hostMachine,
       mode: input.directory ? 'augenrules' : 'file',
     });
-    const diagnostics = [...input.unreadable, ...result.diagnostics]
+    const diagnostics = [...input.fileDiagnostics, ...result.diagnostics]
       .filter((entry) => parsed.values.hints || entry.severity !== 'hint')
       .map((entry) => ({ ...entry, file: entry.file ?? input.files[0]?.file }));
     const order = new Map(result.files.map((file, index) => [file, index]));
@@ -152,8 +152,11 @@ function unreadableReason(error: unknown): string {
 export interface ReadInput {
   directory: boolean;
   files: RulesFileText[];
-  /** rules.d entries augenrules lists but cannot read, as warnings on those files. */
-  unreadable: RuleDiagnostic[];
+  /**
+   * Diagnostics on whole files, found while reading them: rules.d entries augenrules
+   * lists but cannot read, and files any user may write.
+   */
+  fileDiagnostics: RuleDiagnostic[];
 }
 
 /** A file, or a rules.d directory's *.rules files (checkRuleset puts them in order). */
@@ -168,7 +171,7 @@ export function readInput(path: string): ReadInput | string {
   if (!stats.isDirectory()) {
     try {
       const files = [{ file: path, text: readRulesFile(path) }];
-      return { directory: false, files, unreadable: [] };
+      return { directory: false, files, fileDiagnostics: worldWritable(path, stats, 'file') };
     } catch (error) {
       return `cannot read ${path}: ${unreadableReason(error)}`;
     }
@@ -181,20 +184,36 @@ export function readInput(path: string): ReadInput | string {
     return `cannot read ${path}: ${unreadableReason(error)}`;
   }
   const files: RulesFileText[] = [];
-  const unreadable: RuleDiagnostic[] = [];
+  const fileDiagnostics: RuleDiagnostic[] = [];
   for (const name of names) {
     const file = join(path, name);
     try {
       // augenrules's cat fails on such an entry, and the other files still load.
-      if (!statSync(file).isFile()) continue;
+      const entry = statSync(file);
+      if (!entry.isFile()) continue;
       files.push({ file, text: readRulesFile(file) });
+      fileDiagnostics.push(...worldWritable(file, entry, 'augenrules'));
     } catch (error) {
-      unreadable.push(diagnostic('unreadable-rules-file', lineRange(0, 0, 0), {
+      fileDiagnostics.push(diagnostic('unreadable-rules-file', lineRange(0, 0, 0), {
         reason: unreadableReason(error),
       }, { file }));
     }
   }
-  return { directory: true, files, unreadable };
+  return { directory: true, files, fileDiagnostics };
+}
+
+/**
+ * A rules file any user may write: whoever can edit it decides what is audited after the
+ * next load. `auditctl -R` refuses such a file outright (an error for a file checked on
+ * its own); augenrules copies a rules.d file into audit.rules without looking (a warning).
+ */
+function worldWritable(file: string, stats: Stats, mode: 'file' | 'augenrules'): RuleDiagnostic[] {
+  if ((stats.mode & 0o002) === 0) return [];
+  return [diagnostic('world-writable-rules-file', lineRange(0, 0, 0), { file }, {
+    file,
+    severity: mode === 'file' ? 'error' : 'warning',
+    withoutAuditctlText: mode === 'augenrules',
+  })];
 }
 
 export function jsonDiagnostic(entry: RuleDiagnostic): JsonDiagnostic {

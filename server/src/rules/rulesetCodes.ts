@@ -20,6 +20,11 @@ export const rulesetCodeTable: readonly CodeInfo[] = [
       'without spaces.',
   },
   {
+    code: 'world-writable-rules-file', severity: 'warning', title: 'World-writable rules file',
+    message: 'Any user on the host can change this file, and so the rules loaded from it.',
+    auditctl: 'Error - {file} is world writable',
+  },
+  {
     code: 'control-line-dropped', severity: 'information', title: 'Control line dropped',
     message: 'augenrules keeps only the last {option} line of rules.d ({kept}) and drops ' +
       'this one.',

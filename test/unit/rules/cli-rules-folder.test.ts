@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync,
+  chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,3 +70,28 @@ test('check refuses a device that never ends instead of reading it into memory',
   assert.match(result.stderr, /cannot read \/dev\/zero: it is larger than 64 MiB/);
   assert.ok(Date.now() - started < 20_000);
 });
+
+test('a world-writable rules file: an error alone (auditctl -R refuses it), a warning in rules.d',
+  async () => {
+    await withFolder(async (folder) => {
+      const file = join(folder, '10-base.rules');
+      writeFileSync(file, '-w /etc/passwd -p wa -k identity\n');
+      chmodSync(file, 0o666);
+
+      const alone = JSON.parse((await check('--format', 'json', file)).stdout) as
+        { code: string; severity: string; message: string }[];
+      const error = alone.find((entry) => entry.code === 'world-writable-rules-file');
+      assert.equal(error?.severity, 'error', JSON.stringify(alone));
+      assert.match(error.message, /auditctl: "Error - .*10-base\.rules is world writable"/);
+
+      const inFolder = JSON.parse((await check('--format', 'json', folder)).stdout) as
+        { code: string; severity: string; message: string }[];
+      const warning = inFolder.find((entry) => entry.code === 'world-writable-rules-file');
+      assert.equal(warning?.severity, 'warning', JSON.stringify(inFolder));
+      assert.ok(!warning.message.includes('auditctl:'), warning.message);
+
+      chmodSync(file, 0o640);
+      const safe = (await check('--format', 'json', file)).stdout;
+      assert.ok(!safe.includes('world-writable'), safe);
+    });
+  });
