@@ -300,8 +300,8 @@ const table: CodeInfo[] = [
   },
   {
     code: 'syscall-version', severity: 'error', title: 'Syscall unknown to this version',
-    message: '{name} is not in auditctl {version}\'s {machine} table; it was added in ' +
-      '{since}.',
+    message: '{name} is not in auditctl {version}\'s {machine} table (auditctl {since}\'s ' +
+      'has it).',
     auditctl: 'Syscall name unknown: {value}',
     fix: 'remove-syscall',
   },
