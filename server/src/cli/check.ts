@@ -67,8 +67,12 @@ async function runCheck(args: readonly string[], io: CommandIo): Promise<number>
   }
   const hostMachine = archMachine(parsed.values.arch!, version);
   if (!hostMachine) {
-    io.stderr(`auditd-tools check: unknown --arch "${parsed.values.arch}" (one of ` +
-      `${machines.join(', ')})\n`);
+    const newer = auditVersions.find((other) => archMachine(parsed.values.arch!, other));
+    io.stderr(newer
+      ? `auditd-tools check: --arch ${terminalSafe(parsed.values.arch!)} needs ` +
+        `--audit-version ${newer} (auditctl ${version} does not know it)\n`
+      : `auditd-tools check: unknown --arch "${terminalSafe(parsed.values.arch!)}" (one of ` +
+        `${machines.join(', ')})\n`);
     return 2;
   }
   if (parsed.positionals.length === 0) {

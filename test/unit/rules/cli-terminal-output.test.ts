@@ -118,3 +118,11 @@ test('messages quote at most 200 characters of a word; the range covers all of i
   assert.ok(!stray.message.includes('q'.repeat(201)));
   assert.equal(stray.range.end.character - stray.range.start.character, 7_000);
 });
+
+test('--arch riscv64 with --audit-version 3.0.9 says which version knows it', async () => {
+  const result = await checkFile('-D\n', '--arch', 'riscv64', '--audit-version', '3.0.9');
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /--arch riscv64 needs --audit-version 4\.2/);
+  const unknown = await checkFile('-D\n', '--arch', 'vax');
+  assert.match(unknown.stderr, /unknown --arch "vax"/);
+});
