@@ -13,7 +13,9 @@
  *   key is never recorded because a general rule matches first, exclusions that drop every
  *   record, and `dir=` / `path=` used where `exe=` was meant.
  */
-import { AuditVersion, Machine, defaultAuditVersion, messageTypes } from '../tables';
+import {
+  AuditVersion, Machine, defaultAuditVersion, messageTypes, syscallTable,
+} from '../tables';
 import { CheckRulesResult as CheckResult, checkRulesText } from './check';
 import { kernelIdentity } from './checks/ruleset';
 import { diagnostic } from './codes';
@@ -564,7 +566,7 @@ function analyseMatchingOrder(
       continue;
     }
     const shadowed = shadowing(rules, textOf, diagnostics);
-    partlyPreEmpted(rules, shadowed, textOf, diagnostics);
+    partlyPreEmpted(rules, shadowed, version, textOf, diagnostics);
     if (list === 'exit') for (const { rule } of rules) pathNotCaller(rule, diagnostics);
   }
 
@@ -617,6 +619,7 @@ function shadowing(
 function partlyPreEmpted(
   rules: IndexedRule[],
   shadowed: ReadonlySet<IndexedRule>,
+  version: AuditVersion,
   textOf: (rule: RuleModel) => string,
   diagnostics: RuleDiagnostic[],
 ): void {
@@ -628,7 +631,7 @@ function partlyPreEmpted(
         continue;
       }
       if (!certainlyOverlap(earlier.set, later.set)) continue;
-      reportPartialPreEmption(earlier.rule, later, textOf, diagnostics);
+      reportPartialPreEmption(earlier.rule, later, version, textOf, diagnostics);
       return;
     }
   });
@@ -637,6 +640,7 @@ function partlyPreEmpted(
 function reportPartialPreEmption(
   a: RuleModel,
   later: IndexedRule,
+  version: AuditVersion,
   textOf: (rule: RuleModel) => string,
   diagnostics: RuleDiagnostic[],
 ): void {
@@ -652,10 +656,14 @@ function reportPartialPreEmption(
   }).map((field) => `${field.field}${field.operator}${field.raw}`);
   const bSyscalls = later.set.syscalls;
   const aSyscalls = eventSetOf(a).syscalls;
+  let share = splitting.length > 0 ? `those with ${splitting.join(' and ')}` : 'some';
   if (bSyscalls && aSyscalls && [...bSyscalls].some((n) => !aSyscalls.has(n))) {
-    splitting.unshift('the syscalls both name');
+    const table = b.machine && a.list === 'exit' ? syscallTable(b.machine, version) : undefined;
+    const shared = [...bSyscalls].filter((n) => aSyscalls.has(n))
+      .map((n) => table?.byNumber.get(n) ?? String(n));
+    share = `its ${shared.join(', ')} events` +
+      (splitting.length > 0 ? ` with ${splitting.join(' and ')}` : '');
   }
-  const share = splitting.length > 0 ? `those with ${splitting.join(' and ')}` : 'some';
 
   const data: MoveRuleData = {
     move: { file: b.file ?? '', line: b.line, beforeFile: a.file ?? '', beforeLine: a.line },

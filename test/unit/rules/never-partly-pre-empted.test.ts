@@ -43,7 +43,9 @@ test('the same never rule above the always rule is not reported', () => {
 test('a mask that only shares some syscalls is named in the message', () => {
   const found = partly('-a always,exit -F arch=b64 -S bind -k b\n' + `${named}\n`);
   assert.equal(found.length, 1);
-  assert.match(found[0].message, /the syscalls both name/);
+  assert.match(found[0].message, /\(its bind events\)/);
+  const both = partly('-a always,exit -F arch=b64 -S bind -F uid=0 -k b\n' + `${named}\n`);
+  assert.match(both[0].message, /\(its bind events with uid=0\)/);
 });
 
 test('full cover stays never-after-always, not a partial one', () => {
