@@ -20,8 +20,9 @@ export const checkUsage = `usage: auditd-tools check [--format text|json|sarif]
 
 Checks audit rules as auditctl (and the kernel) would load them. PATH is a rules file, or
 a rules.d directory read as augenrules reads it (*.rules in version order, one stream).
---arch is the machine that loads the rules (default x86_64). --hints also shows hints
-(things only the target host can tell, such as paths that must exist there).
+A PATH of - reads one rules file from the standard input. --arch is the machine that
+loads the rules (default x86_64). --hints also shows hints (things only the target host
+can tell, such as paths that must exist there).
 
 Exit status: 0 no error, 1 errors found, 2 bad usage or unreadable input.`;
 
@@ -83,7 +84,7 @@ async function runCheck(args: readonly string[], io: CommandIo): Promise<number>
 
   const inputs: CheckedInput[] = [];
   for (const path of parsed.positionals) {
-    const input = readInput(path);
+    const input = path === '-' ? await readStandardInput(io) : readInput(path);
     if (typeof input === 'string') {
       io.stderr(`auditd-tools check: ${terminalSafe(input)}\n`);
       return 2;
@@ -143,6 +144,22 @@ function readRulesFile(file: string): string {
   } finally {
     closeSync(descriptor);
   }
+}
+
+/** `-` names the standard input: one rules file, read to the same limit as a file. */
+async function readStandardInput(io: CommandIo): Promise<ReadInput | string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of io.stdin ?? process.stdin) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    chunks.push(bytes);
+    total += bytes.length;
+    if (total > maxRulesFileBytes) {
+      return 'cannot read the standard input: it is larger than 64 MiB: not a rules file';
+    }
+  }
+  const text = Buffer.concat(chunks, total).toString('utf8');
+  return { directory: false, files: [{ file: '<stdin>', text }], fileDiagnostics: [] };
 }
 
 /** Why a rules.d entry cannot be read, in a few words. */

@@ -126,3 +126,18 @@ test('--arch riscv64 with --audit-version 3.0.9 says which version knows it', as
   const unknown = await checkFile('-D\n', '--arch', 'vax');
   assert.match(unknown.stderr, /unknown --arch "vax"/);
 });
+
+test('check - reads one rules file from the standard input', async () => {
+  let stdout = '';
+  const status = await checkCommand.run(['-'], {
+    stdout: (chunk) => { stdout += chunk; },
+    stderr: () => undefined,
+    stdin: (async function* () {
+      yield Buffer.from('-w /etc/passwd -p wa -k identity\n');
+      yield '-e 3\n';
+    })(),
+  });
+  assert.equal(status, 1);
+  assert.match(stdout, /^<stdin>:2:4: error bad-enable-value: /m);
+  assert.match(stdout, /^ {2}-e 3$/m);
+});
