@@ -111,6 +111,24 @@ describe('rules.d: diagnostics and fixes across files', () => {
       newText: '',
     }]);
   });
+
+  test('a never rule partly pre-empted from an earlier file also moves into it', async () => {
+    const folder = rulesFolder();
+    const never = '-a never,exit -F arch=b64 -S execve,connect -F exe=/usr/bin/curl';
+    const { uri, diagnostics } = await openRulesFile(folder, '99-noise.rules', `${never}\n`);
+    const partly = diagnostics.find((d) => d.code === 'never-partly-pre-empted');
+    assert.ok(partly, JSON.stringify(diagnostics));
+    assert.match(partly.message, /its execve events/);
+
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: partly.range,
+      context: { diagnostics: [partly] },
+    });
+    const move = actions.find((action) => action.title.startsWith('Move this rule to'));
+    assert.ok(move, JSON.stringify(actions.map((a) => a.title)));
+    assert.equal(move.title, 'Move this rule to 10-base.rules, above line 2');
+  });
 });
 
 describe('quick fixes fed by the ruleset codes\' data', () => {
