@@ -68,6 +68,10 @@ const examples = {
     fix: '`chmod 640 rules.d/30-stig.rules`. A file checked alone is an error: auditctl -R ' +
       'refuses it; in a rules.d folder augenrules copies it without a word.',
   },
+  'errno-without-minus': {
+    example: `${b64} -S open -F exit=EACCES -k denied`,
+    fix: `${b64} -S open -F exit=-EACCES -k denied`,
+  },
   'nul-byte': {
     example: '-w /etc/pa\0sswd -p wa -k identity', fix: '-w /etc/passwd -p wa -k identity',
   },

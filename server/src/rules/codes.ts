@@ -461,6 +461,12 @@ const table: CodeInfo[] = [
     auditctl: 'Unknown group: {name}',
   },
   {
+    code: 'errno-without-minus', severity: 'warning', title: 'errno name without -',
+    message: 'exit={value} compares with +{number}, a value a failing syscall never returns ' +
+      '(it returns -{name}); write -{value}, or use -F success=0 for any failure.',
+    fix: 'replace-text',
+  },
+  {
     code: 'unknown-errno', severity: 'error', title: 'Unknown errno name',
     message: '"{value}" is not an errno name or number.',
     auditctl: '-F unknown errno - {field}',

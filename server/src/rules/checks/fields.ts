@@ -480,7 +480,19 @@ function readExit(state: LineState, parts: FieldParts): FieldValue | undefined {
     }, { data: didYouMeanFixes(parts.valueRange, suggestions) }));
     return undefined;
   }
-  return { value: -number };
+  if (text[0] === '-') return { value: -number };
+
+  // libaudit's audit_name_to_errno gives the positive number; only a written '-' negates.
+  // So exit=EACCES compares with +13, a return value a failing syscall never has
+  // (recorded with auditctl 3.0.9: exit=EACCES and exit=13 are the same rule).
+  const range = parts.valueRange;
+  report(state, diagnostic('errno-without-minus', range, { value: text, name, number }, {
+    data: {
+      fixes: [{ title: `Write -${text}`, preferred: true,
+        edits: [{ range: { start: range.start, end: range.start }, newText: '-' }] }],
+    },
+  }));
+  return { value: number };
 }
 
 /** Fields that must start with a digit (no sign): pid, ppid, pers, devmajor, inode... */
