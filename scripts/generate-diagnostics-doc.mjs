@@ -72,6 +72,9 @@ const examples = {
     example: `${b64} -S open -F exit=EACCES -k denied`,
     fix: `${b64} -S open -F exit=-EACCES -k denied`,
   },
+  'exit-compared-unsigned': {
+    example: `${b64} -S open -F exit<0 -k failed`, fix: `${b64} -S open -F success=0 -k failed`,
+  },
   'nul-byte': {
     example: '-w /etc/pa\0sswd -p wa -k identity', fix: '-w /etc/passwd -p wa -k identity',
   },

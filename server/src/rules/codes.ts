@@ -467,6 +467,12 @@ const table: CodeInfo[] = [
     fix: 'replace-text',
   },
   {
+    code: 'exit-compared-unsigned', severity: 'warning', title: 'exit compared as unsigned',
+    message: 'The kernel compares exit as an unsigned 32-bit number, so failures (-4095 to -1) ' +
+      'are above every success: {condition} {effect}. For failures use -F success=0; for ' +
+      'one error, exit=-ERRNO.',
+  },
+  {
     code: 'unknown-errno', severity: 'error', title: 'Unknown errno name',
     message: '"{value}" is not an errno name or number.',
     auditctl: '-F unknown errno - {field}',

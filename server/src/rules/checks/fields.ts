@@ -464,6 +464,34 @@ function moveArchFix(state: LineState, archOption: ParsedOption, firstSyscall: P
 }
 
 function readExit(state: LineState, parts: FieldParts): FieldValue | undefined {
+  const read = exitValue(state, parts);
+  if (read && typeof read.value === 'number') unsignedExitComparison(state, parts, read.value);
+  return read;
+}
+
+const orderingOperators: ReadonlySet<string> = new Set(['<', '<=', '>', '>=']);
+
+/**
+ * The kernel compares exit as an unsigned 32-bit number (audit_comparator takes u32), so
+ * a failure (-4095 to -1) is larger than every success: `exit<0` never matches and
+ * `exit>=0` matches everything. An ordering against 0 or a negative number is reported.
+ */
+function unsignedExitComparison(state: LineState, parts: FieldParts, value: number): void {
+  const operator = parts.pair.operator;
+  if (!orderingOperators.has(operator) || value > 0) return;
+  const effects: Record<string, string> = {
+    '<': 'never matches', '<=': 'matches only a return value of 0',
+    '>': 'matches every return value but 0, failures included',
+    '>=': 'matches every return value',
+  };
+  const effect = value === 0 ? effects[operator]
+    : `compares with ${value >>> 0}, not with a negative number`;
+  report(state, diagnostic('exit-compared-unsigned', parts.range, {
+    condition: `exit${operator}${parts.pair.value}`, effect,
+  }));
+}
+
+function exitValue(state: LineState, parts: FieldParts): FieldValue | undefined {
   const text = parts.pair.value;
   if (startsWithDigit(text) || (text[0] === '-' && startsWithDigit(text.slice(1)))) {
     const read = readSigned(text);
