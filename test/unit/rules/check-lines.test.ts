@@ -487,6 +487,16 @@ test('a path the kernel must find is a host-dependent hint', () => {
   expectOne('-a always,exit -F dir=/srv/app/ -F perm=wa', {
     code: 'path-parent-host', severity: 'hint', range: [22, 31], hostDependent: true,
   });
+  expectOne('-a never,exit -F arch=b64 -S bind -F exe=/opt/app/run', {
+    code: 'path-parent-host', severity: 'hint', range: [41, 53], hostDependent: true,
+  });
+});
+
+test('an exe in a directory every Linux host has needs no host hint', () => {
+  for (const exe of ['/usr/bin/kmod', '/usr/sbin/named', '/bin/sh']) {
+    const line = `-a never,exit -F arch=b64 -S bind -F exe=${exe}`;
+    assert.equal(diagnosticsOf(line).some((d) => d.code === 'path-parent-host'), false, exe);
+  }
 });
 
 test('a field written without -F', () => {

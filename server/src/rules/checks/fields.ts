@@ -740,6 +740,16 @@ function kernelOperatorAndListChecks(
   }
 }
 
+/** Program directories of the Filesystem Hierarchy Standard, present on every Linux host. */
+const systemDirectories = new Set([
+  '/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/lib', '/usr/libexec', '/usr/local/bin',
+  '/usr/local/sbin', '/lib', '/lib64', '/usr/lib64',
+]);
+
+function parentOf(path: string): string {
+  return path.slice(0, Math.max(path.lastIndexOf('/'), 1));
+}
+
 function kernelPathChecks(state: LineState, parts: FieldParts, condition: FieldCondition) {
   const { info, pair, valueRange } = parts;
   const path = pair.value;
@@ -773,8 +783,9 @@ function kernelPathChecks(state: LineState, parts: FieldParts, condition: FieldC
   }
 
   // Watches (-w, path=) on a missing directory are left to docs/limits.md: a hint on
-  // every watch would drown the rest. dir= and exe= are rarer and resolved at load.
-  if (kind !== 'path') {
+  // every watch would drown the rest. dir= and exe= are rarer and resolved at load; an exe
+  // in a directory every Linux system has (/usr/bin/kmod) needs no word about the host.
+  if (kind !== 'path' && !(kind === 'exe' && systemDirectories.has(parentOf(path)))) {
     report(state, diagnostic('path-parent-host', valueRange, {
       what: kind === 'dir' ? `the directory ${path}` : `the directory that holds ${path}`,
     }, { hostDependent: true }));
