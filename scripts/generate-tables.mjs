@@ -228,5 +228,6 @@ write('fields.json', {
   ids: kernelSource,
   semantics: 'scripts/field-semantics.mjs (from shared/reference/auditctl.md 1.5, 1.9, 2.3, 3.1)',
 }, {
-  fields: fieldSemantics.map(({ macro, ...field }) => ({ ...field, id: kernel.fieldIds[field.name] })),
+  fields: fieldSemantics.map(({ macro, ...field }) =>
+    ({ ...field, id: kernel.fieldIds[field.name] })),
 });

@@ -15,7 +15,8 @@ const shadow = '-w /etc/shadow -p wa -k shadow\n';
 const passwd = '-w /etc/passwd -p wa -k passwd\n';
 
 function folder(names: Record<string, string>) {
-  return Object.entries(names).map(([name, text]) => ({ file: `/etc/audit/rules.d/${name}`, text }));
+  return Object.entries(names)
+    .map(([name, text]) => ({ file: `/etc/audit/rules.d/${name}`, text }));
 }
 
 test('3.0.9: a rules.d file with a space in its name is reported and does not load', () => {
