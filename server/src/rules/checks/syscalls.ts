@@ -6,7 +6,7 @@
  */
 import {
   auditVersions, compatMachine, nativeMachine, syscallTable, uringOpTable, type AuditVersion,
-  type Machine,
+  type Machine, type SyscallTable,
 } from '../../tables';
 import { diagnostic } from '../codes';
 import type { ParsedOption } from '../parse';
@@ -49,42 +49,16 @@ export function applySyscalls(state: LineState, option: ParsedOption): void {
   const table = syscallTable(machine, version);
   const text = option.argument!.text;
 
-  let unknown = false;
-  let offset = 0;
-  for (const element of text.split(',')) {
-    const start = offset;
-    offset += element.length + 1;
-    if (element.length === 0) continue;
-    const range = argumentPartRange(state.line, option, start, start + element.length);
-    state.syscallWritten.push({ text: element, range });
-
-    if (element === 'all') {
-      state.syscallAll = true;
-      continue;
-    }
-
-    const byName = table?.byName.get(element.toLowerCase());
-    if (byName !== undefined) {
-      state.syscallNumbers.add(byName);
-      state.syscallNames.push(element.toLowerCase());
-      continue;
-    }
-
-    if (startsWithDigit(element)) {
-      const read = readSigned(element);
-      if (!read.overflow && read.value <= BigInt(maxSyscallNumber)) {
-        const number = Number(read.value);
-        const name = table?.byNumber.get(number);
-        state.syscallNumbers.add(number);
-        if (name) state.syscallNames.push(name);
-        numberWarnings(state, element, read.length, number, name, machine, range);
-        continue;
-      }
-    }
-
-    unknown = true;
-    reportUnknownSyscall(state, element, text, machine, version, range);
-  }
+  const unknown = addSyscallElements(state, option, table, {
+    onNumber(number, element, digits, range) {
+      const name = table?.byNumber.get(number);
+      if (name) state.syscallNames.push(name);
+      numberWarnings(state, element, digits, number, name, machine, range);
+    },
+    onUnknown(element, range) {
+      reportUnknownSyscall(state, element, text, machine, version, range);
+    },
+  });
 
   if (unknown) {
     state.retval = -1;
@@ -191,39 +165,76 @@ function removeElementFix(
 function applyUringOps(state: LineState, option: ParsedOption): void {
   const table = uringOpTable(state.options.auditVersion);
   const text = option.argument!.text;
-  let offset = 0;
+  const unknown = addSyscallElements(state, option, table, {
+    onNumber() {},
+    onUnknown(element, range) {
+      const suggestions = table ? closestNames(element.toLowerCase(), table.byName.keys(), 3) : [];
+      fail(state, diagnostic('unknown-uring-op', range, { name: element, value: text }, {
+        data: didYouMeanFixes(range, suggestions),
+      }));
+    },
+  });
+  if (!unknown) {
+    state.syscallAdded = true;
+    state.syscallOptions.push(option);
+  }
+}
+
+type PartRange = ReturnType<typeof argumentPartRange>;
+
+/** What differs between -S on a syscall list and on the io_uring list. */
+interface ElementHandlers {
+  /** A number auditctl takes (strtol, 0..2047), already added to the rule's mask. */
+  onNumber(number: number, element: string, digits: number, range: PartRange): void;
+  /** An element that is neither a name of the table nor such a number. */
+  onUnknown(element: string, range: PartRange): void;
+}
+
+/**
+ * Walks the comma elements of one -S argument as auditctl does: empty elements skipped,
+ * `all` (case-sensitive) sets every bit, then a name of the table (case-insensitive), then a
+ * number. Returns whether any element was unknown.
+ */
+function addSyscallElements(
+  state: LineState,
+  option: ParsedOption,
+  table: SyscallTable | undefined,
+  handlers: ElementHandlers,
+): boolean {
+  const text = option.argument!.text;
   let unknown = false;
+  let offset = 0;
   for (const element of text.split(',')) {
     const start = offset;
     offset += element.length + 1;
     if (element.length === 0) continue;
     const range = argumentPartRange(state.line, option, start, start + element.length);
     state.syscallWritten.push({ text: element, range });
+
     if (element === 'all') {
       state.syscallAll = true;
       continue;
     }
-    const number = table?.byName.get(element.toLowerCase());
-    if (number !== undefined) {
-      state.syscallNumbers.add(number);
+
+    const byName = table?.byName.get(element.toLowerCase());
+    if (byName !== undefined) {
+      state.syscallNumbers.add(byName);
       state.syscallNames.push(element.toLowerCase());
       continue;
     }
+
     if (startsWithDigit(element)) {
       const read = readSigned(element);
       if (!read.overflow && read.value <= BigInt(maxSyscallNumber)) {
-        state.syscallNumbers.add(Number(read.value));
+        const number = Number(read.value);
+        state.syscallNumbers.add(number);
+        handlers.onNumber(number, element, read.length, range);
         continue;
       }
     }
+
     unknown = true;
-    const suggestions = table ? closestNames(element.toLowerCase(), table.byName.keys(), 3) : [];
-    fail(state, diagnostic('unknown-uring-op', range, { name: element, value: text }, {
-      data: didYouMeanFixes(range, suggestions),
-    }));
+    handlers.onUnknown(element, range);
   }
-  if (!unknown) {
-    state.syscallAdded = true;
-    state.syscallOptions.push(option);
-  }
+  return unknown;
 }
