@@ -14,7 +14,9 @@ import { checkRuleset } from './checks/ruleset';
 import type { CheckOptions } from './checks/state';
 import type { RuleDiagnostic } from './diagnostics';
 import type { RuleModel } from './model';
-import { parseRulesLine, splitRulesText, type RulesDocument, type RulesLine } from './parse';
+import {
+  parseRulesLine, splitRulesText, storedLine, type RulesDocument, type RulesLine,
+} from './parse';
 
 export interface CheckRulesOptions {
   /** The auditctl whose behaviour is checked against (default 4.2). */
@@ -63,8 +65,9 @@ export function checkRulesText(text: string, options: CheckRulesOptions = {}): C
       line = earlier;
       result = reusable!.lineResults![lineNumber];
     } else {
-      line = parseRulesLine(lineText, lineNumber);
-      result = interpretLine(line, resolved);
+      const parsed = parseRulesLine(lineText, lineNumber);
+      result = interpretLine(parsed, resolved);
+      line = storedLine(parsed);
       if (resolved.file) {
         for (const entry of result.diagnostics) entry.file = resolved.file;
       }
