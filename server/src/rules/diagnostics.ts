@@ -51,3 +51,40 @@ export function position(line: number, character: number): Position {
 export function lineRange(line: number, start: number, end: number): Range {
   return { start: { line, character: start }, end: { line, character: end } };
 }
+
+/**
+ * A range within one line, as the parts of a rule are: one object of three numbers, its
+ * positions made when read. A checked 10,000-line document holds about 80,000 ranges of
+ * rule parts; as plain ranges (three objects each) they were a quarter of what a check
+ * keeps, and the garbage collector copies all of it while the check runs. JSON (the
+ * language server's wire) sees the plain shape.
+ */
+export class LineRange implements Range {
+  constructor(
+    readonly line: number,
+    readonly startCharacter: number,
+    readonly endCharacter: number,
+  ) {}
+
+  get start(): Position {
+    return { line: this.line, character: this.startCharacter };
+  }
+
+  get end(): Position {
+    return { line: this.line, character: this.endCharacter };
+  }
+
+  toJSON(): Range {
+    return { start: this.start, end: this.end };
+  }
+}
+
+/** The range of columns [start, end) of a line, in its compact form (see LineRange). */
+export function spanRange(line: number, start: number, end: number): Range {
+  return new LineRange(line, start, end);
+}
+
+/** A range as three plain objects, for results handed out one at a time (a hover). */
+export function plainRange(range: Range): Range {
+  return { start: range.start, end: range.end };
+}

@@ -27,7 +27,7 @@ import { describeRule } from './describe';
 import { markdownCode, markdownText } from './hoverText';
 import { shellWord } from './shellWord';
 import type { RuleModel } from './model';
-import type { Position, Range } from './diagnostics';
+import { plainRange, type Position, type Range } from './diagnostics';
 import {
   argumentSubrange,
   commaElementAt,
@@ -66,6 +66,15 @@ export interface RulesHover {
 }
 
 export function hoverAt(
+  document: RulesDocument,
+  position: Position,
+  options: HoverOptions,
+): RulesHover | undefined {
+  const found = hoverOf(document, position, options);
+  return found && { contents: found.contents, range: plainRange(found.range) };
+}
+
+function hoverOf(
   document: RulesDocument,
   position: Position,
   options: HoverOptions,

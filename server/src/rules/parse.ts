@@ -9,7 +9,7 @@
  * permutation (words that are not options are skipped and reported as strays), and `--`
  * ending the options.
  */
-import { Range, lineRange } from './diagnostics';
+import { Range, lineRange, spanRange } from './diagnostics';
 import { Token, auditctlWordLimit, isBlankLine, maxLineBytes, tokenizeLine } from './tokens';
 
 export type LineKind = 'comment' | 'blank' | 'control' | 'rule' | 'watch' | 'error';
@@ -119,7 +119,7 @@ class LineSpan {
   ) {}
 
   get range(): Range {
-    return lineRange(this.lineNumber, this.startColumn, this.endColumn);
+    return spanRange(this.lineNumber, this.startColumn, this.endColumn);
   }
 }
 
@@ -512,7 +512,7 @@ export function textRange(
   from: number,
   to: number,
 ): Range {
-  return lineRange(line, token.start + rawOffset(token, from), token.start + rawOffset(token, to));
+  return spanRange(line, token.start + rawOffset(token, from), token.start + rawOffset(token, to));
 }
 
 function classify(result: RulesLine): LineKind {

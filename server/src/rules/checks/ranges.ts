@@ -1,6 +1,6 @@
 /** Ranges of parts of option arguments, mapped back through the word's escapes. */
 import type { Range } from '../diagnostics';
-import { lineRange } from '../diagnostics';
+import { lineRange, spanRange } from '../diagnostics';
 import type { ParsedOption, RulesLine } from '../parse';
 import { textRange } from '../parse';
 
@@ -30,5 +30,5 @@ export function argumentRange(option: ParsedOption): Range {
 /** The whole line's extent, first word to last. */
 export function lineExtent(line: RulesLine): Range {
   if (line.tokens.length === 0) return lineRange(line.line, 0, line.text.length);
-  return lineRange(line.line, line.tokens[0].start, line.tokens[line.tokens.length - 1].end);
+  return spanRange(line.line, line.tokens[0].start, line.tokens[line.tokens.length - 1].end);
 }
