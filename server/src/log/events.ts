@@ -5,8 +5,7 @@
  * memory does not grow with the log.
  */
 import {
-  ABSENT, FactStrings, RecordNames, RecordView, emptyFacts, pathRecordEtc, readRecordFacts,
-  resetFacts,
+  ABSENT, FactStrings, RecordNames, RecordView, emptyFacts, pathRecordEtc, resetFacts,
   type RecordFacts,
 } from './scan';
 
@@ -198,14 +197,14 @@ export class EventGrouper {
       const facts = this.scratch;
       resetFacts(facts);
       this.factRecords++;
-      if (readRecordFacts(view, facts, this.strings)) this.enrichedRecords++;
+      if (view.readFacts(facts, this.strings)) this.enrichedRecords++;
       mergeFacts(event.facts, facts, true);
       event.hasSyscall = true;
     } else if (info.carriesFacts && !event.hasSyscall) {
       const facts = this.scratch;
       resetFacts(facts);
       this.factRecords++;
-      if (readRecordFacts(view, facts, this.strings)) this.enrichedRecords++;
+      if (view.readFacts(facts, this.strings)) this.enrichedRecords++;
       mergeFacts(event.facts, facts, false);
     }
     if (info.path && !event.etcChange) {

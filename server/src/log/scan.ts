@@ -3,13 +3,18 @@
  * language server, the worker threads, the tests) goes through this file, so a parsing fix
  * lands everywhere at once.
  *
- * The scanner works on Buffers: it finds line ends with Buffer.indexOf, reads the record
- * head (`node=`, `type=`, `msg=audit(SEC.MILLIS:SERIAL)`) with byte loops, and decodes a
- * field into a string only when a caller asks for it. Lines are never split into strings.
+ * The scanner copies each chunk into the memory of a small WebAssembly module
+ * (server/wasm/recordScan.ts) that finds line ends, reads record heads
+ * (`node=`, `type=`, `msg=audit(SEC.MILLIS:SERIAL)`) and, when asked, the fields that events
+ * use, into fixed-size descriptors of numbers and offsets. This file turns descriptors into
+ * views, names and strings; a string is decoded once per distinct byte string. Lines are
+ * never split into strings.
  *
  * Record format mirrored (auditd 3.0.9 / 4.2): `[node=NAME ]type=NAME msg=audit(S.M:N): ...`
  * with an optional 0x1D separator before the ENRICHED interpretation (log_format=ENRICHED).
  */
+
+import { recordScanWasm } from './recordScanWasm';
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -82,6 +87,9 @@ export class RecordView {
   serial = 0;
   lineNumber = 0;
   fileIndex = 0;
+  /** The scanner's descriptor of this record (none for views built by parseRecordLine). */
+  descriptor: DescriptorMemory | undefined = undefined;
+  descriptorAt = 0;
 
   /** Milliseconds since the epoch. */
   get timeMs(): number {
@@ -90,6 +98,16 @@ export class RecordView {
 
   get text(): string {
     return this.buf.toString('latin1', this.lineStart, this.lineEnd);
+  }
+
+  /**
+   * Reads the fields that events and rankings use into `facts` (fields the record lacks
+   * are left alone). Returns true when the record has an ENRICHED part.
+   */
+  readFacts(facts: RecordFacts, strings: FactStrings): boolean {
+    const memory = this.descriptor;
+    if (memory === undefined) throw new Error('readFacts needs a record from RecordScanner');
+    return memory.readFacts(this.descriptorAt, facts, strings);
   }
 }
 
@@ -183,14 +201,209 @@ export interface ScannerOptions {
   names?: RecordNames;
 }
 
+// Descriptor layout of server/wasm/recordScan.ts, in 4-byte (i32) and 8-byte (f64) slots.
+const DESCRIPTOR_BYTES = 232;
+const D_KIND = 0;
+const D_LINE_START = 1;
+const D_LINE_END = 2;
+const D_BYTES = 3;
+const D_BODY_START = 4;
+const D_NODE_START = 5;
+const D_NODE_END = 6;
+const D_TYPE_START = 7;
+const D_TYPE_END = 8;
+const D_FIELDS_READ = 9;
+const D_FLAGS = 10;
+const D_SUCCESS = 11;
+const D_EXE_START = 12;
+const D_EXE_END = 13;
+const D_EXE_KIND = 14;
+const D_KEY_START = 15;
+const D_KEY_END = 16;
+const D_KEY_KIND = 17;
+const D_SUBJ_START = 18;
+const D_SUBJ_END = 19;
+const D_SECONDS = 12;
+const D_MILLIS = 13;
+const D_SERIAL = 14;
+const D_ARCH = 15;
+const D_SYSCALL = 16;
+const D_EXIT = 17;
+const D_UID = 18;
+const D_A1 = 27;
+const D_A2 = 28;
+const KIND_RECORD = 0;
+const KIND_BLANK = 2;
+const FLAG_ENRICHED = 1;
+const FLAG_HAS_EXIT = 2;
+const FLAG_TERMINATED = 4;
+
+/** Descriptors filled per call into the module. */
+const BATCH = 512;
+/** Bytes the line-end search may read past the data (it reads 16 at a time). */
+const PADDING = 32;
+const PAGE = 65536;
+
+/** The parts of the WebAssembly API used here (the project's lib settings carry no DOM types). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+interface ScanExports {
+  memory: WasmMemory;
+  descriptorBytes(): number;
+  heapBase(): number;
+  consumed(): number;
+  scanLines(from: number, end: number, final: number, out: number, max: number): number;
+  readFields(descriptor: number): void;
+}
+
+let scanModule: object | undefined;
+
+function instantiateScanner(): ScanExports {
+  scanModule ??= new wasm.Module(Buffer.from(recordScanWasm, 'base64'));
+  const exports = new wasm.Instance(scanModule, {}).exports as ScanExports;
+  if (exports.descriptorBytes() !== DESCRIPTOR_BYTES) {
+    throw new Error('the log scanner module does not match scan.ts: run npm run build');
+  }
+  return exports;
+}
+
+/** One scanner's module memory: the descriptors, then the bytes being scanned. */
+class DescriptorMemory {
+  readonly exports = instantiateScanner();
+  readonly out: number;
+  readonly input: number;
+  bytes!: Buffer;
+  private i32!: Int32Array;
+  private f64!: Float64Array;
+
+  constructor() {
+    this.out = (this.exports.heapBase() + 15) & ~15;
+    this.input = this.out + BATCH * DESCRIPTOR_BYTES;
+    this.ensure(this.input + (1 << 20) + PADDING);
+  }
+
+  /** Grows the memory to at least `size` bytes; views are renewed (growing detaches them). */
+  ensure(size: number): void {
+    const memory = this.exports.memory;
+    if (this.bytes !== undefined && memory.buffer.byteLength >= size) return;
+    const have = memory.buffer.byteLength;
+    if (have < size) memory.grow(Math.ceil((size - have) / PAGE));
+    this.bytes = Buffer.from(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
+    this.f64 = new Float64Array(memory.buffer);
+  }
+
+  /** Slot index (i32) of descriptor `index` of the last scan. */
+  slot(index: number): number {
+    return (this.out + index * DESCRIPTOR_BYTES) >> 2;
+  }
+
+  fillView(at: number, view: RecordView, names: RecordNames): void {
+    const i32 = this.i32;
+    const f64 = this.f64;
+    const wide = at >> 1;
+    const nodeStart = i32[at + D_NODE_START];
+    view.buf = this.bytes;
+    view.lineStart = i32[at + D_LINE_START];
+    view.lineEnd = i32[at + D_LINE_END];
+    view.bytes = i32[at + D_BYTES];
+    view.bodyStart = i32[at + D_BODY_START];
+    view.nodeId = nodeStart < 0 ? 0 : names.nodes.idOf(this.bytes, nodeStart, i32[at + D_NODE_END]);
+    view.typeId = names.types.idOf(this.bytes, i32[at + D_TYPE_START], i32[at + D_TYPE_END]);
+    view.seconds = f64[wide + D_SECONDS];
+    view.millis = f64[wide + D_MILLIS];
+    view.serial = f64[wide + D_SERIAL];
+    view.descriptor = this;
+    view.descriptorAt = at;
+  }
+
+  readFacts(at: number, facts: RecordFacts, strings: FactStrings): boolean {
+    const i32 = this.i32;
+    if (i32[at + D_FIELDS_READ] === 0) this.exports.readFields(at << 2);
+    const f64 = this.f64;
+    const wide = at >> 1;
+    const bytes = this.bytes;
+
+    facts.arch = f64[wide + D_ARCH];
+    facts.syscall = f64[wide + D_SYSCALL];
+    facts.success = i32[at + D_SUCCESS];
+    const flags = i32[at + D_FLAGS];
+    if ((flags & FLAG_HAS_EXIT) !== 0) {
+      facts.exit = f64[wide + D_EXIT];
+      facts.hasExit = true;
+    }
+    facts.uid = f64[wide + D_UID];
+    facts.auid = f64[wide + D_UID + 1];
+    facts.euid = f64[wide + D_UID + 2];
+    facts.suid = f64[wide + D_UID + 3];
+    facts.fsuid = f64[wide + D_UID + 4];
+    facts.gid = f64[wide + D_UID + 5];
+    facts.egid = f64[wide + D_UID + 6];
+    facts.sgid = f64[wide + D_UID + 7];
+    facts.fsgid = f64[wide + D_UID + 8];
+    facts.a1 = f64[wide + D_A1];
+    facts.a2 = f64[wide + D_A2];
+
+    const exeKind = i32[at + D_EXE_KIND];
+    if (exeKind >= 0) {
+      const start = i32[at + D_EXE_START];
+      const end = i32[at + D_EXE_END];
+      const id = exeKind === 1 ? strings.hexExe.idOf(bytes, start, end) * 2 + 1 :
+        strings.exe.idOf(bytes, start, end) * 2;
+      facts.exeId = id;
+      facts.exe = codeString(id, strings.exe, strings.hexExe);
+    }
+    if (i32[at + D_KEY_START] >= 0) {
+      const kind = i32[at + D_KEY_KIND];
+      const start = i32[at + D_KEY_START];
+      const end = i32[at + D_KEY_END];
+      const id = kind < 0 ? NO_STRING : kind === 1 ?
+        strings.hexKey.idOf(bytes, start, end) * 2 + 1 : strings.key.idOf(bytes, start, end) * 2;
+      facts.keyId = id;
+      facts.key = codeString(id, strings.key, strings.hexKey);
+    }
+    const subjStart = i32[at + D_SUBJ_START];
+    if (subjStart >= 0) {
+      facts.subjId = strings.subj.idOf(bytes, subjStart, i32[at + D_SUBJ_END]);
+      facts.subj = strings.subj.names[facts.subjId];
+    }
+    return (flags & FLAG_ENRICHED) !== 0;
+  }
+
+  kind(at: number): number {
+    return this.i32[at + D_KIND];
+  }
+
+  lineStart(at: number): number {
+    return this.i32[at + D_LINE_START];
+  }
+
+  lineEnd(at: number): number {
+    return this.i32[at + D_LINE_END];
+  }
+
+  terminated(at: number): boolean {
+    return (this.i32[at + D_FLAGS] & FLAG_TERMINATED) !== 0;
+  }
+}
+
 /**
- * Splits pushed chunks into lines and hands each record to the sink. Partial lines are
- * carried over between chunks; a line longer than a chunk is assembled once.
+ * Splits pushed chunks into lines and hands each record to the sink. A partial line is
+ * kept in the module's memory until its newline arrives, however long it is.
  */
 export class RecordScanner {
   readonly names: RecordNames;
   readonly view = new RecordView();
-  private carry: Buffer[] = [];
+  private readonly memory = new DescriptorMemory();
+  /** Bytes of an incomplete line kept at the start of the input area. */
   private carryBytes = 0;
   private lineNumber: number;
 
@@ -206,79 +419,65 @@ export class RecordScanner {
   }
 
   push(chunk: Buffer): void {
-    let start = 0;
-
-    if (this.carryBytes > 0) {
-      const newline = chunk.indexOf(LF);
-      if (newline < 0) {
-        this.carry.push(chunk);
-        this.carryBytes += chunk.length;
-        return;
-      }
-      this.carry.push(chunk.subarray(0, newline + 1));
-      const line = Buffer.concat(this.carry, this.carryBytes + newline + 1);
-      this.carry = [];
-      this.carryBytes = 0;
-      this.scanLine(line, 0, line.length - 1, true);
-      start = newline + 1;
-    }
-
-    start = this.scanLines(chunk, start);
-
-    if (start < chunk.length) {
-      // Copy: the caller may reuse the chunk's memory for the next read.
-      const rest = Buffer.from(chunk.subarray(start));
-      this.carry.push(rest);
-      this.carryBytes += rest.length;
-    }
-  }
-
-  /**
-   * The hot loop, on its own: a loop inside push() was compiled on stack and thrown away at
-   * every chunk's end, where push() goes on with code the compiler had seen too little of.
-   */
-  private scanLines(chunk: Buffer, from: number): number {
-    let start = from;
-    for (;;) {
-      const newline = chunk.indexOf(LF, start);
-      if (newline < 0) return start;
-      this.scanLine(chunk, start, newline, true);
-      start = newline + 1;
-    }
+    if (chunk.length === 0) return;
+    const memory = this.memory;
+    const dataEnd = memory.input + this.carryBytes + chunk.length;
+    memory.ensure(dataEnd + PADDING);
+    memory.bytes.set(chunk, memory.input + this.carryBytes);
+    const next = this.scan(memory.input, dataEnd, false);
+    // The incomplete last line moves to the start of the input area for the next chunk.
+    if (next > memory.input) memory.bytes.copyWithin(memory.input, next, dataEnd);
+    this.carryBytes = dataEnd - next;
   }
 
   /** Flushes a last line that has no newline. */
   end(): void {
     if (this.carryBytes === 0) return;
-    const line = Buffer.concat(this.carry, this.carryBytes);
-    this.carry = [];
+    const memory = this.memory;
+    const dataEnd = memory.input + this.carryBytes;
+    // A byte <= 0x20 after the line stops the field reader's unbounded value loops.
+    memory.bytes[dataEnd] = 0;
     this.carryBytes = 0;
-    this.scanLine(line, 0, line.length, false);
+    this.scan(memory.input, dataEnd, true);
   }
 
-  private scanLine(buf: Buffer, start: number, end: number, terminated: boolean): void {
-    this.lineNumber++;
-    const bytes = end - start + (terminated ? 1 : 0);
-    if (end > start && buf[end - 1] === CR) end--;
-
-    if (end === start) {
-      this.sink.blank?.(this.lineNumber);
-      return;
+  /** Describes and delivers the lines of [from, end); returns the first byte not used. */
+  private scan(from: number, end: number, final: boolean): number {
+    const memory = this.memory;
+    const exports = memory.exports;
+    let start = from;
+    for (;;) {
+      const count = exports.scanLines(start, end, final ? 1 : 0, memory.out, BATCH);
+      start = exports.consumed();
+      this.deliver(count);
+      if (count < BATCH) return start;
     }
+  }
 
+  private deliver(count: number): void {
+    const memory = this.memory;
     const view = this.view;
-    if (readRecordHead(buf, start, end, view, this.names)) {
-      view.lineNumber = this.lineNumber;
-      view.bytes = bytes;
-      this.sink.record(view);
-      return;
+    const sink = this.sink;
+    for (let i = 0; i < count; i++) {
+      const at = memory.slot(i);
+      this.lineNumber++;
+      const kind = memory.kind(at);
+      if (kind === KIND_RECORD) {
+        memory.fillView(at, view, this.names);
+        view.lineNumber = this.lineNumber;
+        sink.record(view);
+      } else if (kind === KIND_BLANK) {
+        sink.blank?.(this.lineNumber);
+      } else {
+        const start = memory.lineStart(at);
+        const end = memory.lineEnd(at);
+        let reason = classifyNonRecord(memory.bytes, start, end);
+        if (!memory.terminated(at) && (reason === 'malformed-record' || reason === 'not-audit')) {
+          reason = 'truncated';
+        }
+        sink.skipped(this.lineNumber, reason, memory.bytes, start, end);
+      }
     }
-
-    let reason = classifyNonRecord(buf, start, end);
-    if (!terminated && (reason === 'malformed-record' || reason === 'not-audit')) {
-      reason = 'truncated';
-    }
-    this.sink.skipped(this.lineNumber, reason, buf, start, end);
   }
 }
 
@@ -550,262 +749,9 @@ export function decodeHex(buf: Buffer, start: number, end: number): Buffer {
 
 
 
-/** The low 32 bits of a hex value (syscall arguments are printed as up to 16 digits). */
-function parseLowHex(buf: Buffer, start: number, end: number): number {
-  let value = 0;
-  for (let p = Math.max(start, end - 8); p < end; p++) {
-    const digit = hexValue(buf[p]);
-    if (digit < 0) return 0;
-    value = value * 16 + digit;
-  }
-  return value;
-}
-
-
-/**
- * The id of a string field's value: 2 x id for text, 2 x id + 1 for hex-decoded text, and
- * NO_STRING for (null), (none), ? and empty values.
- */
-function stringCode(
-  buf: Buffer,
-  start: number,
-  end: number,
-  quoted: boolean,
-  plain: ByteInterner,
-  hex: ByteInterner,
-): number {
-  if (quoted) return plain.idOf(buf, start, end) * 2;
-  // (null), (none) and ? mean "no value" in kernel and user-space records.
-  if (end === start || buf[start] === LPAREN || (end - start === 1 && buf[start] === 0x3f)) {
-    return NO_STRING;
-  }
-  if (isHexEncoded(buf, start, end)) return hex.idOf(buf, start, end) * 2 + 1;
-  return plain.idOf(buf, start, end) * 2;
-}
-
 function codeString(code: number, plain: ByteInterner, hex: ByteInterner): string | undefined {
   if (code < 0) return undefined;
   return (code & 1) === 1 ? hex.names[code >> 1] : plain.names[code >> 1];
-}
-
-/**
- * Reads the event-relevant fields of one record into `facts` (fields it lacks are left
- * alone). Stops at the ENRICHED separator; descends into a user-space `msg='...'`.
- * Returns true when the record has an ENRICHED part.
- */
-export function readRecordFacts(
-  view: RecordView,
-  facts: RecordFacts,
-  strings: FactStrings,
-): boolean {
-  const buf = view.buf;
-  const end = view.lineEnd;
-  let p = view.bodyStart;
-  let inMessage = false;
-
-  // The hot loop of the engine. Space (0x20), GS (0x1d), CR and the newline that ends
-  // every line in the buffer are all <= 0x20, so one comparison per byte finds the end of
-  // a name or value; the bound is checked once per token.
-  while (p < end) {
-    let c = buf[p];
-    if (c === GS) return true;
-    if (c <= SPACE) {
-      // Spaces separate fields; any other control byte (a corrupt or hostile line) is
-      // stepped over too, or the name scan below would stop on it without moving.
-      p++;
-      continue;
-    }
-
-    const nameStart = p;
-    while ((c = buf[p]) > SPACE && c !== EQ) p++;
-    if (p >= end) return false;
-    if (c !== EQ) continue;
-    const nameEnd = p;
-    p++;
-
-    let valueStart = p;
-    let valueEnd: number;
-    let quoted = false;
-    c = buf[p];
-    if (c === DQUOTE) {
-      quoted = true;
-      valueStart = p + 1;
-      p = valueStart;
-      while (p < end && buf[p] !== DQUOTE) p++;
-      valueEnd = p;
-      if (p < end) p++;
-    } else if (c === SQUOTE) {
-      // msg='op=... exe="..." res=success': the fields inside are the record's own.
-      inMessage = true;
-      p++;
-      continue;
-    } else {
-      while (buf[p] > SPACE) p++;
-      if (p > end) p = end;
-      valueEnd = p;
-      if (inMessage && valueEnd > valueStart && buf[valueEnd - 1] === SQUOTE) valueEnd--;
-    }
-
-    const code = fieldCode(buf, nameStart, nameEnd - nameStart);
-    if (code === F_NONE) continue;
-
-    if (code >= F_FIRST_DECIMAL) {
-      // Decimal fields, parsed here rather than in a helper: ids such as 4294967295 do not
-      // fit a small integer, and returning them from a call would box them.
-      let q = valueStart;
-      const negative = buf[q] === 0x2d;
-      if (negative) q++;
-      let value = q < valueEnd ? 0 : ABSENT;
-      for (; q < valueEnd; q++) {
-        const digit = buf[q] - DIGIT0;
-        if (digit < 0 || digit > 9) {
-          value = ABSENT;
-          break;
-        }
-        value = value * 10 + digit;
-      }
-      if (code === F_EXIT) {
-        if (value !== ABSENT) {
-          facts.exit = negative ? -value : value;
-          facts.hasExit = true;
-        }
-        continue;
-      }
-      if (negative) value = ABSENT;
-      switch (code) {
-        case F_SYSCALL: facts.syscall = value; break;
-        case F_UID: facts.uid = value; break;
-        case F_AUID: facts.auid = value; break;
-        case F_EUID: facts.euid = value; break;
-        case F_SUID: facts.suid = value; break;
-        case F_FSUID: facts.fsuid = value; break;
-        case F_GID: facts.gid = value; break;
-        case F_EGID: facts.egid = value; break;
-        case F_SGID: facts.sgid = value; break;
-        default: facts.fsgid = value;
-      }
-      continue;
-    }
-
-    switch (code) {
-      case F_ARCH: {
-        // Inline for the same reason as the decimals: c000003e is no small integer.
-        let arch = valueEnd > valueStart && valueEnd - valueStart <= 8 ? 0 : ABSENT;
-        for (let q = valueStart; arch !== ABSENT && q < valueEnd; q++) {
-          const digit = hexValue(buf[q]);
-          arch = digit < 0 ? ABSENT : arch * 16 + digit;
-        }
-        facts.arch = arch;
-        break;
-      }
-      case F_SUCCESS: {
-        const c0 = buf[valueStart];
-        facts.success = c0 === 0x79 ? 1 : c0 === 0x6e ? 0 : ABSENT;
-        break;
-      }
-      case F_A1:
-        facts.a1 = parseLowHex(buf, valueStart, valueEnd);
-        break;
-      case F_A2:
-        facts.a2 = parseLowHex(buf, valueStart, valueEnd);
-        break;
-      case F_EXE:
-        if (facts.exeId === NO_STRING) {
-          const id = stringCode(buf, valueStart, valueEnd, quoted, strings.exe, strings.hexExe);
-          facts.exeId = id;
-          facts.exe = codeString(id, strings.exe, strings.hexExe);
-        }
-        break;
-      case F_KEY: {
-        const id = stringCode(buf, valueStart, valueEnd, quoted, strings.key, strings.hexKey);
-        facts.keyId = id;
-        facts.key = codeString(id, strings.key, strings.hexKey);
-        break;
-      }
-      case F_SUBJ:
-        if (facts.subjId === NO_STRING && valueEnd > valueStart) {
-          facts.subjId = strings.subj.idOf(buf, valueStart, valueEnd);
-          facts.subj = strings.subj.names[facts.subjId];
-        }
-        break;
-      default: {
-        // user-space res=success|failed, kernel res=1|0
-        if (facts.success !== ABSENT) break;
-        const r = buf[valueStart];
-        facts.success = r === 0x73 || r === 0x31 ? 1 : r === 0x66 || r === DIGIT0 ? 0 : ABSENT;
-      }
-    }
-  }
-  return false;
-}
-
-// Field codes of readRecordFacts; decimal fields come last.
-const F_NONE = 0;
-const F_ARCH = 1;
-const F_SUCCESS = 2;
-const F_A1 = 3;
-const F_A2 = 4;
-const F_EXE = 5;
-const F_KEY = 6;
-const F_SUBJ = 7;
-const F_RES = 8;
-const F_FIRST_DECIMAL = 10;
-const F_SYSCALL = 10;
-const F_EXIT = 11;
-const F_UID = 12;
-const F_AUID = 13;
-const F_EUID = 14;
-const F_SUID = 15;
-const F_FSUID = 16;
-const F_GID = 17;
-const F_EGID = 18;
-const F_SGID = 19;
-const F_FSGID = 20;
-
-/** Which of the fields readRecordFacts wants a name is (F_NONE for the others). */
-function fieldCode(buf: Buffer, at: number, length: number): number {
-  const n0 = buf[at];
-  if (length === 2) {
-    if (n0 !== 0x61) return F_NONE;
-    const n1 = buf[at + 1];
-    return n1 === 0x31 ? F_A1 : n1 === 0x32 ? F_A2 : F_NONE;
-  }
-  if (length === 3) {
-    const n1 = buf[at + 1];
-    const n2 = buf[at + 2];
-    if (n1 === 0x69 && n2 === 0x64) return n0 === 0x75 ? F_UID : n0 === 0x67 ? F_GID : F_NONE;
-    if (n0 === 0x65 && n1 === 0x78 && n2 === 0x65) return F_EXE;
-    if (n0 === 0x6b && n1 === 0x65 && n2 === 0x79) return F_KEY;
-    if (n0 === 0x72 && n1 === 0x65 && n2 === 0x73) return F_RES;
-    return F_NONE;
-  }
-  if (length === 4) {
-    const n1 = buf[at + 1];
-    const n2 = buf[at + 2];
-    const n3 = buf[at + 3];
-    if (n2 === 0x69 && n3 === 0x64) {
-      if (n1 === 0x75) {
-        return n0 === 0x61 ? F_AUID : n0 === 0x65 ? F_EUID : n0 === 0x73 ? F_SUID : F_NONE;
-      }
-      if (n1 === 0x67) return n0 === 0x65 ? F_EGID : n0 === 0x73 ? F_SGID : F_NONE;
-      return F_NONE;
-    }
-    if (n0 === 0x61 && n1 === 0x72 && n2 === 0x63 && n3 === 0x68) return F_ARCH;
-    if (n0 === 0x65 && n1 === 0x78 && n2 === 0x69 && n3 === 0x74) return F_EXIT;
-    if (n0 === 0x73 && n1 === 0x75 && n2 === 0x62 && n3 === 0x6a) return F_SUBJ;
-    return F_NONE;
-  }
-  if (length === 5) {
-    if (n0 !== 0x66 || buf[at + 1] !== 0x73 || buf[at + 4] !== 0x64) return F_NONE;
-    const n2 = buf[at + 2];
-    return n2 === 0x75 ? F_FSUID : n2 === 0x67 ? F_FSGID : F_NONE;
-  }
-  if (length === 7 && n0 === 0x73) {
-    const n1 = buf[at + 1];
-    if (n1 === 0x79 && buf[at + 6] === 0x6c) return F_SYSCALL;
-    if (n1 === 0x75 && buf[at + 6] === 0x73) return F_SUCCESS;
-  }
-  return F_NONE;
 }
 
 const ETC = Buffer.from('/etc');
