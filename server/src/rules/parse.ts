@@ -287,20 +287,7 @@ export function parseRulesLine(text: string, line: number): RulesLine {
 
   walkOptions(tokens, line, result);
   result.kind = classify(result);
-  trimArrays(result);
   return result;
-}
-
-/**
- * Arrays filled by push keep room for 16 or more entries; a document keeps several per
- * line for as long as it is open, so the kept ones are cut to their length (measured on
- * 10,000 lines: 12% less memory kept by a check, and no slower).
- */
-function trimArrays(result: RulesLine): void {
-  result.tokens = result.tokens.slice();
-  result.items = result.items.slice();
-  result.options = result.options.slice();
-  if (result.problems.length > 0) result.problems = result.problems.slice();
 }
 
 function walkOptions(tokens: Token[], line: number, result: RulesLine): void {

@@ -36,6 +36,18 @@ export interface LineResult {
   failed: boolean;
 }
 
+/**
+ * The empty list every line without diagnostics, effects or rule parts shares: a checked
+ * document keeps a few lists per line, and most of them are empty. Frozen, so that a
+ * reader that pushes onto one fails loudly instead of changing every line.
+ */
+const none: readonly never[] = Object.freeze([]);
+
+/** A list as a result keeps it: the shared empty one, or a copy cut to its length. */
+function kept<T>(items: readonly T[]): T[] {
+  return items.length === 0 ? none as never as T[] : items.slice();
+}
+
 const listNamesLower = new Set<string>(['user', 'task', 'exit', 'exclude', 'filesystem',
   'io_uring']);
 
@@ -45,7 +57,7 @@ export function interpretLine(line: RulesLine, options: CheckOptions): LineResul
   lintLineText(state);
 
   if (line.kind === 'comment' || line.kind === 'blank') {
-    return { diagnostics: state.diagnostics, effects, failed: false };
+    return { diagnostics: kept(state.diagnostics), effects: kept(effects), failed: false };
   }
 
   const argvCount = line.tokens.length - line.droppedTokens.length + 1;
@@ -80,12 +92,14 @@ export function interpretLine(line: RulesLine, options: CheckOptions): LineResul
   }
 
   if (state.dropped) {
-    return { diagnostics: state.diagnostics, effects, failed: false };
+    return { diagnostics: kept(state.diagnostics), effects: kept(effects), failed: false };
   }
 
   if (state.returnedEarly && lastOption) {
     ignoredWords(state, lastOption);
-    return { diagnostics: state.diagnostics, effects, failed: state.failed };
+    return {
+      diagnostics: kept(state.diagnostics), effects: kept(effects), failed: state.failed,
+    };
   }
 
   // Kernel refusals (state.failed without retval -1) come later than these steps.
@@ -117,7 +131,8 @@ export function interpretLine(line: RulesLine, options: CheckOptions): LineResul
   const identity = rule ? kernelIdentity(state, rule) : undefined;
 
   return {
-    diagnostics: state.diagnostics.slice(), rule, identity, effects, failed: state.failed,
+    diagnostics: kept(state.diagnostics), rule, identity, effects: kept(effects),
+    failed: state.failed,
   };
 }
 
@@ -545,7 +560,7 @@ function swallowedOption(state: LineState, option: ParsedOption): void {
 function buildRule(state: LineState): RuleModel {
   const selection = state.selection!;
   const list = selection.list ?? 'exit';
-  const numbers = [...state.syscallNumbers].sort((a, b) => a - b);
+  const numbers = sortedMask(state.syscallNumbers);
   const noSyscalls = state.syscallWritten.length === 0 && !state.watch;
   return {
     line: state.line.line,
@@ -555,21 +570,32 @@ function buildRule(state: LineState): RuleModel {
     operation: selection.operation,
     machine: state.machine ?? (state.badArch ? undefined : state.options.hostMachine),
     machineFromHost: !state.machineFromArch,
-    // Copies cut to length: see trimArrays in parse.ts.
-    arches: state.arches.slice(),
+    arches: kept(state.arches),
     syscalls: {
       all: state.syscallAll || state.watch !== undefined || (noSyscalls && list !== 'task'),
       numbers,
-      names: state.syscallNames.slice(),
-      written: state.syscallWritten.slice(),
+      names: kept(state.syscallNames),
+      written: kept(state.syscallWritten),
     },
-    fields: state.fields.slice(),
-    comparisons: state.comparisons.slice(),
-    keys: state.keys.map((key) => key.text),
+    fields: kept(state.fields),
+    comparisons: kept(state.comparisons),
+    keys: state.keys.length === 0 ? none as never as string[] : state.keys.map((key) => key.text),
     watch: state.watch,
     range: lineExtent(state.line),
     listRange: selection.range,
   };
+}
+
+/** The syscall numbers of a rule's mask, ascending, each once. */
+function sortedMask(added: readonly number[]): number[] {
+  if (added.length === 0) return none as never as number[];
+  const numbers = added.slice().sort((a, b) => a - b);
+  let unique = 1;
+  for (let i = 1; i < numbers.length; i++) {
+    if (numbers[i] !== numbers[unique - 1]) numbers[unique++] = numbers[i];
+  }
+  numbers.length = unique;
+  return numbers;
 }
 
 /**

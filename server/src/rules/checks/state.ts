@@ -57,7 +57,8 @@ export interface LineState {
   /** Separate key fields (a `-F KEY=` written in another case is its own field). */
   extraKeyFields: number;
   syscallAll: boolean;
-  syscallNumbers: Set<number>;
+  /** In the order added, repeats included (the rule's mask is built from them). */
+  syscallNumbers: number[];
   syscallNames: string[];
   syscallWritten: { text: string; range: Range }[];
   syscallOptions: ParsedOption[];
@@ -97,7 +98,7 @@ export function newLineState(line: RulesLine, options: CheckOptions): LineState 
     keys: [],
     extraKeyFields: 0,
     syscallAll: false,
-    syscallNumbers: new Set(),
+    syscallNumbers: [],
     syscallNames: [],
     syscallWritten: [],
     syscallOptions: [],

@@ -218,7 +218,7 @@ function addSyscallElements(
 
     const byName = table?.byName.get(element.toLowerCase());
     if (byName !== undefined) {
-      state.syscallNumbers.add(byName);
+      state.syscallNumbers.push(byName);
       state.syscallNames.push(element.toLowerCase());
       continue;
     }
@@ -227,7 +227,7 @@ function addSyscallElements(
       const read = readSigned(element);
       if (!read.overflow && read.value <= BigInt(maxSyscallNumber)) {
         const number = Number(read.value);
-        state.syscallNumbers.add(number);
+        state.syscallNumbers.push(number);
         handlers.onNumber(number, element, read.length, range);
         continue;
       }
