@@ -5,8 +5,9 @@
  * A line's verdict depends only on its text, its number and the options (version, host
  * machine, file): auditctl keeps no state from one line to the next except what the
  * whole-file checks follow. So a check given the result of an earlier one (`previous`)
- * reuses every line whose number and text are unchanged, and redoes the whole-file
- * checks over all of them.
+ * reuses every line whose number and text are unchanged, moves the verdicts of the lines
+ * that only moved (the unchanged end of a text after lines were inserted or removed; see
+ * relocate.ts), and redoes the whole-file checks over all of them.
  */
 import { defaultAuditVersion, type AuditVersion, type Machine } from '../tables';
 import { interpretLine, type LineResult } from './checks/line';
@@ -15,8 +16,9 @@ import type { CheckOptions } from './checks/state';
 import type { RuleDiagnostic } from './diagnostics';
 import type { RuleModel } from './model';
 import {
-  parseRulesLine, splitRulesText, storedLine, type RulesDocument, type RulesLine,
+  movedLine, parseRulesLine, splitRulesText, storedLine, type RulesDocument, type RulesLine,
 } from './parse';
+import { movedLineResult } from './relocate';
 
 export interface CheckRulesOptions {
   /** The auditctl whose behaviour is checked against (default 4.2). */
@@ -57,14 +59,31 @@ export function checkRulesText(text: string, options: CheckRulesOptions = {}): C
   const diagnostics: RuleDiagnostic[] = [];
   const lineResults: LineResult[] = [];
 
-  splitRulesText(text, (lineText, lineNumber) => {
-    const earlier = reusable?.document.lines[lineNumber];
-    let line: RulesLine;
-    let result: LineResult;
+  const texts: string[] = [];
+  splitRulesText(text, (lineText) => {
+    texts.push(lineText);
+  });
+  const earlierLines = reusable?.document.lines;
+  const earlierResults = reusable?.lineResults;
+  // Lines that moved: the longest unchanged end of the text, when lines were added or
+  // taken out before it.
+  const delta = earlierLines ? texts.length - earlierLines.length : 0;
+  const movedFrom = earlierLines && delta !== 0
+    ? texts.length - unchangedEnd(earlierLines, texts) : texts.length;
+
+  for (let lineNumber = 0; lineNumber < texts.length; lineNumber++) {
+    const lineText = texts[lineNumber];
+    const earlier = earlierLines?.[lineNumber];
+    let line: RulesLine | undefined;
+    let result: LineResult | undefined;
     if (earlier !== undefined && earlier.text === lineText) {
       line = earlier;
-      result = reusable!.lineResults![lineNumber];
-    } else {
+      result = earlierResults![lineNumber];
+    } else if (lineNumber >= movedFrom) {
+      result = movedLineResult(earlierResults![lineNumber - delta], delta);
+      if (result) line = movedLine(earlierLines![lineNumber - delta], delta);
+    }
+    if (!line || !result) {
       const parsed = parseRulesLine(lineText, lineNumber);
       result = interpretLine(parsed, resolved);
       line = storedLine(parsed);
@@ -76,7 +95,7 @@ export function checkRulesText(text: string, options: CheckRulesOptions = {}): C
     lineResults.push(result);
     if (result.rule) rules.push(result.rule);
     for (const entry of result.diagnostics) diagnostics.push(entry);
-  });
+  }
 
   const document: RulesDocument = { lines, finalNewline: text.endsWith('\n') };
   for (const entry of checkRuleset(document, lineResults, resolved)) {
@@ -88,6 +107,15 @@ export function checkRulesText(text: string, options: CheckRulesOptions = {}): C
     a.range.start.line - b.range.start.line ||
     a.range.start.character - b.range.start.character);
   return { document, rules, diagnostics, lineResults, checkedWith: resolved };
+}
+
+/** How many lines at the end of the new text are those at the end of the earlier one. */
+function unchangedEnd(earlier: readonly RulesLine[], texts: readonly string[]): number {
+  const most = Math.min(earlier.length, texts.length);
+  let count = 0;
+  while (count < most &&
+    earlier[earlier.length - 1 - count].text === texts[texts.length - 1 - count]) count++;
+  return count;
 }
 
 /** The earlier result, when its line verdicts hold under these options. */

@@ -215,6 +215,11 @@ class StoredLine implements RulesLine {
   get endOfOptions(): Token | undefined { return this.full.endOfOptions; }
 }
 
+/** The same line text under another line number (a line inserted or removed above it). */
+export function movedLine(line: RulesLine, delta: number): RulesLine {
+  return new StoredLine(line.line + delta, line.text, line.kind, line.overlong);
+}
+
 /** The compact form of a parsed line, for a document that is kept (see StoredLine). */
 export function storedLine(parsed: RulesLine): RulesLine {
   if (parsed instanceof StoredLine) return parsed;

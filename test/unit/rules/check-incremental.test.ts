@@ -93,3 +93,43 @@ test('whole-file verdicts follow an edit of another line', () => {
     .map((d) => d.range.start.line), [1]);
   assert.equal(edited.document.lines[0], first.document.lines[0], 'line 1 reused');
 });
+
+test('lines inserted or removed at the top: every moved line has the verdict of a fresh check',
+  (t) => {
+    if (!existsSync(corpus)) {
+      t.skip(`the rules corpus is not at ${corpus}`);
+      return;
+    }
+    // Every corpus line, control lines and lines whose messages quote their number included.
+    let lines = [...corpusLines(), ...extraLines];
+    const options: CheckRulesOptions = { file: '/etc/audit/rules.d/30-test.rules' };
+    let previous = checkRulesText(lines.join('\n'), options);
+    const edits: [string, (current: string[]) => string[]][] = [
+      ['one line inserted at the top', (current) => ['# new first line', ...current]],
+      ['three rules inserted at the top', (current) => [...extraLines.slice(5, 8), ...current]],
+      ['two lines removed from the top', (current) => current.slice(2)],
+      ['a line removed in the middle', (current) => current.filter((_, at) => at !== 700)],
+    ];
+    for (const [name, edit] of edits) {
+      lines = edit(lines);
+      const text = lines.join('\n');
+      const incremental = checkRulesText(text, { ...options, previous });
+      assert.equal(verdicts(incremental), verdicts(checkRulesText(text, options)), name);
+      assert.deepEqual(incremental.document.lines.map((line) => [line.line, line.text]),
+        lines.map((line, at) => [at, line]), name);
+      previous = incremental;
+    }
+  });
+
+test('a moved rule answers for its new line', () => {
+  const rule = '-a always,exit -F arch=b64 -S openat -F auid>=1000 -k opened';
+  const first = checkRulesText(`${rule}\n`);
+  const moved = checkRulesText(`# added\n${rule}\n`, { previous: first });
+  assert.equal(moved.rules.length, 1);
+  assert.equal(moved.rules[0].line, 1);
+  assert.deepEqual(moved.rules[0].fields.map((field) =>
+    [field.field, field.range.start.line, field.valueRange.start.character]),
+  [['auid', 1, rule.indexOf('1000')]]);
+  assert.equal(first.rules[0].line, 0, 'the earlier result is left as it was');
+  assert.equal(first.rules[0].fields[0].range.start.line, 0);
+});

@@ -171,6 +171,12 @@ function twinKeysOf(rule: RuleModel): { own: string; twin?: string } {
   return keys;
 }
 
+/** A rule moved to another line has the twin keys of the rule it was (they hold no line). */
+export function keepTwinKeys(moved: RuleModel, original: RuleModel): void {
+  const keys = twinKeys.get(original);
+  if (keys) twinKeys.set(moved, keys);
+}
+
 /**
  * The twin diagnostic last made for a rule, with the syscalls it named. A rule object is
  * reused only for an unchanged line under the same options, so while the same syscalls
