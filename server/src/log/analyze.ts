@@ -42,6 +42,11 @@ export interface AnalyzeOptions extends ReportOptions {
   workers?: number;
   /** Plain files at least this large are split over workers (default 32 MiB). */
   parallelThreshold?: number;
+  /**
+   * Bytes at the end of a byte range grouped in arrival order only (default 32 MiB; see
+   * EventGrouper.closeAtEndOfEvent).
+   */
+  arrivalOrderBytes?: number;
   onProgress?: (progress: AnalyzeProgress) => void;
   signal?: AbortSignal;
   /** The stream read for '-' (default process.stdin). */
@@ -152,25 +157,34 @@ export class PartScanner implements RecordSink {
   }
 }
 
+/** Held first events or open last events of a range, and the cut they lie at. */
+interface CutPiece {
+  piece: StraddlingEvents;
+  /** 0 for the cut between the first and the second range, and so on. */
+  cut: number;
+}
+
 /**
  * Counts the events that straddle part boundaries: the open events at the end of one
  * part and the first events of the next one join when their (node, time, serial) match.
+ * Pieces come in file order. Each joined event is counted at the cut of its first piece,
+ * one snapshot per cut, so that serial runs merge in file order: range, cut, range ...
  */
-function boundarySnapshot(
-  pieces: readonly StraddlingEvents[],
+function boundarySnapshots(
+  pieces: readonly CutPiece[],
+  cuts: number,
   window: number,
-): TallySnapshot {
+): TallySnapshot[] {
   const names = new RecordNames();
   const strings = new FactStrings();
-  const tally = new NoiseTally(names);
-  const grouper = new EventGrouper(names, strings, (event) => tally.addEvent(event), { window });
 
   // Events by serial, then node and time: no key string per event.
   const bySerial = new Map<number, AuditEvent[]>();
   const joined: AuditEvent[] = [];
+  const cutOf: number[] = [];
   const nodeIds = new Map<string, number>();
   const typeIds = new Map<string, number>();
-  for (const piece of pieces) {
+  for (const { piece, cut } of pieces) {
     const typeCounts = piece.typeCounts;
     forEachStraddling(piece, (part) => {
       let nodeId = 0;
@@ -191,6 +205,7 @@ function boundarySnapshot(
         event.serial = part.serial;
         sameSerial.push(event);
         joined.push(event);
+        cutOf.push(cut);
       }
       event.records += part.records;
       event.bytes += part.bytes;
@@ -216,8 +231,17 @@ function boundarySnapshot(
       event.etcChange ||= part.etcChange;
     });
   }
-  for (const event of joined) grouper.finish(event);
-  return tally.snapshot(grouper);
+
+  const snapshots: TallySnapshot[] = [];
+  for (let cut = 0; cut < cuts; cut++) {
+    const tally = new NoiseTally(names);
+    const grouper = new EventGrouper(names, strings, (event) => tally.addEvent(event), {
+      window,
+    });
+    for (let i = 0; i < joined.length; i++) if (cutOf[i] === cut) grouper.finish(joined[i]);
+    snapshots.push(tally.snapshot(grouper));
+  }
+  return snapshots;
 }
 
 // --- inputs ---------------------------------------------------------------------------
@@ -331,7 +355,8 @@ export async function analyzeLogs(
       const size = statSync(input).size;
       if (!isGzip(input) && workers > 1 && size >= threshold) {
         endSequential();
-        const parts = await scanInWorkers(input, size, workers, window, progress, signal);
+        const parts = await scanInWorkers(input, size, workers, window, progress, signal,
+          options.arrivalOrderBytes ?? defaultArrivalOrderBytes);
         parts[0].serialsContinue = continues;
         snapshots.push(...parts);
         continue;
@@ -402,7 +427,14 @@ export interface RangeJob {
   holdHead: boolean;
   /** Not the last range: its open events at the end may continue in the next. */
   keepTail: boolean;
+  arrivalOrderBytes: number;
 }
+
+/**
+ * The end of a range whose open events go on to the next range is grouped in arrival order
+ * only (see EventGrouper.closeAtEndOfEvent): far more than a window of events.
+ */
+const defaultArrivalOrderBytes = 32 << 20;
 
 /** Scans one byte range of a file synchronously (the body of a worker thread). */
 export function scanRange(job: RangeJob, progress?: (bytes: number) => void): PartResult {
@@ -412,6 +444,9 @@ export function scanRange(job: RangeJob, progress?: (bytes: number) => void): Pa
     const buffer = Buffer.allocUnsafe(4 * chunkSize);
     let position = job.start;
     while (position < job.end) {
+      if (job.keepTail && job.end - position <= job.arrivalOrderBytes) {
+        part.grouper.closeAtEndOfEvent = false;
+      }
       const length = Math.min(buffer.length, job.end - position);
       const read = readSync(fd, buffer, 0, length, position);
       if (read === 0) break;
@@ -466,13 +501,14 @@ async function scanInWorkers(
   window: number,
   progress: (file: string, bytes: number) => void,
   signal: AbortSignal | undefined,
+  arrivalOrderBytes: number,
 ): Promise<TallySnapshot[]> {
   const script = workerScript();
   const cuts = lineAlignedCuts(path, size, workers);
   const jobs: RangeJob[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
     jobs.push({
-      path, start: cuts[i], end: cuts[i + 1], window,
+      path, start: cuts[i], end: cuts[i + 1], window, arrivalOrderBytes,
       holdHead: i > 0, keepTail: i + 2 < cuts.length,
     });
   }
@@ -515,21 +551,26 @@ async function scanInWorkers(
   const received = await Promise.all(jobs.map(run));
 
   // Events that may straddle cuts are joined across all ranges at once: a short range can
-  // be wholly inside the grouping window, so its events meet both neighbours.
-  const straddling = received.flatMap((result) => [result.tail, result.head]);
+  // be wholly inside the grouping window, so its events meet both neighbours. In file
+  // order: a range's held first events, then its open last ones.
+  const straddling = received.flatMap((result, i) => [
+    { piece: result.head, cut: Math.max(0, i - 1) },
+    { piece: result.tail, cut: i },
+  ]);
 
-  // Ranges are unpacked in file order, the boundary's events after the first one (the
+  // Ranges are unpacked in file order, each cut's events after the range before it (the
   // order the merge sees them in). A bucket already met is counted into the first one
   // met instead of being built again: the merge would add them up just so.
   const known = new Map<string, EventProfileBucket>();
   const results: PartResult[] = [];
-  let boundary: TallySnapshot | undefined;
-  for (const result of received) {
+  let boundaries: TallySnapshot[] | undefined;
+  for (let i = 0; i < received.length; i++) {
+    const result = received[i];
     results.push('profileKeys' in result ? unpackPartResult(result, known) : result);
-    if (boundary === undefined) {
-      boundary = boundarySnapshot(straddling, window);
-      for (const [key, bucket] of boundary.profile) if (!known.has(key)) known.set(key, bucket);
-    }
+    boundaries ??= boundarySnapshots(straddling, received.length - 1, window);
+    const boundary = boundaries[i];
+    if (boundary === undefined) continue;
+    for (const [key, bucket] of boundary.profile) if (!known.has(key)) known.set(key, bucket);
   }
 
   // Line numbers of skipped lines are counted per range; make them file-relative.
@@ -541,7 +582,8 @@ async function scanInWorkers(
     linesBefore += result.lines;
     result.snapshot.files = i === 0 ? [path] : [];
     snapshots.push(result.snapshot);
+    const boundary = boundaries?.[i];
+    if (boundary !== undefined) snapshots.push(boundary);
   }
-  if (boundary !== undefined) snapshots.splice(1, 0, boundary);
   return snapshots;
 }

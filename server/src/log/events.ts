@@ -64,8 +64,9 @@ export class AuditEvent {
 
   /** Next event with the same serial (hash chain). */
   chain: AuditEvent | undefined = undefined;
-  /** Next event in arrival order (close queue). */
+  /** Next and previous events in arrival order (close queue). */
   queueNext: AuditEvent | undefined = undefined;
+  queuePrev: AuditEvent | undefined = undefined;
   /** Sequence number of the first record of the event within the scanned range. */
   firstRecord = 0;
 }
@@ -75,6 +76,8 @@ interface TypeInfo {
   syscall: boolean;
   daemon: boolean;
   daemonStart: boolean;
+  /** EOE: the last record of a multi-record event. */
+  endOfEvent: boolean;
   /** PATH, CWD, EXECVE ... carry no exe, uid or key: their fields are not read. */
   carriesFacts: boolean;
   path: boolean;
@@ -160,6 +163,7 @@ export class EventGrouper {
         syscall: name === 'SYSCALL',
         daemon: name.startsWith('DAEMON_'),
         daemonStart: name === 'DAEMON_START',
+        endOfEvent: name === 'EOE',
         carriesFacts: !typesWithoutFacts.has(name),
         path: name === 'PATH',
       };
@@ -174,6 +178,8 @@ export class EventGrouper {
     const timeMs = view.seconds * 1000 + view.millis;
     const serial = view.serial;
     const nodeId = view.nodeId;
+    const typeId = view.typeId;
+    const info = this.info(typeId);
 
     let event = this.last;
     if (
@@ -188,10 +194,8 @@ export class EventGrouper {
 
     event.records++;
     event.bytes += view.bytes;
-    const typeId = view.typeId;
     event.addType(typeId, 1, view.bytes);
 
-    const info = this.info(typeId);
     if (info.syscall) {
       // The SYSCALL record's values replace whatever another record supplied first.
       const facts = this.scratch;
@@ -213,8 +217,26 @@ export class EventGrouper {
       if (etc === 2) event.etcChange = true;
     }
     if (info.daemon) event.daemonRecord = true;
-    if (info.daemonStart) event.daemonStart = true;
+    if (info.daemonStart && !event.daemonStart) {
+      event.daemonStart = true;
+      this.openRestarts++;
+    }
+    // An event is complete at its EOE (as auparse has it): counted now, while its memory is
+    // still in the cache, rather than thousands of events later when the window is full.
+    // Not while a DAEMON_START is open: events are then counted in arrival order, so that
+    // each one falls in the serial run it belongs to.
+    if (info.endOfEvent && this.openRestarts === 0 && this.closeAtEndOfEvent) this.close(event);
   }
+
+  /**
+   * Whether an EOE closes its event at once. A byte range whose open events are handed to
+   * the next range turns this off near its end, so that those are its last `window` events
+   * in arrival order, as the join across ranges expects.
+   */
+  closeAtEndOfEvent = true;
+
+  /** Open DAEMON_START events. */
+  private openRestarts = 0;
 
   private find(nodeId: number, timeMs: number, serial: number): AuditEvent | undefined {
     for (let e = this.open[serial & this.openMask]; e !== undefined; e = e.chain) {
@@ -236,18 +258,28 @@ export class EventGrouper {
     this.open[slot] = event;
     if (this.queueTail === undefined) this.queueHead = event;
     else this.queueTail.queueNext = event;
+    event.queuePrev = this.queueTail;
     this.queueTail = event;
     this.openCount++;
     return event;
   }
 
   private closeOldest(): void {
-    const event = this.queueHead;
-    if (event === undefined) return;
-    this.queueHead = event.queueNext;
-    if (this.queueHead === undefined) this.queueTail = undefined;
+    if (this.queueHead !== undefined) this.close(this.queueHead);
+  }
+
+  /** Takes an open event out of the window and counts it (or holds it, see holdFirstRecords). */
+  private close(event: AuditEvent): void {
+    const before = event.queuePrev;
+    const after = event.queueNext;
+    if (before === undefined) this.queueHead = after;
+    else before.queueNext = after;
+    if (after === undefined) this.queueTail = before;
+    else after.queuePrev = before;
     event.queueNext = undefined;
+    event.queuePrev = undefined;
     this.openCount--;
+    if (event.daemonStart) this.openRestarts--;
 
     const slot = event.serial & this.openMask;
     const first = this.open[slot];
@@ -341,6 +373,7 @@ export class EventGrouper {
     this.queueHead = undefined;
     this.queueTail = undefined;
     this.openCount = 0;
+    this.openRestarts = 0;
     this.last = undefined;
     return events;
   }

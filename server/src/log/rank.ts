@@ -804,7 +804,12 @@ export function buildNoiseReport(data: TallySnapshot, options: ReportOptions = {
       .sort((a, b) => b.records - a.records),
     files: data.files,
     profile: {
-      buckets: [...data.profile.values()].sort((a, b) => b.events - a.events),
+      // Ties in the order of their keys: the order events are counted in may vary (an EOE
+      // counts its event at once, others wait for the window), the report does not.
+      buckets: [...data.profile]
+        .sort(([keyA, a], [keyB, b]) =>
+          b.events - a.events || (keyA < keyB ? -1 : keyA > keyB ? 1 : 0))
+        .map(([, bucket]) => bucket),
     },
   };
 }

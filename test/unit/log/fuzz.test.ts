@@ -81,6 +81,10 @@ function eventLines(event: GeneratedEvent, serial: number): string[] {
   return lines;
 }
 
+function stampOf(line: string): string {
+  return /msg=audit\(([^)]*)\)/.exec(line)![1];
+}
+
 function essentials(report: NoiseReport) {
   return {
     records: report.records, events: report.events, lost: report.lostRecords,
@@ -109,13 +113,30 @@ test('shuffling records within the grouping window changes no count', async () =
         const inOrder = perEvent.flat();
 
         // Shuffle the records of each run of `group` consecutive events: far less than the
-        // window (4096 open events), so grouping must see through it.
+        // window (4096 open events), so grouping must see through it. Each event's EOE stays
+        // its last record, as the kernel writes it (an EOE ends its event).
         const shuffled: string[] = [];
         for (let start = 0; start < perEvent.length; start += group) {
           const lines = perEvent.slice(start, start + group).flat();
           const keyed = lines.map((line, i) => ({ line, key: sortKeys[(start + i) % 400] }));
           keyed.sort((a, b) => a.key - b.key);
-          shuffled.push(...keyed.map((entry) => entry.line));
+          const ends = new Map<string, string>();
+          const body = keyed.map((entry) => entry.line).filter((line) => {
+            if (!line.startsWith('type=EOE ')) return true;
+            ends.set(stampOf(line), line);
+            return false;
+          });
+          const remaining = new Map<string, number>();
+          for (const line of body) {
+            remaining.set(stampOf(line), (remaining.get(stampOf(line)) ?? 0) + 1);
+          }
+          for (const line of body) {
+            shuffled.push(line);
+            const stamp = stampOf(line);
+            const left = remaining.get(stamp)! - 1;
+            remaining.set(stamp, left);
+            if (left === 0) shuffled.push(ends.get(stamp)!);
+          }
         }
 
         const a = await analyzeText(inOrder.join('\n') + '\n');
