@@ -6,7 +6,7 @@
  */
 import { diagnostic } from '../codes';
 import { textRange } from '../parse';
-import { shellCharacters, shellWord } from '../shellWord';
+import { isPlainShellWord, shellCharacters, shellWord } from '../shellWord';
 import { hasHiddenCharacters, visibleText } from '../visibleText';
 import { LineState, report } from './state';
 
@@ -14,9 +14,10 @@ export function keyCharacterHints(state: LineState): void {
   const line = state.line;
   for (const option of line.options) {
     const argument = option.argument;
-    if (!argument) continue;
+    if (!argument || (option.name !== '-k' && option.name !== '-F')) continue;
     const viaField = option.name === '-F' && /^key=/i.test(argument.text);
     if (option.name !== '-k' && !viaField) continue;
+    if (isPlainShellWord(argument.text, viaField ? 4 : 0)) continue;
 
     // A trailing CR has its own warning (key-has-cr).
     const key = argument.text.slice(viaField ? 4 : 0).replace(/\r$/, '');

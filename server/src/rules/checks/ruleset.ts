@@ -11,7 +11,7 @@ import type { RuleDiagnostic } from '../diagnostics';
 import { lineRange } from '../diagnostics';
 import { identityText } from '../identityText';
 import type { FieldCondition, RuleModel } from '../model';
-import type { RulesDocument, RulesLine } from '../parse';
+import { parseRulesLine, type RulesDocument, type RulesLine } from '../parse';
 import type { LineResult } from './line';
 import type { CheckOptions } from './state';
 import { applyLineEdits, insertLineAfter, twinSyscallEdits, type LineEdit } from './twin';
@@ -235,7 +235,9 @@ function missingTwins(
       diagnostics.push(earlier.diagnostic);
       continue;
     }
-    const line = document.lines[rule.line];
+    // Parsed here for the fix alone: the document's line would keep its words for good.
+    const stored = document.lines[rule.line];
+    const line = parseRulesLine(stored.text, stored.line);
     const found = diagnostic('missing-b32-twin', rule.arches[0].range, { machine, names }, {
       data: twinFix(line, rule, missing, twinTable, options),
     });

@@ -113,7 +113,8 @@ function equivalentWatchRule(state: LineState, path: string, directory: boolean)
     if (each.name === '-k' && each.argument) keys.push(each.argument.text);
   }
   // Written back as auditctl reads words: a space or a backslash needs its backslash.
-  const word = (text: string) => text.replace(/\\/g, '\\\\').replace(/ /g, '\\ ');
+  const word = (text: string) => text.indexOf('\\') === -1 && text.indexOf(' ') === -1 ? text
+    : text.replace(/\\/g, '\\\\').replace(/ /g, '\\ ');
   const field = directory ? 'dir' : 'path';
   const keyPart = keys.map((key) => ` -k ${word(key)}`).join('');
   return `-a always,exit -F ${field}=${word(path)} -F perm=${perms}${keyPart}`;
