@@ -16,3 +16,17 @@ export function identityText(parts: readonly string[]): string {
   }
   return (escaped ?? parts).join('\0');
 }
+
+/**
+ * A value from the rules file as one piece of a part, escaped as `identityText` escapes a
+ * whole part. The other pieces of a part (field names, operators, list and action names)
+ * never hold a NUL or a backslash, so an identity can be joined from pieces in one go,
+ * `identitySeparator` between parts, and equal the text `identityText` makes.
+ */
+export function identityValue(value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  if (value.indexOf('\0') === -1 && value.indexOf('\\') === -1) return value;
+  return value.replace(/\\/g, '\\\\').replace(/\0/g, '\\0');
+}
+
+export const identitySeparator = '\0';

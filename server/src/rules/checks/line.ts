@@ -21,7 +21,7 @@ import { explainByteOrderMark } from './byteOrderMark';
 import { applyLineEdits, insertLineAfter, twinSyscallEdits } from './twin';
 import { applyPerm, applyWatch } from './watch';
 import { utf8Length } from '../tokens';
-import { identityText } from '../identityText';
+import { identitySeparator, identityValue } from '../identityText';
 
 export interface LineResult {
   diagnostics: RuleDiagnostic[];
@@ -606,18 +606,28 @@ function identityField(field: string): string {
   return field === 'path' || field === 'dir' ? 'watch' : field;
 }
 
+/** The identityText of the rule's parts, joined from their pieces in one go. */
 function kernelIdentity(state: LineState, rule: RuleModel): string {
-  // Joined rather than concatenated: the whole-file checks hash this text as a map key,
-  // and a flat string hashes without first being copied out of its pieces.
-  const parts = [rule.operation === 'prepend' ? 'prepend' : 'append', rule.list, rule.action,
+  // One join of flat pieces: the whole-file checks hash this text as a map key, and a
+  // flat string hashes without first being copied out of its pieces.
+  const separator = identitySeparator;
+  const pieces = [rule.operation === 'prepend' ? 'prepend' : 'append', separator, rule.list,
+    separator, rule.action, separator,
     rule.syscalls.all ? 'all' : rule.syscalls.numbers.join(',')];
   for (const entry of state.ordered) {
-    if ('left' in entry) parts.push(`C${entry.left}${entry.operator}${entry.right}`);
-    else if ('machine' in entry) parts.push(`arch${entry.operator}${entry.machine}`);
-    else parts.push(`${identityField(entry.field)}${entry.operator}${entry.value}`);
+    if ('left' in entry) {
+      pieces.push(separator, 'C', entry.left, entry.operator, entry.right);
+    } else if ('machine' in entry) {
+      pieces.push(separator, 'arch', entry.operator, entry.machine);
+    } else {
+      pieces.push(separator, identityField(entry.field), entry.operator,
+        identityValue(entry.value));
+    }
   }
-  if (rule.keys.length > 0) parts.push(`key=${rule.keys.join('\u0001')}`);
-  return identityText(parts);
+  if (rule.keys.length > 0) {
+    pieces.push(separator, 'key=', identityValue(rule.keys.join('\u0001')));
+  }
+  return pieces.join('');
 }
 
 /** Warnings beyond auditctl that need the whole rule. */
