@@ -13,7 +13,7 @@ import { defaultAuditVersion, type AuditVersion, type Machine } from '../tables'
 import { interpretLine, type LineResult } from './checks/line';
 import { checkRuleset } from './checks/ruleset';
 import type { CheckOptions } from './checks/state';
-import type { RuleDiagnostic } from './diagnostics';
+import { LineRange, type Range, type RuleDiagnostic } from './diagnostics';
 import type { RuleModel } from './model';
 import {
   movedLine, parseRulesLine, splitRulesText, storedLine, type RulesDocument, type RulesLine,
@@ -104,9 +104,18 @@ export function checkRulesText(text: string, options: CheckRulesOptions = {}): C
   }
 
   diagnostics.sort((a, b) =>
-    a.range.start.line - b.range.start.line ||
-    a.range.start.character - b.range.start.character);
+    startLine(a.range) - startLine(b.range) ||
+    startCharacter(a.range) - startCharacter(b.range));
   return { document, rules, diagnostics, lineResults, checkedWith: resolved };
+}
+
+// Read without making the positions of a LineRange: a sort compares thousands of ranges.
+function startLine(range: Range): number {
+  return range instanceof LineRange ? range.line : range.start.line;
+}
+
+function startCharacter(range: Range): number {
+  return range instanceof LineRange ? range.startCharacter : range.start.character;
 }
 
 /** How many lines at the end of the new text are those at the end of the earlier one. */
