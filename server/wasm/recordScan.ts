@@ -97,6 +97,47 @@ function findLineEnd(from: i32, end: i32): i32 {
 }
 
 /**
+ * The first byte at or after `p` that is <= 0x20 or `=`. Unbounded: every line ends with a
+ * newline, or with the 0 the caller writes after a last line without one.
+ */
+@inline
+function nextSpaceOrEq(p: i32): i32 {
+  const space = i8x16.splat(0x21);
+  const eq = i8x16.splat(<i8>EQ);
+  while (true) {
+    const bytes = v128.load(<usize>p);
+    const mask = i8x16.bitmask(v128.or(i8x16.lt_u(bytes, space), i8x16.eq(bytes, eq)));
+    if (mask != 0) return p + ctz<i32>(mask);
+    p += 16;
+  }
+}
+
+/** The first byte at or after `p` that is <= 0x20 (unbounded, as above). */
+@inline
+function nextSpace(p: i32): i32 {
+  const space = i8x16.splat(0x21);
+  while (true) {
+    const mask = i8x16.bitmask(i8x16.lt_u(v128.load(<usize>p), space));
+    if (mask != 0) return p + ctz<i32>(mask);
+    p += 16;
+  }
+}
+
+/** The first `"` in [p, end), or `end`. */
+@inline
+function nextQuote(p: i32, end: i32): i32 {
+  const quote = i8x16.splat(<i8>DQUOTE);
+  while (p < end) {
+    let mask = i8x16.bitmask(i8x16.eq(v128.load(<usize>p), quote));
+    const left = end - p;
+    if (left < 16) mask &= (1 << left) - 1;
+    if (mask != 0) return p + ctz<i32>(mask);
+    p += 16;
+  }
+  return end;
+}
+
+/**
  * Describes the complete lines of [from, end) into descriptors at `out`, at most `max`.
  * With `final` set, a last line without a newline is described too. Returns the count;
  * consumed() is then the first byte of the first line not described.
@@ -313,11 +354,8 @@ function readRecordFields(d: i32): void {
     }
 
     const nameStart = p;
-    while (true) {
-      c = byte(p);
-      if (c <= SPACE || c == EQ) break;
-      p++;
-    }
+    p = nextSpaceOrEq(p);
+    c = byte(p);
     if (p >= end) break;
     if (c != EQ) continue;
     const nameEnd = p;
@@ -330,8 +368,7 @@ function readRecordFields(d: i32): void {
     if (c == DQUOTE) {
       quoted = true;
       valueStart = p + 1;
-      p = valueStart;
-      while (p < end && byte(p) != DQUOTE) p++;
+      p = nextQuote(valueStart, end);
       valueEnd = p;
       if (p < end) p++;
     } else if (c == SQUOTE) {
@@ -340,7 +377,7 @@ function readRecordFields(d: i32): void {
       p++;
       continue;
     } else {
-      while (byte(p) > SPACE) p++;
+      p = nextSpace(p);
       if (p > end) p = end;
       valueEnd = p;
       if (inMessage && valueEnd > valueStart && byte(valueEnd - 1) == SQUOTE) valueEnd--;

@@ -14,6 +14,7 @@
  * with an optional 0x1D separator before the ENRICHED interpretation (log_format=ENRICHED).
  */
 
+import { readSync } from 'node:fs';
 import { recordScanWasm } from './recordScanWasm';
 
 const LF = 0x0a;
@@ -424,6 +425,25 @@ export class RecordScanner {
     const dataEnd = memory.input + this.carryBytes + chunk.length;
     memory.ensure(dataEnd + PADDING);
     memory.bytes.set(chunk, memory.input + this.carryBytes);
+    this.scanInput(dataEnd);
+  }
+
+  /**
+   * Reads up to `length` bytes of a file at `position` straight into the scanner's memory
+   * and scans them: no copy, and the bytes are still in the cache when they are read.
+   * Returns the bytes read (0 at the end of the file).
+   */
+  pushFromFile(fd: number, position: number, length: number): number {
+    const memory = this.memory;
+    const at = memory.input + this.carryBytes;
+    memory.ensure(at + length + PADDING);
+    const read = readSync(fd, memory.bytes, at, length, position);
+    if (read > 0) this.scanInput(at + read);
+    return read;
+  }
+
+  private scanInput(dataEnd: number): void {
+    const memory = this.memory;
     const next = this.scan(memory.input, dataEnd, false);
     // The incomplete last line moves to the start of the input area for the next chunk.
     if (next > memory.input) memory.bytes.copyWithin(memory.input, next, dataEnd);
