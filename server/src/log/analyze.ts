@@ -554,7 +554,22 @@ async function scanInWorkers(
   };
 
   if (signal?.aborted) throw new AbortError();
-  const received = await Promise.all(jobs.map(run));
+  const running = jobs.map(run);
+  // Awaited in file order below; a later range's failure is seen when its turn comes.
+  for (const result of running) result.catch(() => undefined);
+
+  // Ranges are unpacked in file order, each as soon as it and those before it are done:
+  // the first range to finish is unpacked while the others still scan. A bucket already
+  // met is counted into the first one met instead of being built again: the merge would
+  // add them up just so.
+  const known = new Map<string, EventProfileBucket>();
+  const received: (PartResult | PackedPartResult)[] = [];
+  const results: PartResult[] = [];
+  for (const pending of running) {
+    const result = await pending;
+    received.push(result);
+    results.push('profileKeys' in result ? unpackPartResult(result, known) : result);
+  }
 
   // Events that may straddle cuts are joined across all ranges at once: a short range can
   // be wholly inside the grouping window, so its events meet both neighbours. In file
@@ -563,21 +578,7 @@ async function scanInWorkers(
     { piece: result.head, cut: Math.max(0, i - 1) },
     { piece: result.tail, cut: i },
   ]);
-
-  // Ranges are unpacked in file order, each cut's events after the range before it (the
-  // order the merge sees them in). A bucket already met is counted into the first one
-  // met instead of being built again: the merge would add them up just so.
-  const known = new Map<string, EventProfileBucket>();
-  const results: PartResult[] = [];
-  let boundaries: TallySnapshot[] | undefined;
-  for (let i = 0; i < received.length; i++) {
-    const result = received[i];
-    results.push('profileKeys' in result ? unpackPartResult(result, known) : result);
-    boundaries ??= boundarySnapshots(straddling, received.length - 1, window);
-    const boundary = boundaries[i];
-    if (boundary === undefined) continue;
-    for (const [key, bucket] of boundary.profile) if (!known.has(key)) known.set(key, bucket);
-  }
+  const boundaries = boundarySnapshots(straddling, received.length - 1, window);
 
   // Line numbers of skipped lines are counted per range; make them file-relative.
   let linesBefore = 0;
@@ -588,7 +589,7 @@ async function scanInWorkers(
     linesBefore += result.lines;
     result.snapshot.files = i === 0 ? [path] : [];
     snapshots.push(result.snapshot);
-    const boundary = boundaries?.[i];
+    const boundary = boundaries[i];
     if (boundary !== undefined) snapshots.push(boundary);
   }
   return snapshots;

@@ -71,6 +71,19 @@ function numberOrUndefined(value: number | null): number | undefined {
 
 /** What the matching model knows of the events of one bucket. */
 export function bucketFacts(bucket: EventProfileBucket): EventFacts {
+  // Every suggestion and every impact preview walks all the buckets again: their facts are
+  // made once (a report's buckets do not change once it is built).
+  let facts = factsOfBucket.get(bucket);
+  if (facts === undefined) {
+    facts = makeBucketFacts(bucket);
+    factsOfBucket.set(bucket, facts);
+  }
+  return facts;
+}
+
+const factsOfBucket = new WeakMap<EventProfileBucket, EventFacts>();
+
+function makeBucketFacts(bucket: EventProfileBucket): EventFacts {
   const machine: Machine | undefined = asMachine(bucket.machine);
   const hasSyscall = machine !== undefined && bucket.syscall !== null;
   return {
