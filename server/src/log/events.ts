@@ -8,6 +8,7 @@ import {
   ABSENT, FactStrings, RecordNames, RecordView, emptyFacts, pathRecordEtc, resetFacts,
   type RecordFacts,
 } from './scan';
+import { messageTypes } from '../tables';
 
 /** Open events kept before the oldest is closed. Interleaving deeper than this splits. */
 export const defaultEventWindow = 4096;
@@ -76,7 +77,10 @@ interface TypeInfo {
   syscall: boolean;
   daemon: boolean;
   daemonStart: boolean;
-  /** EOE: the last record of a multi-record event. */
+  /**
+   * EOE (the last record of a multi-record event), or a user-space message: the kernel
+   * gives each message a serial of its own, so it is an event of one record.
+   */
   endOfEvent: boolean;
   /** PATH, CWD, EXECVE ... carry no exe, uid or key: their fields are not read. */
   carriesFacts: boolean;
@@ -89,6 +93,13 @@ const typesWithoutFacts = new Set([
   'MQ_GETSETATTR', 'KERN_MODULE', 'NETFILTER_CFG', 'OPENAT2', 'TIME_INJOFFSET',
   'TIME_ADJNTPVAL', 'BPF', 'URINGOP',
 ]);
+
+/** AUDIT_FIRST_USER_MSG..AUDIT_LAST_USER_MSG and AUDIT_FIRST_USER_MSG2..LAST_USER_MSG2. */
+function isUserMessage(name: string): boolean {
+  const number = messageTypes('4.2').byName.get(name) ?? messageTypes('3.0.9').byName.get(name);
+  if (number === undefined) return false;
+  return (number >= 1100 && number <= 1199) || (number >= 2100 && number <= 2999);
+}
 
 export interface SerialSegment {
   nodeId: number;
@@ -163,7 +174,7 @@ export class EventGrouper {
         syscall: name === 'SYSCALL',
         daemon: name.startsWith('DAEMON_'),
         daemonStart: name === 'DAEMON_START',
-        endOfEvent: name === 'EOE',
+        endOfEvent: name === 'EOE' || isUserMessage(name),
         carriesFacts: !typesWithoutFacts.has(name),
         path: name === 'PATH',
       };
@@ -221,8 +232,9 @@ export class EventGrouper {
       event.daemonStart = true;
       this.openRestarts++;
     }
-    // An event is complete at its EOE (as auparse has it): counted now, while its memory is
-    // still in the cache, rather than thousands of events later when the window is full.
+    // An event is complete at its EOE (as auparse has it), a user-space message at once:
+    // counted now, while its memory is still in the cache, rather than thousands of events
+    // later when the window is full.
     // Not while a DAEMON_START is open: events are then counted in arrival order, so that
     // each one falls in the serial run it belongs to.
     if (info.endOfEvent && this.openRestarts === 0 && this.closeAtEndOfEvent) this.close(event);

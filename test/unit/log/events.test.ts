@@ -103,3 +103,21 @@ test('gaps are counted per node', async () => {
   assert.equal(report.lostRecords, 1);
   assert.deepEqual(report.serialGaps.map((gap) => gap.node), ['a']);
 });
+
+test('an EOE ends its event, and a user-space message is an event of one record', async () => {
+  const text = [
+    syscallRecord('1700000000.100:10', { exe: '"/usr/bin/a"' }),
+    record('EOE', '1700000000.100:10', ''),
+    // Written after the EOE with the same stamp: auparse makes it an event of its own.
+    record('PATH', '1700000000.100:10', 'item=0 name="/tmp/x" inode=1'),
+    record('USER_LOGIN', '1700000000.200:11',
+      "pid=7 uid=0 auid=1000 ses=3 msg='op=login id=1000 exe=\"/usr/sbin/sshd\" res=success'"),
+    record('CWD', '1700000000.200:11', 'cwd="/"'),
+  ].join('\n') + '\n';
+  const report = await analyzeText(text);
+  assert.equal(report.records, 5);
+  assert.equal(report.events, 4);
+  assert.deepEqual(counts(report.byExe, (e) => e.exe, (e) => e.events), {
+    '/usr/bin/a': 1, '/usr/sbin/sshd': 1,
+  });
+});
