@@ -137,7 +137,6 @@ export class EventGrouper {
   private openCount = 0;
   private last: AuditEvent | undefined;
   private readonly typeInfo: TypeInfo[] = [];
-  private readonly scratch = emptyFacts();
   private recordSeq = 0;
   private readonly holdFirstRecords: number;
   private readonly held: ((event: AuditEvent) => void) | undefined;
@@ -209,18 +208,12 @@ export class EventGrouper {
 
     if (info.syscall) {
       // The SYSCALL record's values replace whatever another record supplied first.
-      const facts = this.scratch;
-      resetFacts(facts);
       this.factRecords++;
-      if (view.readFacts(facts, this.strings)) this.enrichedRecords++;
-      mergeFacts(event.facts, facts, true);
+      if (view.mergeFacts(event.facts, this.strings, true)) this.enrichedRecords++;
       event.hasSyscall = true;
     } else if (info.carriesFacts && !event.hasSyscall) {
-      const facts = this.scratch;
-      resetFacts(facts);
       this.factRecords++;
-      if (view.readFacts(facts, this.strings)) this.enrichedRecords++;
-      mergeFacts(event.facts, facts, false);
+      if (view.mergeFacts(event.facts, this.strings, false)) this.enrichedRecords++;
     }
     if (info.path && !event.etcChange) {
       const etc = pathRecordEtc(view);

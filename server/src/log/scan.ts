@@ -110,6 +110,17 @@ export class RecordView {
     if (memory === undefined) throw new Error('readFacts needs a record from RecordScanner');
     return memory.readFacts(this.descriptorAt, facts, strings);
   }
+
+  /**
+   * Reads the record's facts into an event's: a value the record has replaces the event's
+   * when `override` is set (the SYSCALL record), and fills it in when the event lacks it
+   * otherwise. Returns true when the record has an ENRICHED part.
+   */
+  mergeFacts(into: RecordFacts, strings: FactStrings, override: boolean): boolean {
+    const memory = this.descriptor;
+    if (memory === undefined) throw new Error('mergeFacts needs a record from RecordScanner');
+    return memory.mergeFacts(this.descriptorAt, into, strings, override);
+  }
 }
 
 export interface RecordSink {
@@ -375,6 +386,85 @@ class DescriptorMemory {
     if (subjStart >= 0) {
       facts.subjId = strings.subj.idOf(bytes, subjStart, i32[at + D_SUBJ_END]);
       facts.subj = strings.subj.names[facts.subjId];
+    }
+    return (flags & FLAG_ENRICHED) !== 0;
+  }
+
+  /** readFacts and mergeFacts (events.ts) in one step, without a scratch record. */
+  mergeFacts(at: number, into: RecordFacts, strings: FactStrings, override: boolean): boolean {
+    const i32 = this.i32;
+    if (i32[at + D_FIELDS_READ] === 0) this.exports.readFields(at << 2);
+    const f64 = this.f64;
+    const wide = at >> 1;
+    let value = 0;
+
+    if ((value = f64[wide + D_ARCH]) !== ABSENT && (override || into.arch === ABSENT)) {
+      into.arch = value;
+    }
+    if ((value = f64[wide + D_SYSCALL]) !== ABSENT && (override || into.syscall === ABSENT)) {
+      into.syscall = value;
+    }
+    if ((value = i32[at + D_SUCCESS]) !== ABSENT && (override || into.success === ABSENT)) {
+      into.success = value;
+    }
+    const flags = i32[at + D_FLAGS];
+    if ((flags & FLAG_HAS_EXIT) !== 0 && (override || !into.hasExit)) {
+      into.exit = f64[wide + D_EXIT];
+      into.hasExit = true;
+    }
+    const ids = wide + D_UID;
+    if ((value = f64[ids]) !== ABSENT && (override || into.uid === ABSENT)) into.uid = value;
+    if ((value = f64[ids + 1]) !== ABSENT && (override || into.auid === ABSENT)) {
+      into.auid = value;
+    }
+    if ((value = f64[ids + 2]) !== ABSENT && (override || into.euid === ABSENT)) {
+      into.euid = value;
+    }
+    if ((value = f64[ids + 3]) !== ABSENT && (override || into.suid === ABSENT)) {
+      into.suid = value;
+    }
+    if ((value = f64[ids + 4]) !== ABSENT && (override || into.fsuid === ABSENT)) {
+      into.fsuid = value;
+    }
+    if ((value = f64[ids + 5]) !== ABSENT && (override || into.gid === ABSENT)) into.gid = value;
+    if ((value = f64[ids + 6]) !== ABSENT && (override || into.egid === ABSENT)) {
+      into.egid = value;
+    }
+    if ((value = f64[ids + 7]) !== ABSENT && (override || into.sgid === ABSENT)) {
+      into.sgid = value;
+    }
+    if ((value = f64[ids + 8]) !== ABSENT && (override || into.fsgid === ABSENT)) {
+      into.fsgid = value;
+    }
+    if (override) {
+      into.a1 = f64[wide + D_A1];
+      into.a2 = f64[wide + D_A2];
+    }
+
+    // Strings are looked up only where they are taken.
+    const bytes = this.bytes;
+    const exeKind = i32[at + D_EXE_KIND];
+    if (exeKind >= 0 && (override || into.exe === undefined)) {
+      const start = i32[at + D_EXE_START];
+      const end = i32[at + D_EXE_END];
+      const id = exeKind === 1 ? strings.hexExe.idOf(bytes, start, end) * 2 + 1 :
+        strings.exe.idOf(bytes, start, end) * 2;
+      into.exeId = id;
+      into.exe = codeString(id, strings.exe, strings.hexExe);
+    }
+    const keyKind = i32[at + D_KEY_KIND];
+    if (keyKind >= 0 && (override || into.key === undefined)) {
+      const start = i32[at + D_KEY_START];
+      const end = i32[at + D_KEY_END];
+      const id = keyKind === 1 ? strings.hexKey.idOf(bytes, start, end) * 2 + 1 :
+        strings.key.idOf(bytes, start, end) * 2;
+      into.keyId = id;
+      into.key = codeString(id, strings.key, strings.hexKey);
+    }
+    const subjStart = i32[at + D_SUBJ_START];
+    if (subjStart >= 0 && (override || into.subj === undefined)) {
+      into.subjId = strings.subj.idOf(bytes, subjStart, i32[at + D_SUBJ_END]);
+      into.subj = strings.subj.names[into.subjId];
     }
     return (flags & FLAG_ENRICHED) !== 0;
   }
