@@ -68,8 +68,13 @@ export class AnalysisCache {
     return this.settings;
   }
 
-  forget(uri: string): void {
+  /**
+   * Drops a document's analysis, and with `file` its own check too: a closed document's
+   * check of a large file would otherwise stay for as long as the server runs.
+   */
+  forget(uri: string, file?: string): void {
     this.entries.delete(uri);
+    if (file !== undefined) this.perFile.delete(file);
   }
 
   analyse(request: AnalysisRequest): DocumentAnalysis {

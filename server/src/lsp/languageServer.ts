@@ -394,7 +394,7 @@ export function startLanguageServer(connection: Connection): void {
     else siblings.forEach(pushDiagnostics);
   });
   documents.onDidClose((event) => {
-    cache.forget(event.document.uri);
+    cache.forget(event.document.uri, fileOf(event.document.uri));
     if (!pullDiagnostics) connection.sendDiagnostics({ uri: event.document.uri, diagnostics: [] });
   });
 

@@ -167,8 +167,12 @@ export function checkRuleset(
     }
   }
 
-  const ruleText = new Map(stream.filter((e) => e.rule).map((e) => [e.rule!, e.text]));
-  analyseMatchingOrder(load.loaded, version, (rule) => ruleText.get(rule) ?? '', diagnostics);
+  // Read only for the few rules a matching-order diagnostic quotes.
+  let ruleText: Map<RuleModel, string> | undefined;
+  const textOf = (rule: RuleModel) =>
+    (ruleText ??= new Map(stream.filter((e) => e.rule).map((e) => [e.rule!, e.text])))
+      .get(rule) ?? '';
+  analyseMatchingOrder(load.loaded, version, textOf, diagnostics);
 
   return {
     files: ordered.map((f) => f.file),
@@ -220,13 +224,15 @@ function splitByAugenrules(
 }
 
 function streamEntries(file: string, checked: CheckResult): StreamEntry[] {
-  const rulesByLine = new Map(checked.rules.map((rule) => [rule.line, rule]));
+  // The rules come in line order, one line at most each: read them alongside the lines.
+  const rules = checked.rules;
+  let next = 0;
   const entries: StreamEntry[] = [];
   for (const parsed of checked.document.lines) {
+    while (next < rules.length && rules[next].line < parsed.line) next++;
+    const rule = next < rules.length && rules[next].line === parsed.line ? rules[next] : undefined;
     if (parsed.kind === 'comment' || parsed.kind === 'blank') continue;
-    entries.push({
-      file, line: parsed.line, text: parsed.text, parsed, rule: rulesByLine.get(parsed.line),
-    });
+    entries.push({ file, line: parsed.line, text: parsed.text, parsed, rule });
   }
   return entries;
 }
