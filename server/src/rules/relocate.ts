@@ -8,7 +8,7 @@
 import { allCodes, type FixData } from './codes';
 import { LineRange, type Range, type RuleDiagnostic } from './diagnostics';
 import type { LineResult } from './checks/line';
-import { keepTwinKeys } from './checks/ruleset';
+import { keepTwinVerdicts } from './checks/ruleset';
 import type {
   ArchCondition, FieldComparison, FieldCondition, RuleModel, WatchSpec,
 } from './model';
@@ -53,7 +53,7 @@ export function movedLineResult(result: LineResult, delta: number): LineResult |
     diagnostics = moved;
   }
   const rule = result.rule && movedRule(result.rule, delta);
-  if (rule) keepTwinKeys(rule, result.rule!);
+  if (rule) keepTwinVerdicts(rule, result.rule!, (entry) => movedDiagnostic(entry, delta));
   return {
     diagnostics,
     rule,

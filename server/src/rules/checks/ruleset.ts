@@ -171,10 +171,20 @@ function twinKeysOf(rule: RuleModel): { own: string; twin?: string } {
   return keys;
 }
 
-/** A rule moved to another line has the twin keys of the rule it was (they hold no line). */
-export function keepTwinKeys(moved: RuleModel, original: RuleModel): void {
+/**
+ * A rule moved to another line keeps what the twin check found for the rule it was: its
+ * twin keys (they hold no line) and its twin diagnostic, moved along by `move`.
+ */
+export function keepTwinVerdicts(
+  moved: RuleModel,
+  original: RuleModel,
+  move: (diagnostic: RuleDiagnostic) => RuleDiagnostic | undefined,
+): void {
   const keys = twinKeys.get(original);
   if (keys) twinKeys.set(moved, keys);
+  const earlier = twinDiagnostics.get(original);
+  const diagnostic = earlier && move(earlier.diagnostic);
+  if (diagnostic) twinDiagnostics.set(moved, { names: earlier!.names, diagnostic });
 }
 
 /**
