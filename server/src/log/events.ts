@@ -5,7 +5,7 @@
  * memory does not grow with the log.
  */
 import {
-  ABSENT, FactStrings, RecordNames, RecordView, emptyFacts, pathRecordEtc, resetFacts,
+  ABSENT, FactStrings, NO_STRING, RecordNames, RecordView, pathRecordEtc, resetFacts,
   type RecordFacts,
 } from './scan';
 import { messageTypes } from '../tables';
@@ -13,8 +13,12 @@ import { messageTypes } from '../tables';
 /** Open events kept before the oldest is closed. Interleaving deeper than this splits. */
 export const defaultEventWindow = 4096;
 
-/** One event: its identity, size and the facts that rankings and rules look at. */
-export class AuditEvent {
+/**
+ * One event: its identity, size and the facts that rankings and rules look at. The facts
+ * are fields of the event itself (`facts` is the event): an event is counted long after it
+ * was last touched, when the window is full, and one object is one trip to memory, not two.
+ */
+export class AuditEvent implements RecordFacts {
   /** Index into RecordNames.nodes (0: no node= prefix). */
   nodeId = 0;
   timeMs = 0;
@@ -22,40 +26,49 @@ export class AuditEvent {
   records = 0;
   bytes = 0;
   /**
-   * Record type ids (RecordNames.types), each once, in order of arrival: the first
-   * `typeCount` entries. Records and bytes of each type are parallel to them. The arrays
-   * keep their storage when the event is reused (emptying them would free it).
+   * Per record type, in order of arrival, each type once: id (RecordNames.types), records
+   * and bytes, three numbers a type, `typeCount` types. The array keeps its storage when the
+   * event is reused.
    */
-  typeIds: number[] = [];
-  typeRecords: number[] = [];
-  typeBytes: number[] = [];
+  types: number[] = [];
   typeCount = 0;
 
   /** Counts records of a type into the event. */
   addType(typeId: number, records: number, bytes: number): void {
-    const typeIds = this.typeIds;
+    const types = this.types;
     const count = this.typeCount;
-    for (let i = 0; i < count; i++) {
-      if (typeIds[i] === typeId) {
-        this.typeRecords[i] += records;
-        this.typeBytes[i] += bytes;
+    for (let i = 0, at = 0; i < count; i++, at += 3) {
+      if (types[at] === typeId) {
+        types[at + 1] += records;
+        types[at + 2] += bytes;
         return;
       }
     }
-    if (count < typeIds.length) {
-      typeIds[count] = typeId;
-      this.typeRecords[count] = records;
-      this.typeBytes[count] = bytes;
+    const at = count * 3;
+    if (at < types.length) {
+      types[at] = typeId;
+      types[at + 1] = records;
+      types[at + 2] = bytes;
     } else {
-      typeIds.push(typeId);
-      this.typeRecords.push(records);
-      this.typeBytes.push(bytes);
+      types.push(typeId, records, bytes);
     }
     this.typeCount = count + 1;
   }
+
+  typeId(index: number): number {
+    return this.types[index * 3];
+  }
+
+  typeRecords(index: number): number {
+    return this.types[index * 3 + 1];
+  }
+
+  typeBytes(index: number): number {
+    return this.types[index * 3 + 2];
+  }
+
   /** True once a SYSCALL record was read: its facts then win over other records'. */
   hasSyscall = false;
-  facts: RecordFacts = emptyFacts();
   daemonStart = false;
   /** A PATH record names a path under /etc; etcChange: one creates or deletes it. */
   etcPath = false;
@@ -70,6 +83,34 @@ export class AuditEvent {
   queuePrev: AuditEvent | undefined = undefined;
   /** Sequence number of the first record of the event within the scanned range. */
   firstRecord = 0;
+
+  // The facts (RecordFacts), as emptyFacts() makes them.
+  arch = ABSENT;
+  syscall = ABSENT;
+  success = ABSENT;
+  exit = 0;
+  hasExit = false;
+  uid = ABSENT;
+  auid = ABSENT;
+  euid = ABSENT;
+  suid = ABSENT;
+  fsuid = ABSENT;
+  gid = ABSENT;
+  egid = ABSENT;
+  sgid = ABSENT;
+  fsgid = ABSENT;
+  a1 = 0;
+  a2 = 0;
+  exe: string | undefined = undefined;
+  key: string | undefined = undefined;
+  subj: string | undefined = undefined;
+  exeId = NO_STRING;
+  keyId = NO_STRING;
+  subjId = NO_STRING;
+
+  get facts(): RecordFacts {
+    return this;
+  }
 }
 
 /** What each record type means for grouping, computed once per type id. */

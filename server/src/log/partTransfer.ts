@@ -166,9 +166,9 @@ export function packStraddling(
     const facts = event.facts;
     const types: string[] = [];
     for (let i = 0; i < event.typeCount; i++) {
-      types.push(names.types.names[event.typeIds[i]]);
-      typeCounts[countAt++] = event.typeRecords[i];
-      typeCounts[countAt++] = event.typeBytes[i];
+      types.push(names.types.names[event.typeId(i)]);
+      typeCounts[countAt++] = event.typeRecords(i);
+      typeCounts[countAt++] = event.typeBytes(i);
     }
     columns[at] = event.nodeId === 0 ? -1 : table.id(names.nodes.names[event.nodeId]);
     columns[at + 1] = event.timeMs;

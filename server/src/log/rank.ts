@@ -163,8 +163,8 @@ function changesFiles(arch: number, syscall: number, a1: number, a2: number): bo
 function sameTypes(typeSet: TypeSet, event: AuditEvent): boolean {
   const ids = typeSet.ids;
   if (ids.length !== event.typeCount) return false;
-  const typeIds = event.typeIds;
-  for (let i = 0; i < ids.length; i++) if (ids[i] !== typeIds[i]) return false;
+  const types = event.types;
+  for (let i = 0; i < ids.length; i++) if (ids[i] !== types[i * 3]) return false;
   return true;
 }
 
@@ -198,8 +198,8 @@ function addTypeCounts(counts: Float64Array, typeSet: TypeSet, event: AuditEvent
   const sortedIndex = typeSet.sortedIndex;
   for (let i = 0; i < sortedIndex.length; i++) {
     const at = sortedIndex[i] * 2;
-    counts[at] += event.typeRecords[i];
-    counts[at + 1] += event.typeBytes[i];
+    counts[at] += event.types[i * 3 + 1];
+    counts[at + 1] += event.types[i * 3 + 2];
   }
 }
 const noExit = 0x7fffffff;
@@ -314,10 +314,10 @@ export class NoiseTally {
   }
 
   private typeSet(event: AuditEvent): TypeSet {
-    const typeIds = event.typeIds;
+    const eventTypes = event.types;
     const count = event.typeCount;
     let hash = count;
-    for (let i = 0; i < count; i++) hash = (Math.imul(hash, 31) + typeIds[i]) | 0;
+    for (let i = 0; i < count; i++) hash = (Math.imul(hash, 31) + eventTypes[i * 3]) | 0;
     hash &= 0x3fffffff;
     let candidates = this.typeSets.get(hash);
     if (candidates === undefined) {
@@ -329,10 +329,10 @@ export class NoiseTally {
       const ids = candidate.ids;
       if (ids.length !== count) continue;
       let i = 0;
-      while (i < ids.length && ids[i] === typeIds[i]) i++;
+      while (i < ids.length && ids[i] === eventTypes[i * 3]) i++;
       if (i === ids.length) return candidate;
     }
-    const ids = typeIds.slice(0, count);
+    const ids = Array.from({ length: count }, (_, i) => event.typeId(i));
     const names = ids.map((id) => this.names.types.names[id]);
     const types = [...new Set(names)].sort();
     const created = {
