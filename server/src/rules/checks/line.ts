@@ -48,8 +48,11 @@ function kept<T>(items: readonly T[]): T[] {
   return items.length === 0 ? none as never as T[] : items.slice();
 }
 
-const listNamesLower = new Set<string>(['user', 'task', 'exit', 'exclude', 'filesystem',
-  'io_uring']);
+/** The lists, each mapped to its own name: a rule keeps this string, not the word's copy. */
+const listNamesLower = new Map<string, ListName>(
+  (['user', 'task', 'exit', 'exclude', 'filesystem', 'io_uring'] as const)
+    .map((name) => [name, name]),
+);
 
 export function interpretLine(line: RulesLine, options: CheckOptions): LineResult {
   const state = newLineState(line, options);
@@ -296,17 +299,20 @@ function operationOf(option: ParsedOption) {
 }
 
 function lookupAction(word: string): 'always' | 'never' | 'possible' | 'other' {
-  if (word === 'always' || word === 'never' || word === 'possible') return word;
+  // The literals, not the word: a rule keeps its action.
+  if (word === 'always') return 'always';
+  if (word === 'never') return 'never';
+  if (word === 'possible') return 'possible';
   return 'other';
 }
 
 function resolveList(word: string, version: '3.0.9' | '4.2'): ListName | undefined {
   if (version === '3.0.9') {
     if (word === 'io_uring') return undefined;
-    return listNamesLower.has(word) ? word as ListName : undefined;
+    return listNamesLower.get(word);
   }
   const lower = word.toLowerCase();
-  return listNamesLower.has(lower) ? lower as ListName : undefined;
+  return listNamesLower.get(lower);
 }
 
 function listReason(word: string, version: '3.0.9' | '4.2'): string {

@@ -216,10 +216,14 @@ function addSyscallElements(
       continue;
     }
 
-    const byName = table?.byName.get(element.toLowerCase());
+    const lower = element.toLowerCase();
+    const byName = table?.byName.get(lower);
     if (byName !== undefined) {
       state.syscallNumbers.push(byName);
-      state.syscallNames.push(element.toLowerCase());
+      // The table's own string where it is the same name: a checked document keeps the
+      // names of every rule, and most rules name the same few syscalls.
+      const tableName = table!.byNumber.get(byName);
+      state.syscallNames.push(tableName === lower ? tableName : lower);
       continue;
     }
 
