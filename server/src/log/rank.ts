@@ -106,6 +106,10 @@ interface ProfileSlot {
   subjId: number;
   keyId: number;
   typeSet: TypeSet;
+  /** Counted here while scanning (the bucket is one more object to reach); see snapshot(). */
+  events: number;
+  records: number;
+  bytes: number;
   bucket: EventProfileBucket;
   /** Records and bytes per type, in the order of typeSet.types (records, bytes, ...). */
   typeCounts: Float64Array;
@@ -187,10 +191,9 @@ function slotMatches(
 }
 
 function countInto(slot: ProfileSlot, event: AuditEvent): void {
-  const bucket = slot.bucket;
-  bucket.events++;
-  bucket.records += event.records;
-  bucket.bytes += event.bytes;
+  slot.events++;
+  slot.records += event.records;
+  slot.bytes += event.bytes;
   addTypeCounts(slot.typeCounts, slot.typeSet, event);
 }
 
@@ -435,6 +438,7 @@ export class NoiseTally {
       uid: facts.uid, auid: facts.auid, euid: facts.euid, suid: facts.suid,
       fsuid: facts.fsuid, gid: facts.gid, egid: facts.egid, sgid: facts.sgid,
       fsgid: facts.fsgid, subjId, keyId, typeSet, bucket, typeCounts, etcWrite,
+      events: 1, records: event.records, bytes: event.bytes,
       hash, sameHash: undefined, firstOfHash: firstOfHash === undefined,
     };
     if (firstOfHash !== undefined) {
@@ -524,6 +528,9 @@ export class NoiseTally {
     data.profile = new Map();
     for (const slot of this.slotsInOrder()) {
       const bucket = slot.bucket;
+      bucket.events = slot.events;
+      bucket.records = slot.records;
+      bucket.bytes = slot.bytes;
       const recordsByType: Record<string, { records: number; bytes: number }> = {};
       bucket.recordsByType = recordsByType;
       slot.typeSet.types.forEach((type, i) => {
