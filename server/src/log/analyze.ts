@@ -57,8 +57,6 @@ const chunkSize = 1 << 20;
 /** Bytes read at a time from a plain file: they stay in a core's cache until scanned. */
 const readSize = 128 << 10;
 const defaultParallelThreshold = 32 << 20;
-/** Records at the start of a byte range whose events may have begun in the range before. */
-const boundaryRecords = 20000;
 
 class AbortError extends Error {
   constructor() {
@@ -97,7 +95,7 @@ export class PartScanner implements RecordSink {
       (event) => this.tally.addEvent(event),
       {
         window: options.window ?? defaultEventWindow,
-        holdFirstRecords: options.holdHead ? boundaryRecords : 0,
+        holdFirstEvents: options.holdHead ? options.window ?? defaultEventWindow : 0,
         held: (event) => this.head.push(event),
       },
     );

@@ -81,8 +81,8 @@ export class AuditEvent implements RecordFacts {
   /** Next and previous events in arrival order (close queue). */
   queueNext: AuditEvent | undefined = undefined;
   queuePrev: AuditEvent | undefined = undefined;
-  /** Sequence number of the first record of the event within the scanned range. */
-  firstRecord = 0;
+  /** The event's number, in order of creation within the scanned range (1, 2, ...). */
+  sequence = 0;
 
   // The facts (RecordFacts), as emptyFacts() makes them.
   arch = ABSENT;
@@ -156,11 +156,12 @@ export interface SerialSegment {
 export interface EventGrouperOptions {
   window?: number;
   /**
-   * Events whose first record is among the first `holdFirstRecords` records are handed
-   * to `held` instead of `sink`: when a log is split into byte ranges, an event may have
-   * begun in the previous range.
+   * The first `holdFirstEvents` events are handed to `held` instead of `sink`: when a log
+   * is split into byte ranges, an event may have begun in the previous range. The range
+   * before hands on its last window of events, and in arrival order a continuation of one
+   * of them comes before a window of new events has begun.
    */
-  holdFirstRecords?: number;
+  holdFirstEvents?: number;
   held?: (event: AuditEvent) => void;
 }
 
@@ -178,8 +179,8 @@ export class EventGrouper {
   private openCount = 0;
   private last: AuditEvent | undefined;
   private readonly typeInfo: TypeInfo[] = [];
-  private recordSeq = 0;
-  private readonly holdFirstRecords: number;
+  private eventSeq = 0;
+  private readonly holdFirstEvents: number;
   private readonly held: ((event: AuditEvent) => void) | undefined;
 
   /** Serial segments per node, in order (the last one of a node is still growing). */
@@ -202,7 +203,7 @@ export class EventGrouper {
     while (size < this.window * 2) size *= 2;
     this.open = new Array<AuditEvent | undefined>(size).fill(undefined);
     this.openMask = size - 1;
-    this.holdFirstRecords = options.holdFirstRecords ?? 0;
+    this.holdFirstEvents = options.holdFirstEvents ?? 0;
     this.held = options.held;
   }
 
@@ -225,7 +226,6 @@ export class EventGrouper {
 
   addRecord(view: RecordView): void {
     this.records++;
-    this.recordSeq++;
     const timeMs = view.seconds * 1000 + view.millis;
     const serial = view.serial;
     const nodeId = view.nodeId;
@@ -298,7 +298,7 @@ export class EventGrouper {
     event.nodeId = nodeId;
     event.timeMs = timeMs;
     event.serial = serial;
-    event.firstRecord = this.recordSeq;
+    event.sequence = ++this.eventSeq;
     const slot = serial & this.openMask;
     event.chain = this.open[slot];
     this.open[slot] = event;
@@ -314,7 +314,7 @@ export class EventGrouper {
     if (this.queueHead !== undefined) this.close(this.queueHead);
   }
 
-  /** Takes an open event out of the window and counts it (or holds it, see holdFirstRecords). */
+  /** Takes an open event out of the window and counts it (or holds it, see holdFirstEvents). */
   private close(event: AuditEvent): void {
     const before = event.queuePrev;
     const after = event.queueNext;
@@ -342,7 +342,7 @@ export class EventGrouper {
     event.chain = undefined;
     if (this.last === event) this.last = undefined;
 
-    if (this.held !== undefined && event.firstRecord <= this.holdFirstRecords) {
+    if (this.held !== undefined && event.sequence <= this.holdFirstEvents) {
       this.held(event);
       return;
     }
