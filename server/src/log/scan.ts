@@ -102,13 +102,12 @@ export class RecordView {
   }
 
   /**
-   * Reads the fields that events and rankings use into `facts` (fields the record lacks
-   * are left alone). Returns true when the record has an ENRICHED part.
+   * Reads the fields that events and rankings use into `facts`, emptied first. Returns true
+   * when the record has an ENRICHED part.
    */
   readFacts(facts: RecordFacts, strings: FactStrings): boolean {
-    const memory = this.descriptor;
-    if (memory === undefined) throw new Error('readFacts needs a record from RecordScanner');
-    return memory.readFacts(this.descriptorAt, facts, strings);
+    resetFacts(facts);
+    return this.mergeFacts(facts, strings, true);
   }
 
   /**
@@ -337,60 +336,7 @@ class DescriptorMemory {
     view.descriptorAt = at;
   }
 
-  readFacts(at: number, facts: RecordFacts, strings: FactStrings): boolean {
-    const i32 = this.i32;
-    if (i32[at + D_FIELDS_READ] === 0) this.exports.readFields(at << 2);
-    const f64 = this.f64;
-    const wide = at >> 1;
-    const bytes = this.bytes;
-
-    facts.arch = f64[wide + D_ARCH];
-    facts.syscall = f64[wide + D_SYSCALL];
-    facts.success = i32[at + D_SUCCESS];
-    const flags = i32[at + D_FLAGS];
-    if ((flags & FLAG_HAS_EXIT) !== 0) {
-      facts.exit = f64[wide + D_EXIT];
-      facts.hasExit = true;
-    }
-    facts.uid = f64[wide + D_UID];
-    facts.auid = f64[wide + D_UID + 1];
-    facts.euid = f64[wide + D_UID + 2];
-    facts.suid = f64[wide + D_UID + 3];
-    facts.fsuid = f64[wide + D_UID + 4];
-    facts.gid = f64[wide + D_UID + 5];
-    facts.egid = f64[wide + D_UID + 6];
-    facts.sgid = f64[wide + D_UID + 7];
-    facts.fsgid = f64[wide + D_UID + 8];
-    facts.a1 = f64[wide + D_A1];
-    facts.a2 = f64[wide + D_A2];
-
-    const exeKind = i32[at + D_EXE_KIND];
-    if (exeKind >= 0) {
-      const start = i32[at + D_EXE_START];
-      const end = i32[at + D_EXE_END];
-      const id = exeKind === 1 ? strings.hexExe.idOf(bytes, start, end) * 2 + 1 :
-        strings.exe.idOf(bytes, start, end) * 2;
-      facts.exeId = id;
-      facts.exe = codeString(id, strings.exe, strings.hexExe);
-    }
-    if (i32[at + D_KEY_START] >= 0) {
-      const kind = i32[at + D_KEY_KIND];
-      const start = i32[at + D_KEY_START];
-      const end = i32[at + D_KEY_END];
-      const id = kind < 0 ? NO_STRING : kind === 1 ?
-        strings.hexKey.idOf(bytes, start, end) * 2 + 1 : strings.key.idOf(bytes, start, end) * 2;
-      facts.keyId = id;
-      facts.key = codeString(id, strings.key, strings.hexKey);
-    }
-    const subjStart = i32[at + D_SUBJ_START];
-    if (subjStart >= 0) {
-      facts.subjId = strings.subj.idOf(bytes, subjStart, i32[at + D_SUBJ_END]);
-      facts.subj = strings.subj.names[facts.subjId];
-    }
-    return (flags & FLAG_ENRICHED) !== 0;
-  }
-
-  /** readFacts and mergeFacts (events.ts) in one step, without a scratch record. */
+  /** See RecordView.mergeFacts. */
   mergeFacts(at: number, into: RecordFacts, strings: FactStrings, override: boolean): boolean {
     const i32 = this.i32;
     if (i32[at + D_FIELDS_READ] === 0) this.exports.readFields(at << 2);
