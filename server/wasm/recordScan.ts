@@ -193,6 +193,29 @@ function findSpaceType(from: i32, end: i32): i32 {
   return -1;
 }
 
+/** The value of the last readDecimal. */
+let decimalValue: f64 = 0;
+
+/**
+ * Reads the digits at `p` (at least one) and the `stop` byte after them; returns the
+ * position after `stop`, or -1. The value, in decimalValue, is accumulated as a double, as
+ * the line reader in scan.ts does: equal results, any length.
+ */
+@inline
+function readDecimal(p: i32, end: i32, stop: u8): i32 {
+  let value: f64 = 0;
+  const first = p;
+  while (p < end) {
+    const c = byte(p);
+    if (c < DIGIT0 || c > 0x39) break;
+    value = value * 10 + <f64>(c - DIGIT0);
+    p++;
+  }
+  if (p == first || p >= end || byte(p) != stop) return -1;
+  decimalValue = value;
+  return p + 1;
+}
+
 /** `[node=NAME ]type=NAME msg=audit(SEC.MILLIS:SERIAL):`; false when the line is not one. */
 function readHead(d: i32, start: i32, end: i32): bool {
   let p = start;
@@ -219,48 +242,15 @@ function readHead(d: i32, start: i32, end: i32): bool {
   }
   p += 10;
 
-  // Accumulated as doubles, as the line reader in scan.ts does: equal results, any length.
-  let seconds: f64 = 0;
-  let digits = 0;
-  let c: u8 = 0;
-  while (p < end) {
-    c = byte(p);
-    if (c < DIGIT0 || c > 0x39) break;
-    seconds = seconds * 10 + <f64>(c - DIGIT0);
-    p++;
-    digits++;
-  }
-  if (p >= end) c = 0;
-  if (digits == 0 || c != DOT) return false;
-  p++;
-
-  let millis: f64 = 0;
-  digits = 0;
-  c = 0;
-  while (p < end) {
-    c = byte(p);
-    if (c < DIGIT0 || c > 0x39) break;
-    millis = millis * 10 + <f64>(c - DIGIT0);
-    p++;
-    digits++;
-  }
-  if (p >= end) c = 0;
-  if (digits == 0 || c != COLON) return false;
-  p++;
-
-  let serial: f64 = 0;
-  digits = 0;
-  c = 0;
-  while (p < end) {
-    c = byte(p);
-    if (c < DIGIT0 || c > 0x39) break;
-    serial = serial * 10 + <f64>(c - DIGIT0);
-    p++;
-    digits++;
-  }
-  if (p >= end) c = 0;
-  if (digits == 0 || c != RPAREN) return false;
-  p++;
+  p = readDecimal(p, end, DOT);
+  if (p < 0) return false;
+  const seconds = decimalValue;
+  p = readDecimal(p, end, COLON);
+  if (p < 0) return false;
+  const millis = decimalValue;
+  p = readDecimal(p, end, RPAREN);
+  if (p < 0) return false;
+  const serial = decimalValue;
   if (p < end && byte(p) == COLON) p++;
   while (p < end && byte(p) == SPACE) p++;
 

@@ -249,6 +249,18 @@ const FLAG_ENRICHED = 1;
 const FLAG_HAS_EXIT = 2;
 const FLAG_TERMINATED = 4;
 
+/** The id of a text value: 2 x id, or 2 x id + 1 for hex-encoded text (kind 1). */
+function textId(
+  bytes: Buffer,
+  kind: number,
+  start: number,
+  end: number,
+  plain: ByteInterner,
+  hex: ByteInterner,
+): number {
+  return kind === 1 ? hex.idOf(bytes, start, end) * 2 + 1 : plain.idOf(bytes, start, end) * 2;
+}
+
 /** Descriptors filled per call into the module. */
 const BATCH = 512;
 /** Bytes the line-end search may read past the data (it reads 16 at a time). */
@@ -391,21 +403,15 @@ class DescriptorMemory {
     const bytes = this.bytes;
     const exeKind = i32[at + D_EXE_KIND];
     if (exeKind >= 0 && (override || into.exe === undefined)) {
-      const start = i32[at + D_EXE_START];
-      const end = i32[at + D_EXE_END];
-      const id = exeKind === 1 ? strings.hexExe.idOf(bytes, start, end) * 2 + 1 :
-        strings.exe.idOf(bytes, start, end) * 2;
-      into.exeId = id;
-      into.exe = codeString(id, strings.exe, strings.hexExe);
+      into.exeId = textId(bytes, exeKind, i32[at + D_EXE_START], i32[at + D_EXE_END],
+        strings.exe, strings.hexExe);
+      into.exe = codeString(into.exeId, strings.exe, strings.hexExe);
     }
     const keyKind = i32[at + D_KEY_KIND];
     if (keyKind >= 0 && (override || into.key === undefined)) {
-      const start = i32[at + D_KEY_START];
-      const end = i32[at + D_KEY_END];
-      const id = keyKind === 1 ? strings.hexKey.idOf(bytes, start, end) * 2 + 1 :
-        strings.key.idOf(bytes, start, end) * 2;
-      into.keyId = id;
-      into.key = codeString(id, strings.key, strings.hexKey);
+      into.keyId = textId(bytes, keyKind, i32[at + D_KEY_START], i32[at + D_KEY_END],
+        strings.key, strings.hexKey);
+      into.key = codeString(into.keyId, strings.key, strings.hexKey);
     }
     const subjStart = i32[at + D_SUBJ_START];
     if (subjStart >= 0 && (override || into.subj === undefined)) {
