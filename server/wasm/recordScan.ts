@@ -140,13 +140,17 @@ function nextQuote(p: i32, end: i32): i32 {
 /**
  * Describes the complete lines of [from, end) into descriptors at `out`, at most `max`.
  * With `final` set, a last line without a newline is described too. Returns the count;
- * consumed() is then the first byte of the first line not described.
+ * consumed() is then the first byte of the first line not described. The first line holds
+ * no newline before `searched` (a line longer than a read is searched once, not at every
+ * read).
  */
-export function scanLines(from: i32, end: i32, final: i32, out: i32, max: i32): i32 {
+export function scanLines(
+  from: i32, end: i32, final: i32, out: i32, max: i32, searched: i32,
+): i32 {
   let start = from;
   let count = 0;
   while (count < max && start < end) {
-    let newline = findLineEnd(start, end);
+    let newline = findLineEnd(count == 0 && searched > start ? searched : start, end);
     let terminated = 1;
     if (newline < 0) {
       if (final == 0) break;

@@ -283,7 +283,9 @@ interface ScanExports {
   descriptorBytes(): number;
   heapBase(): number;
   consumed(): number;
-  scanLines(from: number, end: number, final: number, out: number, max: number): number;
+  scanLines(
+    from: number, end: number, final: number, out: number, max: number, searched: number,
+  ): number;
   readFields(descriptor: number): void;
 }
 
@@ -486,7 +488,8 @@ export class RecordScanner {
 
   private scanInput(dataEnd: number): void {
     const memory = this.memory;
-    const next = this.scan(memory.input, dataEnd, false);
+    const searched = memory.input + this.carryBytes;
+    const next = this.scan(memory.input, dataEnd, false, searched);
     // The incomplete last line moves to the start of the input area for the next chunk.
     if (next > memory.input) memory.bytes.copyWithin(memory.input, next, dataEnd);
     this.carryBytes = dataEnd - next;
@@ -500,16 +503,16 @@ export class RecordScanner {
     // A byte <= 0x20 after the line stops the field reader's unbounded value loops.
     memory.bytes[dataEnd] = 0;
     this.carryBytes = 0;
-    this.scan(memory.input, dataEnd, true);
+    this.scan(memory.input, dataEnd, true, dataEnd);
   }
 
   /** Describes and delivers the lines of [from, end); returns the first byte not used. */
-  private scan(from: number, end: number, final: boolean): number {
+  private scan(from: number, end: number, final: boolean, searched: number): number {
     const memory = this.memory;
     const exports = memory.exports;
     let start = from;
     for (;;) {
-      const count = exports.scanLines(start, end, final ? 1 : 0, memory.out, BATCH);
+      const count = exports.scanLines(start, end, final ? 1 : 0, memory.out, BATCH, searched);
       start = exports.consumed();
       this.deliver(count);
       if (count < BATCH) return start;
