@@ -37,6 +37,12 @@ const TYPE_PREFIX = Buffer.from('type=');
 const SPACE_TYPE = Buffer.from(' type=');
 const MSG_AUDIT = Buffer.from('msg=audit(');
 
+/**
+ * The longest line kept whole. The kernel caps a record at 8970 bytes (MAX_AUDIT_MESSAGE_
+ * LENGTH); a longer line is junk, and keeping it would let memory grow with the input.
+ */
+const maxLineBytes = 64 << 20;
+
 /** Why a line was not read as an audit record. */
 export type SkipReason =
   | 'ausearch-interpreted'
@@ -46,6 +52,7 @@ export type SkipReason =
   | 'comment'
   | 'malformed-record'
   | 'truncated'
+  | 'too-long'
   | 'not-audit';
 
 export const skipReasonText: Readonly<Record<SkipReason, string>> = {
@@ -56,6 +63,8 @@ export const skipReasonText: Readonly<Record<SkipReason, string>> = {
   'comment': 'a comment line',
   'malformed-record': 'starts like a record but has no valid msg=audit(SECONDS.MILLIS:SERIAL)',
   'truncated': 'the last line ends without a newline and is not a complete record',
+  'too-long': `a line longer than ${maxLineBytes >> 20} MiB (no audit record is): skipped ` +
+    'to its end',
   'not-audit': 'not an audit record',
 };
 
@@ -450,6 +459,8 @@ export class RecordScanner {
   private readonly memory = new DescriptorMemory();
   /** Bytes of an incomplete line kept at the start of the input area. */
   private carryBytes = 0;
+  /** Inside a line longer than maxLineBytes: its bytes are dropped up to its newline. */
+  private skippingLongLine = false;
   private lineNumber: number;
 
   constructor(private readonly sink: RecordSink, options: ScannerOptions = {}) {
@@ -488,15 +499,32 @@ export class RecordScanner {
 
   private scanInput(dataEnd: number): void {
     const memory = this.memory;
-    const searched = memory.input + this.carryBytes;
-    const next = this.scan(memory.input, dataEnd, false, searched);
+    const input = memory.input;
+    if (this.skippingLongLine) {
+      const newline = memory.bytes.subarray(input, dataEnd).indexOf(LF);
+      if (newline < 0) return;
+      this.skippingLongLine = false;
+      memory.bytes.copyWithin(input, input + newline + 1, dataEnd);
+      dataEnd -= newline + 1;
+    }
+
+    const searched = input + this.carryBytes;
+    const next = this.scan(input, dataEnd, false, searched);
     // The incomplete last line moves to the start of the input area for the next chunk.
-    if (next > memory.input) memory.bytes.copyWithin(memory.input, next, dataEnd);
+    if (next > input) memory.bytes.copyWithin(input, next, dataEnd);
     this.carryBytes = dataEnd - next;
+
+    if (this.carryBytes > maxLineBytes) {
+      this.lineNumber++;
+      this.sink.skipped(this.lineNumber, 'too-long', memory.bytes, input, input + 256);
+      this.carryBytes = 0;
+      this.skippingLongLine = true;
+    }
   }
 
   /** Flushes a last line that has no newline. */
   end(): void {
+    this.skippingLongLine = false;
     if (this.carryBytes === 0) return;
     const memory = this.memory;
     const dataEnd = memory.input + this.carryBytes;

@@ -190,6 +190,20 @@ test('lines that are not records are counted, named, and numbered; the run goes 
   assert.match(report.skippedSamples[7].text, /\\x00\\x01/);
 });
 
+test('a line of more than 64 MiB is skipped to its end; the lines after it read', async () => {
+  const long = Buffer.alloc(70 << 20, 0x78);
+  const data = Buffer.concat([
+    Buffer.from(syscallRecord('1700000000.1:1') + '\n'), long, Buffer.from('\n'),
+    Buffer.from(syscallRecord('1700000000.1:2') + '\n'), long,
+  ]);
+  const report = await analyzeText(data, { chunkSize: 1 << 20 });
+  assert.equal(report.records, 2);
+  assert.equal(report.events, 2);
+  assert.deepEqual(report.skippedByReason, { 'too-long': 2 });
+  assert.deepEqual(report.skippedSamples.map((s) => s.line), [2, 4]);
+  assert.equal(report.inputBytes, data.length);
+});
+
 test('a complete last record without a newline is read', async () => {
   const report = await analyzeText(syscallRecord('1700000000.1:1'));
   assert.equal(report.records, 1);
