@@ -42,11 +42,6 @@ export interface AnalyzeOptions extends ReportOptions {
   workers?: number;
   /** Plain files at least this large are split over workers (default 32 MiB). */
   parallelThreshold?: number;
-  /**
-   * Bytes at the end of a byte range grouped in arrival order only (default 32 MiB; see
-   * EventGrouper.closeAtEndOfEvent).
-   */
-  arrivalOrderBytes?: number;
   onProgress?: (progress: AnalyzeProgress) => void;
   signal?: AbortSignal;
   /** The stream read for '-' (default process.stdin). */
@@ -362,8 +357,7 @@ export async function analyzeLogs(
       const size = statSync(input).size;
       if (!isGzip(input) && workers > 1 && size >= threshold) {
         endSequential();
-        const parts = await scanInWorkers(input, size, workers, window, progress, signal,
-          options.arrivalOrderBytes ?? defaultArrivalOrderBytes);
+        const parts = await scanInWorkers(input, size, workers, window, progress, signal);
         parts[0].serialsContinue = continues;
         snapshots.push(...parts);
         continue;
@@ -434,14 +428,7 @@ export interface RangeJob {
   holdHead: boolean;
   /** Not the last range: its open events at the end may continue in the next. */
   keepTail: boolean;
-  arrivalOrderBytes: number;
 }
-
-/**
- * The end of a range whose open events go on to the next range is grouped in arrival order
- * only (see EventGrouper.closeAtEndOfEvent): far more than a window of events.
- */
-const defaultArrivalOrderBytes = 32 << 20;
 
 /** Scans one byte range of a file synchronously (the body of a worker thread). */
 export function scanRange(job: RangeJob, progress?: (bytes: number) => void): PartResult {
@@ -450,9 +437,6 @@ export function scanRange(job: RangeJob, progress?: (bytes: number) => void): Pa
   try {
     let position = job.start;
     while (position < job.end) {
-      if (job.keepTail && job.end - position <= job.arrivalOrderBytes) {
-        part.grouper.closeAtEndOfEvent = false;
-      }
       const read = part.pushFromFile(fd, position, Math.min(readSize, job.end - position));
       if (read === 0) break;
       position += read;
@@ -505,14 +489,13 @@ async function scanInWorkers(
   window: number,
   progress: (file: string, bytes: number) => void,
   signal: AbortSignal | undefined,
-  arrivalOrderBytes: number,
 ): Promise<TallySnapshot[]> {
   const script = workerScript();
   const cuts = lineAlignedCuts(path, size, workers);
   const jobs: RangeJob[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
     jobs.push({
-      path, start: cuts[i], end: cuts[i + 1], window, arrivalOrderBytes,
+      path, start: cuts[i], end: cuts[i + 1], window,
       holdHead: i > 0, keepTail: i + 2 < cuts.length,
     });
   }

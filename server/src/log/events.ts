@@ -271,15 +271,8 @@ export class EventGrouper {
     // later when the window is full.
     // Not while a DAEMON_START is open: events are then counted in arrival order, so that
     // each one falls in the serial run it belongs to.
-    if (info.endOfEvent && this.openRestarts === 0 && this.closeAtEndOfEvent) this.close(event);
+    if (info.endOfEvent && this.openRestarts === 0) this.close(event);
   }
-
-  /**
-   * Whether an EOE closes its event at once. A byte range whose open events are handed to
-   * the next range turns this off near its end, so that those are its last `window` events
-   * in arrival order, as the join across ranges expects.
-   */
-  closeAtEndOfEvent = true;
 
   /** Open DAEMON_START events. */
   private openRestarts = 0;
