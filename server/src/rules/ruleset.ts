@@ -606,7 +606,7 @@ function shadowing(
   const shadowed = new Set<IndexedRule>();
   for (const later of rules) {
     if (!later.set.empty) {
-      const earlier = index.candidates(later.set).find((c) => subsumes(c.set, later.set));
+      const earlier = index.firstCovering(later.set, (c) => subsumes(c.set, later.set));
       if (earlier) {
         reportShadow(earlier, later, textOf, diagnostics);
         shadowed.add(later);
@@ -629,17 +629,25 @@ function partlyPreEmpted(
   textOf: (rule: RuleModel) => string,
   diagnostics: RuleDiagnostic[],
 ): void {
+  // The first earlier rule that decides for some of a never rule's events: an always rule
+  // that certainly shares events with it is reported, unless a never rule before that one
+  // may already take them. Only the always rules are tried for every never rule (a file of
+  // thousands of never rules has few of them); the never rules before the one found are
+  // looked at only then.
+  const always: number[] = [];
   rules.forEach((later, position) => {
-    if (later.set.action !== 'never' || later.set.empty || shadowed.has(later)) return;
-    for (const earlier of rules.slice(0, position)) {
-      if (earlier.set.action === 'never') {
-        if (mayOverlap(earlier.set, later.set)) return;
-        continue;
-      }
-      if (!certainlyOverlap(earlier.set, later.set)) continue;
-      reportPartialPreEmption(earlier.rule, later, version, textOf, diagnostics);
+    if (later.set.action !== 'never') {
+      always.push(position);
       return;
     }
+    if (later.set.empty || shadowed.has(later)) return;
+    const found = always.find((at) => certainlyOverlap(rules[at].set, later.set));
+    if (found === undefined) return;
+    for (let at = 0; at < found; at++) {
+      const earlier = rules[at].set;
+      if (earlier.action === 'never' && mayOverlap(earlier, later.set)) return;
+    }
+    reportPartialPreEmption(rules[found].rule, later, version, textOf, diagnostics);
   });
 }
 
@@ -746,6 +754,9 @@ function moveAboveFix(target: RuleModel, moving: RuleModel, movingText: string) 
  * earlier rule's first equality (a `path=` or `exe=` value, or a field held to one value).
  * Indexing on both keeps large rulesets close to linear.
  */
+/** Earlier rules tried as a cover of one rule (see CandidateIndex.firstCovering). */
+const maxCandidates = 500;
+
 class CandidateIndex {
   private readonly buckets = new Map<string, IndexedRule[]>();
 
@@ -760,17 +771,40 @@ class CandidateIndex {
     }
   }
 
-  candidates(set: RuleEventSet): IndexedRule[] {
+  /**
+   * The first earlier rule, in file order, that `covers` accepts. The candidate lists are
+   * each in file order and are walked together, so the walk stops at the first cover. At
+   * most maxCandidates rules are tried: thousands of rules on one syscall with no equality
+   * in common would otherwise cost a comparison with every earlier one.
+   */
+  firstCovering(
+    set: RuleEventSet,
+    covers: (rule: IndexedRule) => boolean,
+  ): IndexedRule | undefined {
     const smallest = set.syscalls && set.syscalls.size > 0 ? Math.min(...set.syscalls) : undefined;
     const numberKeys = smallest === undefined ? ['all'] : ['all', `${smallest}`];
 
-    const found: IndexedRule[] = [];
+    const lists: IndexedRule[][] = [];
     for (const pointKey of ['*', ...pointKeys(set)]) {
       for (const numberKey of numberKeys) {
-        found.push(...(this.buckets.get(`${pointKey}|${numberKey}`) ?? []));
+        const bucket = this.buckets.get(`${pointKey}|${numberKey}`);
+        if (bucket !== undefined) lists.push(bucket);
       }
     }
-    return found.sort((x, y) => x.position - y.position);
+    const next = lists.map(() => 0);
+    for (let tried = 0; tried < maxCandidates; tried++) {
+      let first = -1;
+      for (let i = 0; i < lists.length; i++) {
+        if (next[i] >= lists[i].length) continue;
+        if (first < 0 || lists[i][next[i]].position < lists[first][next[first]].position) {
+          first = i;
+        }
+      }
+      if (first < 0) return undefined;
+      const rule = lists[first][next[first]++];
+      if (covers(rule)) return rule;
+    }
+    return undefined;
   }
 }
 
