@@ -1,0 +1,24 @@
+// A reader that stops early (`auditd-tools check ... | head`) must not make the tool print
+// a stack trace: it stops quietly, with the status of a process killed by SIGPIPE.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const repoRoot = join(__dirname, '..', '..', '..');
+const cli = join(repoRoot, 'dist', 'cli.js');
+
+test('output cut short by its reader ends the tool quietly', { skip: existsSync(cli) ? false :
+  'dist/cli.js is missing (npm run build)' }, async () => {
+  // An audit log read as rules: one diagnostic a line, far more than a pipe holds.
+  const child = spawn(process.execPath, [cli, 'check', join(repoRoot, 'samples', 'audit.log')]);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  child.stdout.once('data', () => child.stdout.destroy());
+  const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(stderr, '');
+  assert.equal(status, 141);
+});
