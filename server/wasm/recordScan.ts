@@ -42,6 +42,8 @@ const DOT: u8 = 0x2e;
 const LPAREN: u8 = 0x28;
 const RPAREN: u8 = 0x29;
 const DIGIT0: u8 = 0x30;
+const MAX_TIME_MS: f64 = 8.64e15;
+const MAX_SERIAL: f64 = 4294967295;
 
 // Field codes; decimal fields come last, as in the order their values are stored.
 const F_NONE: i32 = 0;
@@ -255,6 +257,9 @@ function readHead(d: i32, start: i32, end: i32): bool {
   p = readDecimal(p, end, RPAREN);
   if (p < 0) return false;
   const serial = decimalValue;
+  // A time a date cannot hold (past the year 275760) or a serial over 32 bits (the
+  // kernel's counter) is no record auditd wrote.
+  if (seconds * 1000 + millis > MAX_TIME_MS || serial > MAX_SERIAL) return false;
   if (p < end && byte(p) == COLON) p++;
   while (p < end && byte(p) == SPACE) p++;
 

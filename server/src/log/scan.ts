@@ -32,6 +32,10 @@ const RPAREN = 0x29;
 const DIGIT0 = 0x30;
 const DIGIT9 = 0x39;
 
+/** The latest time a Date holds, and the largest kernel serial (32 bits). */
+const maxTimeMs = 8.64e15;
+const maxSerial = 4294967295;
+
 const NODE_PREFIX = Buffer.from('node=');
 const TYPE_PREFIX = Buffer.from('type=');
 const SPACE_TYPE = Buffer.from(' type=');
@@ -649,6 +653,9 @@ export function readRecordHead(
     digits++;
   }
   if (digits === 0 || c !== RPAREN) return false;
+  // A time a date cannot hold (past the year 275760) or a serial over 32 bits (the
+  // kernel's counter) is no record auditd wrote.
+  if (seconds * 1000 + millis > maxTimeMs || serial > maxSerial) return false;
   p++;
   if (p < end && buf[p] === COLON) p++;
   while (p < end && buf[p] === SPACE) p++;

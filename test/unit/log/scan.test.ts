@@ -204,6 +204,18 @@ test('a line of more than 64 MiB is skipped to its end; the lines after it read'
   assert.equal(report.inputBytes, data.length);
 });
 
+test('a stamp no date can hold, or a serial over 32 bits, makes a malformed line', async () => {
+  const report = await analyzeText([
+    syscallRecord('8640000000001.000:7'),
+    syscallRecord('1700000000.1:4294967296'),
+    syscallRecord('8640000000000.000:4294967295'),
+  ].join('\n') + '\n');
+  assert.equal(report.records, 1);
+  assert.deepEqual(report.skippedByReason, { 'malformed-record': 2 });
+  assert.deepEqual(report.skippedSamples.map((s) => s.line), [1, 2]);
+  assert.equal(report.lastTime, '+275760-09-13T00:00:00.000Z');
+});
+
 test('a complete last record without a newline is read', async () => {
   const report = await analyzeText(syscallRecord('1700000000.1:1'));
   assert.equal(report.records, 1);
