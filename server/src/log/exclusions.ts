@@ -211,6 +211,9 @@ function neverExitModel(machine: Machine, numbers: number[], names: string[], ex
   };
 }
 
+/** The largest syscall number a rule can hold (AUDIT_BITMASK_SIZE words of 32 bits). */
+const maxRuleSyscall = 2047;
+
 /** Splits syscall words into groups that keep each rule line within auditctl's buffer. */
 function chunkSyscalls(words: string[], fixedBytes: number): string[][] {
   const chunks: string[][] = [];
@@ -297,6 +300,12 @@ function exitRulesForProgram(
     const words: { word: string; number: number; name: string }[] = [];
     for (const number of numbers) {
       const name = table?.byNumber.get(number);
+      if (name === undefined && number > maxRuleSyscall) {
+        result.refused.push(`syscall ${number} of ${activity.exe} on ${machine}: a rule ` +
+          `takes syscall numbers up to ${maxRuleSyscall} (the kernel's rule mask has 2048 ` +
+          'bits), and no name for it is known');
+        continue;
+      }
       if (name === undefined) {
         // auditctl takes a number for a syscall its table does not name (reference §4).
         words.push({ word: String(number), number, name: String(number) });
@@ -306,6 +315,7 @@ function exitRulesForProgram(
         words.push({ word: name, number, name });
       }
     }
+    if (words.length === 0) continue;
     words.sort((a, b) => (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
 
     const head = `-a never,exit -F arch=${arch} -S `;

@@ -39,12 +39,12 @@ export interface TallySnapshot {
   byNode: Map<string, number>;
   /** exe as logged -> [events, bytes] */
   byExe: Map<string, [number, number]>;
-  /** (arch + 1) * 65536 + syscall -> events */
-  bySyscall: Map<number, number>;
+  /** syscallKey(arch, syscall) -> events */
+  bySyscall: Map<string, number>;
   byKey: Map<string, number>;
   byUid: Map<number, number>;
   byAuid: Map<number, number>;
-  byExeSyscall: Map<string, Map<number, number>>;
+  byExeSyscall: Map<string, Map<string, number>>;
   perMinute: Map<number, [number, number]>;
   profile: Map<string, EventProfileBucket>;
   segments: { node: string | null; segment: SerialSegment }[];
@@ -76,8 +76,17 @@ function bump<K>(map: Map<K, number>, key: K, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by);
 }
 
-function syscallKey(arch: number, syscall: number): number {
-  return (arch + 1) * 65536 + syscall;
+/**
+ * "arch:syscall": a string, as no number holds both exactly (an x32 syscall number has bit
+ * 30 set, an arch is 32 bits).
+ */
+function syscallKey(arch: number, syscall: number): string {
+  return `${arch}:${syscall}`;
+}
+
+function splitSyscallKey(key: string): { arch: number; number: number } {
+  const colon = key.indexOf(':');
+  return { arch: Number(key.slice(0, colon)), number: Number(key.slice(colon + 1)) };
 }
 
 interface TypeSet {
@@ -709,11 +718,6 @@ export function buildNoiseReport(data: TallySnapshot, options: ReportOptions = {
     }
   }
 
-  const splitSyscallKey = (key: number) => {
-    const arch = Math.floor(key / 65536) - 1;
-    return { arch, number: key - (arch + 1) * 65536 };
-  };
-
   const bySyscall = [...data.bySyscall].map(([key, events]) => {
     const { arch, number } = splitSyscallKey(key);
     return { arch: archName(arch), number, name: syscallName(arch, number, version), events };
@@ -729,7 +733,7 @@ export function buildNoiseReport(data: TallySnapshot, options: ReportOptions = {
   }
   const byExeSyscall = [...exeSyscall].map(([mapKey, events]) => {
     const split = mapKey.indexOf('\x00');
-    const { arch, number } = splitSyscallKey(Number(mapKey.slice(0, split)));
+    const { arch, number } = splitSyscallKey(mapKey.slice(0, split));
     return {
       exe: mapKey.slice(split + 1), arch: archName(arch), number,
       name: syscallName(arch, number, version), events,

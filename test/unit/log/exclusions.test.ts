@@ -300,3 +300,15 @@ test('a "(deleted)" exe with rpm\'s temporary ;hex name: the rule names the inst
     assert.match(own.rules[0].text, new RegExp(`exe=${plain.replace(/[;()]/g, '\\$&')} `));
   }
 });
+
+test('a syscall number no rule can hold (over 2047, no name) is refused, not written', () => {
+  const odd: EventProfile = { buckets: [
+    bucket({ exe: '/usr/bin/t', syscall: 99999, events: 5 }),
+    bucket({ exe: '/usr/bin/t', syscall: 1073741825, events: 3 }),
+    bucket({ exe: '/usr/bin/t', syscall: 2, events: 1 }),
+  ] };
+  const proposal = proposeExclusion({ kind: 'exe', exe: '/usr/bin/t' }, odd);
+  assert.deepEqual(proposal.rules.map((r) => r.text),
+    ['-a never,exit -F arch=b64 -S open -F exe=/usr/bin/t -k exclude_t']);
+  assert.equal(proposal.refused.filter((why) => /up to 2047/.test(why)).length, 2);
+});

@@ -11,6 +11,9 @@ test('syscall names come from the record\'s own arch', async () => {
     syscallRecord('1700000000.1:4', { arch: 'c00000b7', syscall: '56' }),
     syscallRecord('1700000000.1:5', { arch: 'c000003e', syscall: '0' }),
     syscallRecord('1700000000.1:6', { arch: 'deadbeef', syscall: '7' }),
+    // Numbers past 16 bits stay whole and with their arch (an x32 call has bit 30 set).
+    syscallRecord('1700000000.1:7', { arch: 'c000003e', syscall: '99999' }),
+    syscallRecord('1700000000.1:8', { arch: 'c000003e', syscall: '1073741825' }),
   ].join('\n') + '\n';
   const report = await analyzeText(text);
   assert.deepEqual(
@@ -18,6 +21,7 @@ test('syscall names come from the record\'s own arch', async () => {
     {
       'x86_64 59': 'execve', 'i386 11': 'execve', 'aarch64 221': 'execve',
       'aarch64 56': 'openat', 'x86_64 0': 'read', 'deadbeef 7': undefined,
+      'x86_64 99999': undefined, 'x86_64 1073741825': undefined,
     },
   );
   assert.ok(report.bySyscall.every((s) => s.events === 1));
