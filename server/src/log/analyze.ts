@@ -365,19 +365,31 @@ export async function analyzeLogs(
       const part = sequentialFor(name, continues);
       if (isGzip(input)) {
         const gunzip = createReadStream(input).pipe(createGunzip());
-        await pushStream(gunzip, part, name, progress, signal);
+        await pushStream(gunzip, part, name, progress, signal).catch(naming(name));
       } else {
-        await pushFile(input, part, name, progress, signal);
+        await pushFile(input, part, name, progress, signal).catch(naming(name));
       }
       continue;
     }
 
     const stream = typeof input === 'string' ? options.stdin ?? process.stdin : input.stream;
-    await pushStream(stream, sequentialFor(name, false), name, progress, signal);
+    await pushStream(stream, sequentialFor(name, false), name, progress, signal)
+      .catch(naming(name));
   }
   endSequential();
 
   return buildNoiseReport(mergeSnapshots(snapshots), options);
+}
+
+/** Names the input an error came from, when the error does not (a gzip stream's do not). */
+function naming(name: string): (error: unknown) => never {
+  return (error) => {
+    const failure = error as NodeJS.ErrnoException | null;
+    if (failure !== null && typeof failure === 'object' && failure.path === undefined) {
+      failure.path = name;
+    }
+    throw error;
+  };
 }
 
 async function pushFile(

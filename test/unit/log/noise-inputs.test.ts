@@ -79,3 +79,16 @@ test('the same file given twice is read once, with a note', async (t) => {
     assert.match(stderr, /note: .* is the same file as .*; read once/);
   }
 });
+
+test('a damaged .gz among the logs is named alone in the message', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'noise-inputs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const good = join(dir, 'other.log');
+  const cut = join(dir, 'audit.log.1.gz');
+  writeFileSync(good, log);
+  const packed = gzipSync(log.repeat(50));
+  writeFileSync(cut, packed.subarray(0, packed.length >> 1));
+  const { status, stderr } = await run([good, cut]);
+  assert.equal(status, 2);
+  assert.equal(stderr, `auditd-tools noise: cannot read ${cut}: unexpected end of file\n`);
+});
