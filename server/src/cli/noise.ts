@@ -30,7 +30,15 @@ set (audit.log audit.log.1 ... are read oldest first), a .gz file, or - for stdi
 Exit status: 0 done; 1 no audit record in the input (lines, but none a record: not a
 log, or interpreted ausearch -i output); 2 bad usage or an input that cannot be read.
 
-  --top N        rows per ranking (default 10)
+  --format F     text (default) or json (every field, each list whole unless --top)
+  --top N        rows per ranking (default 10 in text)
+  --by RANKING   print only that ranking (with the totals and suggestions): exe, syscall,
+                 key, type or exe-syscall (the executable x syscall drill-down)
+  --max-log-file MB
+                 auditd.conf's max_log_file for the rotation projection (default 8)
+  --audit-version V
+                 the auditctl the rules are for: 3.0.9 or 4.2 (default 4.2; syscall and
+                 record type names differ)
   --suggest N    programs that get a suggested exclusion, busiest first (default 3;
                  a program with less than 1% of the events gets none)
   --rules PATH   the rules in force (a rules file, or a rules.d folder read as augenrules
