@@ -179,6 +179,8 @@ export function parseNoiseArguments(args: readonly string[]): NoiseArguments | s
 export interface RulesInForce {
   source: string;
   rules: RuleModel[];
+  /** Where auditctl stops loading them (FILE:LINE), when it does: later rules are not in force. */
+  stopsAt?: string;
 }
 
 /**
@@ -192,7 +194,10 @@ function readRules(path: string, version: AuditVersion | undefined): RulesInForc
     auditVersion: version,
     mode: input.directory ? 'augenrules' : 'file',
   });
-  return { source: path, rules: result.loadedRules };
+  const stop = result.diagnostics.find((d) => d.code === 'load-stops');
+  const stopsAt = stop === undefined ? undefined
+    : `${stop.file ?? path}:${stop.range.start.line + 1}`;
+  return { source: path, rules: result.loadedRules, stopsAt };
 }
 
 /** Why a log cannot be read, in words (no stack trace, no raw errno text). */
@@ -313,7 +318,7 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
   if (parsed.format === 'json') {
     const rulesSummary = rulesInForce === undefined ? {}
       : { rulesInForce: { source: rulesInForce.source, rules: rulesInForce.rules.length,
-        place: parsed.place },
+        place: parsed.place, stopsAt: rulesInForce.stopsAt ?? null },
         alreadyInForce: suggested.alreadyInForce };
     io.stdout(JSON.stringify({ ...jsonReport(report, parsed.top), ...rulesSummary,
       suggestionImpact: suggestionImpact(suggested) }, null, 2) + '\n');
@@ -498,6 +503,10 @@ export function textReport(
     const count = inForce.rules.length;
     out.add(`  Rules in force: ${inForce.source} (${count} rule${count === 1 ? '' : 's'}); ` +
       `each suggestion is simulated ${options.place === 'after' ? 'after' : 'before'} them`);
+    if (inForce.stopsAt !== undefined) {
+      out.add(`  auditctl stops loading them at ${terminalSafe(inForce.stopsAt)}: the rules ` +
+        'after it are not in force (auditd-tools check says why)');
+    }
   }
   if (report.suggestions.length === 0) out.add('  none');
   for (const suggestion of report.suggestions) {

@@ -35,7 +35,8 @@ test('--rules: a suggestion the rules already make is dropped, and the output sa
     assert.equal(json.status, 0, json.stderr);
     const report = JSON.parse(json.stdout);
     assert.ok(!report.suggestions.some((s: JsonSuggestion) => s.rule.includes('named')));
-    assert.deepEqual(report.rulesInForce, { source: rules, rules: 1, place: 'before' });
+    assert.deepEqual(report.rulesInForce,
+      { source: rules, rules: 1, place: 'before', stopsAt: null });
     assert.equal(report.alreadyInForce.length, 1);
     assert.match(report.alreadyInForce[0], new RegExp(`/usr/sbin/named: ${rules}:2 already`));
 
@@ -100,3 +101,18 @@ test('--place after: the always rules above the suggestions are named', async ()
   assert.match(String((await run(['--place', 'middle', sampleLog])).stderr),
     /--place takes before or after/);
 });
+
+test('--rules that auditctl stops loading: the output says where, and counts none after it',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'noise-rules-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const rules = join(dir, 'stop.rules');
+    writeFileSync(rules, `-Z\n${namedRule}\n`);
+
+    const text = await run(['--rules', rules, sampleLog]);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, new RegExp(`\\(0 rules\\).*\\n  auditctl stops loading them at ` +
+      `${rules}:1: the rules after it are not in force`));
+    const json = JSON.parse((await run(['--format', 'json', '--rules', rules, sampleLog])).stdout);
+    assert.equal(json.rulesInForce.stopsAt, `${rules}:1`);
+  });
