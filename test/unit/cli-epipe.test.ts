@@ -11,8 +11,10 @@ const cli = join(repoRoot, 'dist', 'cli.js');
 
 test('output cut short by its reader ends the tool quietly', { skip: existsSync(cli) ? false :
   'dist/cli.js is missing (npm run build)' }, async () => {
-  // An audit log read as rules: one diagnostic a line, far more than a pipe holds.
-  const child = spawn(process.execPath, [cli, 'check', join(repoRoot, 'samples', 'audit.log')]);
+  // 20,000 rules with a diagnostic each: far more output than a pipe holds.
+  const child = spawn(process.execPath, [cli, 'check', '-']);
+  child.stdin.on('error', () => undefined);
+  child.stdin.end(Array.from({ length: 20000 }, (_, i) => `-w /etc/x${i} -p wa -k a b\n`).join(''));
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {
     stderr += chunk.toString();

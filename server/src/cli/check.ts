@@ -92,6 +92,12 @@ async function runCheck(args: readonly string[], io: CommandIo): Promise<number>
     if (input.directory && input.files.length === 0) {
       io.stderr(`auditd-tools check: ${terminalSafe(path)} holds no *.rules file\n`);
     }
+    if (!input.directory && looksLikeAuditLog(input.files[0]?.text ?? '')) {
+      // One line instead of an error on every line of the log.
+      io.stderr(`auditd-tools check: ${terminalSafe(path)} is an audit log, not a rules ` +
+        'file (its first line is an audit record): auditd-tools noise reads logs\n');
+      return 1;
+    }
     const result = checkRuleset(input.files, {
       auditVersion: version,
       hostMachine,
@@ -178,6 +184,12 @@ export interface ReadInput {
    * lists but cannot read, and files any user may write.
    */
   fileDiagnostics: RuleDiagnostic[];
+}
+
+/** Whether a file's first line that is not blank is an audit record (type=... msg=audit(). */
+function looksLikeAuditLog(text: string): boolean {
+  const first = /^[ \t]*\S[^\n]*/m.exec(text)?.[0] ?? '';
+  return /^(node=\S+ )?type=\S+ msg=audit\(/.test(first.trimStart());
 }
 
 /** A file, or a rules.d directory's *.rules files (checkRuleset puts them in order). */

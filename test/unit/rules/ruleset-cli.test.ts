@@ -34,3 +34,15 @@ test('check DIR runs the whole-ruleset analysis: a never rule pre-empted elsewhe
   const text = await check([join(dir, 'rules.d')]);
   assert.match(text.stdout, /40-quiet\.rules:1:1: warning never-after-always: .*30-main\.rules:1/);
 });
+
+test('check given an audit log says so in one line instead of an error a line', async () => {
+  const dir = tempFolder('auditd-tools-ruleset-');
+  const log = join(dir, 'audit.log');
+  writeFileSync(log, '\nnode=h1 type=SYSCALL msg=audit(1700000000.1:1): arch=c000003e ' +
+    'syscall=59\ntype=EOE msg=audit(1700000000.1:1): \n');
+  const result = await check([log]);
+  assert.equal(result.status, 1);
+  assert.equal(result.stdout, '');
+  assert.equal(result.stderr, `auditd-tools check: ${log} is an audit log, not a rules file ` +
+    '(its first line is an audit record): auditd-tools noise reads logs\n');
+});
