@@ -5,7 +5,8 @@
  * Exit status: 0 no error, 1 errors, 2 bad usage or unreadable input.
  */
 import { closeSync, openSync, readSync, readdirSync, statSync, type Stats } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { codeDocumentation, codeInfo, diagnostic } from '../rules/codes';
 import { lineRange, type RuleDiagnostic, type Severity } from '../rules/diagnostics';
 import { checkRuleset, type RulesFileText } from '../rules/ruleset';
@@ -296,8 +297,23 @@ const sarifLevels: Record<Severity, 'error' | 'warning' | 'note'> = {
   error: 'error', warning: 'warning', information: 'note', hint: 'note',
 };
 
+/**
+ * Where a file is, for SARIF: relative to the working directory (SRCROOT, the checkout
+ * code scanning runs in) when it is below it, else an absolute file: URI. SARIF wants URIs
+ * with their segments escaped, and absolute ones where no base is named.
+ */
+function sarifArtifact(file: string, root: string): { uri: string; uriBaseId?: string } {
+  if (file === '<stdin>') return { uri: 'stdin' };
+  const absolute = resolve(file);
+  const below = relative(root, absolute);
+  if (below !== '' && !below.startsWith('..') && !isAbsolute(below)) {
+    return { uri: below.split(sep).map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' };
+  }
+  return { uri: pathToFileURL(absolute).href };
+}
+
 /** SARIF 2.1.0 for code scanning: one run, the code table as the rules. */
-export function sarifLog(diagnostics: RuleDiagnostic[]): object {
+export function sarifLog(diagnostics: RuleDiagnostic[], root = process.cwd()): object {
   const used = [...new Set(diagnostics.map((entry) => entry.code))];
   const rules = used.map((code) => {
     const info = codeInfo(code);
@@ -305,7 +321,8 @@ export function sarifLog(diagnostics: RuleDiagnostic[]): object {
       id: code,
       name: info.title,
       shortDescription: { text: info.title },
-      helpUri: codeDocumentation(code),
+      // The page of each code ships with the tool (no web address of its own): named here.
+      help: { text: `${info.title}. More in ${codeDocumentation(code)} of auditd-tools.` },
       defaultConfiguration: { level: sarifLevels[info.severity] },
     };
   });
@@ -319,10 +336,10 @@ export function sarifLog(diagnostics: RuleDiagnostic[]): object {
         driver: {
           name: 'auditd-tools',
           version: '0.1.0',
-          informationUri: 'docs/diagnostics.md',
           rules,
         },
       },
+      originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(`${resolve(root)}${sep}`).href } },
       results: diagnostics.map((entry) => ({
         ruleId: entry.code,
         ruleIndex: ruleIndex.get(entry.code),
@@ -330,7 +347,7 @@ export function sarifLog(diagnostics: RuleDiagnostic[]): object {
         message: { text: entry.message },
         locations: [{
           physicalLocation: {
-            artifactLocation: { uri: (entry.file ?? '').replace(/\\/g, '/') },
+            artifactLocation: sarifArtifact(entry.file ?? '<stdin>', resolve(root)),
             region: {
               startLine: entry.range.start.line + 1,
               startColumn: entry.range.start.character + 1,

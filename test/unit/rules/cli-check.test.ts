@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -70,8 +71,11 @@ test('SARIF 2.1.0 output for code scanning', (t) => {
   const result0 = run0.results.find((r: { ruleId: string }) => r.ruleId === 'missing-arch');
   assert.equal(result0.level, 'warning');
   assert.equal(run0.tool.driver.rules[result0.ruleIndex].id, 'missing-arch');
-  assert.equal(run0.tool.driver.rules[result0.ruleIndex].helpUri,
-    'docs/diagnostics.md#missing-arch');
+  assert.match(run0.tool.driver.rules[result0.ruleIndex].help.text,
+    /docs\/diagnostics\.md#missing-arch/);
+  // Outside the working directory: an absolute file: URI, as SARIF asks where no base is.
+  assert.equal(result0.locations[0].physicalLocation.artifactLocation.uri,
+    pathToFileURL(join(dir, 'a.rules')).href);
   assert.deepEqual(result0.locations[0].physicalLocation.region,
     { startLine: 1, startColumn: 16, endLine: 1, endColumn: 18 });
 });
