@@ -438,8 +438,13 @@ export function textReport(
   }
   const rotation = report.rotation;
   if (rotation.minutesPerRotation !== null && rotation.bytesPerMinute !== null) {
-    out.add(`At ${size(rotation.bytesPerMinute)} per minute the log rotates every ` +
-      `${duration(rotation.minutesPerRotation)} (max_log_file = ${rotation.maxLogFileMB} MB)`);
+    // A sparse log (a few records over weeks) has its rate per day, and no projection of
+    // centuries.
+    const rate = rotation.bytesPerMinute >= 1 ? `${size(rotation.bytesPerMinute)} per minute`
+      : `${size(rotation.bytesPerMinute * 1440)} per day`;
+    const every = rotation.minutesPerRotation > 365 * 1440 ? 'less than once a year'
+      : `every ${duration(rotation.minutesPerRotation)}`;
+    out.add(`At ${rate} the log rotates ${every} (max_log_file = ${rotation.maxLogFileMB} MB)`);
   }
   if (report.lostRecords > 0 || report.restarts > 0) {
     out.add(`Lost serials: ${number.format(report.lostRecords)}; auditd starts: ` +

@@ -92,3 +92,11 @@ test('a damaged .gz among the logs is named alone in the message', async (t) => 
   assert.equal(status, 2);
   assert.equal(stderr, `auditd-tools noise: cannot read ${cut}: unexpected end of file\n`);
 });
+
+test('a sparse log gets its rate per day and no projection of centuries', async () => {
+  const sparse = [syscallRecord('1700000000.000:1'), syscallRecord('1702000000.000:2')]
+    .join('\n') + '\n';
+  const { status, stdout } = await run(['-'], sparse);
+  assert.equal(status, 0);
+  assert.match(stdout, /^At \d+ B per day the log rotates less than once a year \(max_log_file/m);
+});
