@@ -79,9 +79,11 @@ const number = new Intl.NumberFormat('en-US');
 export function mdatpText(report: MdatpReport, top: number): string {
   const out: string[] = [];
   const add = (line: string) => out.push(`${terminalSafe(line)}\n`);
-  add(`${number.format(report.processes)} processes, ` +
-    `${number.format(report.totalFilesScanned)} files scanned, ` +
-    `${report.byPath.length} executable paths`);
+  const paths = report.byPath.length;
+  add(`${number.format(report.processes)} process${report.processes === 1 ? '' : 'es'}, ` +
+    `${number.format(report.totalFilesScanned)} file` +
+    `${report.totalFilesScanned === 1 ? '' : 's'} scanned, ` +
+    `${number.format(paths)} executable path${paths === 1 ? '' : 's'}`);
   add('');
   add('Files scanned by executable');
   for (const ranked of report.byPath.slice(0, top)) {
