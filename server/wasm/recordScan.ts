@@ -81,15 +81,15 @@ function byte(at: i32): u8 {
 }
 
 /**
- * The first LF in [from, end), or -1. Reads 16 bytes at a time; bytes past `end` are the
- * caller's padding and are masked out.
+ * The first `target` byte in [from, end), or -1. Reads 16 bytes at a time; bytes past `end` are
+ * the caller's padding and are masked out.
  */
 @inline
-function findLineEnd(from: i32, end: i32): i32 {
-  const newline = i8x16.splat(<i8>LF);
+function findByte(from: i32, end: i32, target: u8): i32 {
+  const wanted = i8x16.splat(<i8>target);
   let p = from;
   while (p < end) {
-    let mask = i8x16.bitmask(i8x16.eq(v128.load(<usize>p), newline));
+    let mask = i8x16.bitmask(i8x16.eq(v128.load(<usize>p), wanted));
     const left = end - p;
     if (left < 16) mask &= (1 << left) - 1;
     if (mask != 0) return p + ctz<i32>(mask);
@@ -125,20 +125,6 @@ function nextSpace(p: i32): i32 {
   }
 }
 
-/** The first `"` in [p, end), or `end`. */
-@inline
-function nextQuote(p: i32, end: i32): i32 {
-  const quote = i8x16.splat(<i8>DQUOTE);
-  while (p < end) {
-    let mask = i8x16.bitmask(i8x16.eq(v128.load(<usize>p), quote));
-    const left = end - p;
-    if (left < 16) mask &= (1 << left) - 1;
-    if (mask != 0) return p + ctz<i32>(mask);
-    p += 16;
-  }
-  return end;
-}
-
 /**
  * Describes the complete lines of [from, end) into descriptors at `out`, at most `max`.
  * With `final` set, a last line without a newline is described too. Returns the count;
@@ -152,7 +138,7 @@ export function scanLines(
   let start = from;
   let count = 0;
   while (count < max && start < end) {
-    let newline = findLineEnd(count == 0 && searched > start ? searched : start, end);
+    let newline = findByte(count == 0 && searched > start ? searched : start, end, LF);
     let terminated = 1;
     if (newline < 0) {
       if (final == 0) break;
@@ -367,7 +353,8 @@ function readRecordFields(d: i32): void {
     if (c == DQUOTE) {
       quoted = true;
       valueStart = p + 1;
-      p = nextQuote(valueStart, end);
+      p = findByte(valueStart, end, DQUOTE);
+      if (p < 0) p = end;
       valueEnd = p;
       if (p < end) p++;
     } else if (c == SQUOTE) {

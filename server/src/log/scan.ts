@@ -385,6 +385,7 @@ class DescriptorMemory {
       into.exit = f64[wide + D_EXIT];
       into.hasExit = true;
     }
+    // Field by field, written out: a loop over names would make each store a lookup.
     const ids = wide + D_UID;
     if ((value = f64[ids]) !== ABSENT && (override || into.uid === ABSENT)) into.uid = value;
     if ((value = f64[ids + 1]) !== ABSENT && (override || into.auid === ABSENT)) {
