@@ -84,29 +84,35 @@ export class AuditEvent implements RecordFacts {
   /** The event's number, in order of creation within the scanned range (1, 2, ...). */
   sequence = 0;
 
-  // The facts (RecordFacts), as emptyFacts() makes them.
-  arch = ABSENT;
-  syscall = ABSENT;
-  success = ABSENT;
-  exit = 0;
+  // The facts (RecordFacts). The numbers start as NaN and are then emptied (resetFacts):
+  // a field first written with a small integer such as -1 changes kind when the first id
+  // such as 4294967295 arrives, and the code compiled for it is thrown away.
+  arch = NaN;
+  syscall = NaN;
+  success = NaN;
+  exit = NaN;
   hasExit = false;
-  uid = ABSENT;
-  auid = ABSENT;
-  euid = ABSENT;
-  suid = ABSENT;
-  fsuid = ABSENT;
-  gid = ABSENT;
-  egid = ABSENT;
-  sgid = ABSENT;
-  fsgid = ABSENT;
-  a1 = 0;
-  a2 = 0;
+  uid = NaN;
+  auid = NaN;
+  euid = NaN;
+  suid = NaN;
+  fsuid = NaN;
+  gid = NaN;
+  egid = NaN;
+  sgid = NaN;
+  fsgid = NaN;
+  a1 = NaN;
+  a2 = NaN;
   exe: string | undefined = undefined;
   key: string | undefined = undefined;
   subj: string | undefined = undefined;
-  exeId = NO_STRING;
-  keyId = NO_STRING;
-  subjId = NO_STRING;
+  exeId = NaN;
+  keyId = NaN;
+  subjId = NaN;
+
+  constructor() {
+    resetFacts(this);
+  }
 
   get facts(): RecordFacts {
     return this;

@@ -97,36 +97,51 @@ interface TypeSet {
   sortedIndex: number[];
 }
 
-interface ProfileSlot {
-  arch: number;
-  syscall: number;
-  success: number;
-  exitCode: number;
-  exeId: number;
-  uid: number;
-  auid: number;
-  euid: number;
-  suid: number;
-  fsuid: number;
-  gid: number;
-  egid: number;
-  sgid: number;
-  fsgid: number;
-  subjId: number;
-  keyId: number;
-  typeSet: TypeSet;
-  /** Counted here while scanning (the bucket is one more object to reach); see snapshot(). */
-  events: number;
-  records: number;
-  bytes: number;
-  bucket: EventProfileBucket;
-  /** Records and bytes per type, in the order of typeSet.types (records, bytes, ...). */
-  typeCounts: Float64Array;
-  etcWrite: boolean;
-  hash: number;
+/**
+ * One profile bucket while scanning: the facts it is found by, and its counts. Its numbers
+ * start as doubles (NaN, then set): ids such as 4294967295 are no small integers, and a
+ * field that changed kind on the first such id would throw the compiled profile code away,
+ * once per field. The bucket itself is built at snapshot().
+ */
+class ProfileSlot {
+  arch = NaN;
+  syscall = NaN;
+  success = NaN;
+  exitCode = NaN;
+  exeId = NaN;
+  uid = NaN;
+  auid = NaN;
+  euid = NaN;
+  suid = NaN;
+  fsuid = NaN;
+  gid = NaN;
+  egid = NaN;
+  sgid = NaN;
+  fsgid = NaN;
+  subjId = NaN;
+  keyId = NaN;
+  /** The exit value as logged (with hasExit), and the strings, for the bucket. */
+  exit = NaN;
+  hasExit = false;
+  exe: string | undefined = undefined;
+  subj: string | undefined = undefined;
+  key: string | undefined = undefined;
+  etcWrite = false;
+  /** Counted here while scanning; the bucket gets the totals at snapshot(). */
+  events = NaN;
+  records = NaN;
+  bytes = NaN;
+  hash = NaN;
   /** The next slot created with the same hash (the order snapshot() visits them in). */
-  sameHash: ProfileSlot | undefined;
-  firstOfHash: boolean;
+  sameHash: ProfileSlot | undefined = undefined;
+  firstOfHash = false;
+  bucket: EventProfileBucket | undefined = undefined;
+
+  constructor(
+    readonly typeSet: TypeSet,
+    /** Records and bytes per type, in the order of typeSet.types (records, bytes, ...). */
+    readonly typeCounts: Float64Array,
+  ) {}
 }
 
 const noKeys: string[] = [];
@@ -412,44 +427,36 @@ export class NoiseTally {
       index = (index + 1) & mask;
     }
 
-    const nullable = (value: number) => (value === ABSENT ? null : value);
-    const exitPositive = facts.hasExit && facts.exit > 0;
-    const bucket: EventProfileBucket = {
-      arch: nullable(facts.arch),
-      machine: facts.arch === ABSENT ? null : machineForElf(facts.arch) ?? null,
-      syscall: nullable(facts.syscall),
-      success: facts.success === ABSENT ? null : facts.success === 1,
-      exit: facts.hasExit && !exitPositive ? facts.exit : null,
-      exitPositive,
-      exe: facts.exe ?? null,
-      uid: nullable(facts.uid),
-      auid: nullable(facts.auid),
-      euid: nullable(facts.euid),
-      suid: nullable(facts.suid),
-      fsuid: nullable(facts.fsuid),
-      gid: nullable(facts.gid),
-      egid: nullable(facts.egid),
-      sgid: nullable(facts.sgid),
-      fsgid: nullable(facts.fsgid),
-      subj: facts.subj ?? null,
-      keys: [...this.keysOf(facts.key)],
-      types: typeSet.types,
-      events: 1,
-      records: event.records,
-      bytes: event.bytes,
-      recordsByType: {},
-      etcWrite,
-    };
     const typeCounts = new Float64Array(typeSet.types.length * 2);
     addTypeCounts(typeCounts, typeSet, event);
-    const slot: ProfileSlot = {
-      arch: facts.arch, syscall: facts.syscall, success: facts.success, exitCode, exeId,
-      uid: facts.uid, auid: facts.auid, euid: facts.euid, suid: facts.suid,
-      fsuid: facts.fsuid, gid: facts.gid, egid: facts.egid, sgid: facts.sgid,
-      fsgid: facts.fsgid, subjId, keyId, typeSet, bucket, typeCounts, etcWrite,
-      events: 1, records: event.records, bytes: event.bytes,
-      hash, sameHash: undefined, firstOfHash: firstOfHash === undefined,
-    };
+    const slot = new ProfileSlot(typeSet, typeCounts);
+    slot.arch = facts.arch;
+    slot.syscall = facts.syscall;
+    slot.success = facts.success;
+    slot.exitCode = exitCode;
+    slot.exeId = exeId;
+    slot.uid = facts.uid;
+    slot.auid = facts.auid;
+    slot.euid = facts.euid;
+    slot.suid = facts.suid;
+    slot.fsuid = facts.fsuid;
+    slot.gid = facts.gid;
+    slot.egid = facts.egid;
+    slot.sgid = facts.sgid;
+    slot.fsgid = facts.fsgid;
+    slot.subjId = subjId;
+    slot.keyId = keyId;
+    slot.exit = facts.exit;
+    slot.hasExit = facts.hasExit;
+    slot.exe = facts.exe;
+    slot.subj = facts.subj;
+    slot.key = facts.key;
+    slot.etcWrite = etcWrite;
+    slot.events = 1;
+    slot.records = event.records;
+    slot.bytes = event.bytes;
+    slot.hash = hash;
+    slot.firstOfHash = firstOfHash === undefined;
     if (firstOfHash !== undefined) {
       let chain = firstOfHash;
       while (chain.sameHash !== undefined) chain = chain.sameHash;
@@ -517,6 +524,43 @@ export class NoiseTally {
     if (bucket.auid !== null) bump(data.byAuid, bucket.auid, events);
   }
 
+  /** The slot's bucket, made once, with the slot's counts. */
+  private bucketOf(slot: ProfileSlot): EventProfileBucket {
+    const nullable = (value: number) => (value === ABSENT ? null : value);
+    const exitPositive = slot.hasExit && slot.exit > 0;
+    slot.bucket ??= {
+      arch: nullable(slot.arch),
+      machine: slot.arch === ABSENT ? null : machineForElf(slot.arch) ?? null,
+      syscall: nullable(slot.syscall),
+      success: slot.success === ABSENT ? null : slot.success === 1,
+      exit: slot.hasExit && !exitPositive ? slot.exit : null,
+      exitPositive,
+      exe: slot.exe ?? null,
+      uid: nullable(slot.uid),
+      auid: nullable(slot.auid),
+      euid: nullable(slot.euid),
+      suid: nullable(slot.suid),
+      fsuid: nullable(slot.fsuid),
+      gid: nullable(slot.gid),
+      egid: nullable(slot.egid),
+      sgid: nullable(slot.sgid),
+      fsgid: nullable(slot.fsgid),
+      subj: slot.subj ?? null,
+      keys: [...this.keysOf(slot.key)],
+      types: slot.typeSet.types,
+      events: 0,
+      records: 0,
+      bytes: 0,
+      recordsByType: {},
+      etcWrite: slot.etcWrite,
+    };
+    const bucket = slot.bucket;
+    bucket.events = slot.events;
+    bucket.records = slot.records;
+    bucket.bytes = slot.bytes;
+    return bucket;
+  }
+
   /** Plain data with names resolved, with the grouper's serial and format counts. */
   snapshot(grouper: GrouperCounts): TallySnapshot {
     const { segments, restarts } = grouper;
@@ -536,10 +580,7 @@ export class NoiseTally {
     data.restarts = restarts;
     data.profile = new Map();
     for (const slot of this.slotsInOrder()) {
-      const bucket = slot.bucket;
-      bucket.events = slot.events;
-      bucket.records = slot.records;
-      bucket.bytes = slot.bytes;
+      const bucket = this.bucketOf(slot);
       const recordsByType: Record<string, { records: number; bytes: number }> = {};
       bucket.recordsByType = recordsByType;
       slot.typeSet.types.forEach((type, i) => {
