@@ -5,7 +5,7 @@
  * memory does not grow with the log.
  */
 import {
-  ABSENT, FactStrings, NO_STRING, RecordNames, RecordView, pathRecordEtc, resetFacts,
+  ABSENT, FactFields, FactStrings, RecordNames, RecordView, pathRecordEtc, resetFacts,
   type RecordFacts,
 } from './scan';
 import { messageTypes } from '../tables';
@@ -18,7 +18,7 @@ export const defaultEventWindow = 4096;
  * are fields of the event itself (`facts` is the event): an event is counted long after it
  * was last touched, when the window is full, and one object is one trip to memory, not two.
  */
-export class AuditEvent implements RecordFacts {
+export class AuditEvent extends FactFields {
   /** Index into RecordNames.nodes (0: no node= prefix). */
   nodeId = 0;
   timeMs = 0;
@@ -83,36 +83,6 @@ export class AuditEvent implements RecordFacts {
   queuePrev: AuditEvent | undefined = undefined;
   /** The event's number, in order of creation within the scanned range (1, 2, ...). */
   sequence = 0;
-
-  // The facts (RecordFacts). The numbers start as NaN and are then emptied (resetFacts):
-  // a field first written with a small integer such as -1 changes kind when the first id
-  // such as 4294967295 arrives, and the code compiled for it is thrown away.
-  arch = NaN;
-  syscall = NaN;
-  success = NaN;
-  exit = NaN;
-  hasExit = false;
-  uid = NaN;
-  auid = NaN;
-  euid = NaN;
-  suid = NaN;
-  fsuid = NaN;
-  gid = NaN;
-  egid = NaN;
-  sgid = NaN;
-  fsgid = NaN;
-  a1 = NaN;
-  a2 = NaN;
-  exe: string | undefined = undefined;
-  key: string | undefined = undefined;
-  subj: string | undefined = undefined;
-  exeId = NaN;
-  keyId = NaN;
-  subjId = NaN;
-
-  constructor() {
-    resetFacts(this);
-  }
 
   get facts(): RecordFacts {
     return this;

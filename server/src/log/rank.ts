@@ -8,10 +8,10 @@ import {
   defaultAuditVersion, machineForElf, messageTypeName, syscallTable, type AuditVersion,
 } from '../tables';
 import {
-  ABSENT, FOREIGN_STRING, NO_STRING, splitKeys, type RecordFacts, type RecordNames,
+  ABSENT, FOREIGN_STRING, FactFields, NO_STRING, splitKeys, type RecordFacts, type RecordNames,
   type SkipReason, type SkippedLine,
 } from './scan';
-import type { AuditEvent, SerialSegment } from './events';
+import { mergeFacts, type AuditEvent, type SerialSegment } from './events';
 import {
   addBucket, profileBucketKey, type EventProfileBucket, type LogFormat,
   type NoiseReport, type SerialGap,
@@ -98,34 +98,13 @@ interface TypeSet {
 }
 
 /**
- * One profile bucket while scanning: the facts it is found by, and its counts. Its numbers
- * start as doubles (NaN, then set): ids such as 4294967295 are no small integers, and a
- * field that changed kind on the first such id would throw the compiled profile code away,
- * once per field. The bucket itself is built at snapshot().
+ * One profile bucket while scanning: the facts it is found by (those of its first event,
+ * with exe, subj and key ids of this tally), and its counts. The bucket itself is built at
+ * snapshot().
  */
-class ProfileSlot {
-  arch = NaN;
-  syscall = NaN;
-  success = NaN;
+class ProfileSlot extends FactFields {
+  /** exit as the bucket key has it: 1 for every positive value, noExit without one. */
   exitCode = NaN;
-  exeId = NaN;
-  uid = NaN;
-  auid = NaN;
-  euid = NaN;
-  suid = NaN;
-  fsuid = NaN;
-  gid = NaN;
-  egid = NaN;
-  sgid = NaN;
-  fsgid = NaN;
-  subjId = NaN;
-  keyId = NaN;
-  /** The exit value as logged (with hasExit), and the strings, for the bucket. */
-  exit = NaN;
-  hasExit = false;
-  exe: string | undefined = undefined;
-  subj: string | undefined = undefined;
-  key: string | undefined = undefined;
   etcWrite = false;
   /** Counted here while scanning; the bucket gets the totals at snapshot(). */
   events = NaN;
@@ -141,7 +120,9 @@ class ProfileSlot {
     readonly typeSet: TypeSet,
     /** Records and bytes per type, in the order of typeSet.types (records, bytes, ...). */
     readonly typeCounts: Float64Array,
-  ) {}
+  ) {
+    super();
+  }
 }
 
 const noKeys: string[] = [];
@@ -430,27 +411,11 @@ export class NoiseTally {
     const typeCounts = new Float64Array(typeSet.types.length * 2);
     addTypeCounts(typeCounts, typeSet, event);
     const slot = new ProfileSlot(typeSet, typeCounts);
-    slot.arch = facts.arch;
-    slot.syscall = facts.syscall;
-    slot.success = facts.success;
-    slot.exitCode = exitCode;
+    mergeFacts(slot, facts, true);
     slot.exeId = exeId;
-    slot.uid = facts.uid;
-    slot.auid = facts.auid;
-    slot.euid = facts.euid;
-    slot.suid = facts.suid;
-    slot.fsuid = facts.fsuid;
-    slot.gid = facts.gid;
-    slot.egid = facts.egid;
-    slot.sgid = facts.sgid;
-    slot.fsgid = facts.fsgid;
     slot.subjId = subjId;
     slot.keyId = keyId;
-    slot.exit = facts.exit;
-    slot.hasExit = facts.hasExit;
-    slot.exe = facts.exe;
-    slot.subj = facts.subj;
-    slot.key = facts.key;
+    slot.exitCode = exitCode;
     slot.etcWrite = etcWrite;
     slot.events = 1;
     slot.records = event.records;

@@ -625,39 +625,16 @@ export function readRecordHead(
   }
   p += MSG_AUDIT.length;
 
-  let seconds = 0;
-  let digits = 0;
-  let c = 0;
-  while (p < end && (c = buf[p]) >= DIGIT0 && c <= DIGIT9) {
-    seconds = seconds * 10 + (c - DIGIT0);
-    p++;
-    digits++;
-  }
-  if (digits === 0 || c !== DOT) return false;
-  p++;
-
-  let millis = 0;
-  digits = 0;
-  while (p < end && (c = buf[p]) >= DIGIT0 && c <= DIGIT9) {
-    millis = millis * 10 + (c - DIGIT0);
-    p++;
-    digits++;
-  }
-  if (digits === 0 || c !== COLON) return false;
-  p++;
-
-  let serial = 0;
-  digits = 0;
-  while (p < end && (c = buf[p]) >= DIGIT0 && c <= DIGIT9) {
-    serial = serial * 10 + (c - DIGIT0);
-    p++;
-    digits++;
-  }
-  if (digits === 0 || c !== RPAREN) return false;
+  const seconds = readDecimal(buf, p, end, DOT);
+  if (seconds === undefined) return false;
+  const millis = readDecimal(buf, seconds.next, end, COLON);
+  if (millis === undefined) return false;
+  const serial = readDecimal(buf, millis.next, end, RPAREN);
+  if (serial === undefined) return false;
+  p = serial.next;
   // A time a date cannot hold (past the year 275760) or a serial over 32 bits (the
   // kernel's counter) is no record auditd wrote.
-  if (seconds * 1000 + millis > maxTimeMs || serial > maxSerial) return false;
-  p++;
+  if (seconds.value * 1000 + millis.value > maxTimeMs || serial.value > maxSerial) return false;
   if (p < end && buf[p] === COLON) p++;
   while (p < end && buf[p] === SPACE) p++;
 
@@ -666,10 +643,31 @@ export function readRecordHead(
   view.lineEnd = end;
   view.bodyStart = p;
   view.typeId = names.types.idOf(buf, typeStart, typeEnd);
-  view.seconds = seconds;
-  view.millis = millis;
-  view.serial = serial;
+  view.seconds = seconds.value;
+  view.millis = millis.value;
+  view.serial = serial.value;
   return true;
+}
+
+/**
+ * The digits at `p` (at least one) and the `stop` byte after them: their value, read digit
+ * by digit as a double as the scanner's module reads it, and the position after `stop`.
+ */
+function readDecimal(
+  buf: Buffer,
+  p: number,
+  end: number,
+  stop: number,
+): { value: number; next: number } | undefined {
+  const first = p;
+  let value = 0;
+  let c = 0;
+  while (p < end && (c = buf[p]) >= DIGIT0 && c <= DIGIT9) {
+    value = value * 10 + (c - DIGIT0);
+    p++;
+  }
+  if (p === first || p >= end || buf[p] !== stop) return undefined;
+  return { value, next: p + 1 };
 }
 
 function indexWithin(buf: Buffer, needle: Buffer, from: number, end: number): number {
@@ -772,14 +770,43 @@ export const FOREIGN_STRING = -2;
 /** A value that a record did not carry. Real ids are 0..4294967295, so -1 is free. */
 export const ABSENT = -1;
 
+/**
+ * RecordFacts as fields of a class: events and profile slots extend it. The numbers start
+ * as NaN and are then emptied (resetFacts): a field first written with a small integer such
+ * as -1 changes kind when the first id such as 4294967295 arrives, and the code compiled
+ * for it is thrown away.
+ */
+export class FactFields implements RecordFacts {
+  arch = NaN;
+  syscall = NaN;
+  success = NaN;
+  exit = NaN;
+  hasExit = false;
+  uid = NaN;
+  auid = NaN;
+  euid = NaN;
+  suid = NaN;
+  fsuid = NaN;
+  gid = NaN;
+  egid = NaN;
+  sgid = NaN;
+  fsgid = NaN;
+  a1 = NaN;
+  a2 = NaN;
+  exe: string | undefined = undefined;
+  key: string | undefined = undefined;
+  subj: string | undefined = undefined;
+  exeId = NaN;
+  keyId = NaN;
+  subjId = NaN;
+
+  constructor() {
+    resetFacts(this);
+  }
+}
+
 export function emptyFacts(): RecordFacts {
-  return {
-    arch: ABSENT, syscall: ABSENT, success: ABSENT, exit: 0, hasExit: false,
-    uid: ABSENT, auid: ABSENT, euid: ABSENT, suid: ABSENT, fsuid: ABSENT,
-    gid: ABSENT, egid: ABSENT, sgid: ABSENT, fsgid: ABSENT, a1: 0, a2: 0,
-    exe: undefined, key: undefined, subj: undefined,
-    exeId: NO_STRING, keyId: NO_STRING, subjId: NO_STRING,
-  };
+  return new FactFields();
 }
 
 export function resetFacts(facts: RecordFacts): void {
