@@ -30,6 +30,7 @@ import {
 import type { FieldCondition, RuleModel } from '../rules/model';
 import type { RuleInput } from '../rules/match';
 import { lineRange } from '../rules/diagnostics';
+import { maxSyscallNumber } from '../rules/checks/syscalls';
 import type { EventProfile, EventProfileBucket } from './report';
 import { exeFieldWord, keyFromExe } from './ruleWords';
 import { SafetyWarning, isLoginProgram, safetyWarnings } from './safety';
@@ -211,9 +212,6 @@ function neverExitModel(machine: Machine, numbers: number[], names: string[], ex
   };
 }
 
-/** The largest syscall number a rule can hold (AUDIT_BITMASK_SIZE words of 32 bits). */
-const maxRuleSyscall = 2047;
-
 /** Splits syscall words into groups that keep each rule line within auditctl's buffer. */
 function chunkSyscalls(words: string[], fixedBytes: number): string[][] {
   const chunks: string[][] = [];
@@ -300,9 +298,9 @@ function exitRulesForProgram(
     const words: { word: string; number: number; name: string }[] = [];
     for (const number of numbers) {
       const name = table?.byNumber.get(number);
-      if (name === undefined && number > maxRuleSyscall) {
+      if (name === undefined && number > maxSyscallNumber) {
         result.refused.push(`syscall ${number} of ${activity.exe} on ${machine}: a rule ` +
-          `takes syscall numbers up to ${maxRuleSyscall} (the kernel's rule mask has 2048 ` +
+          `takes syscall numbers up to ${maxSyscallNumber} (the kernel's rule mask has 2048 ` +
           'bits), and no name for it is known');
         continue;
       }

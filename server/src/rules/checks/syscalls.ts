@@ -15,8 +15,8 @@ import { argumentPartRange } from './ranges';
 import { LineState, fail, report } from './state';
 import { closestNames, didYouMeanFixes, replaceFix } from './suggest';
 
-/** AUDIT_BITMASK_SIZE (64) words of 32 bits. */
-const maxSyscallNumber = 2047;
+/** The largest syscall number a rule holds: AUDIT_BITMASK_SIZE (64) words of 32 bits. */
+export const maxSyscallNumber = 2047;
 
 export function applySyscalls(state: LineState, option: ParsedOption): void {
   const list = state.selection?.list;
