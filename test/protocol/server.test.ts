@@ -647,7 +647,8 @@ describe('fix all of a kind in the file', () => {
         range: { start: { line, character }, end: { line, character } },
         context: { diagnostics },
       });
-      const fixAll = actions.find((a) => a.kind === 'quickfix.all');
+      const fixAll = actions.find((a) => a.kind === 'quickfix.all'
+        && a.diagnostics.some((d) => d.code === fixCase.code));
       assert.ok(fixAll, `no fix-all among: ${actions.map((a) => a.title).join(' | ')}`);
       assert.match(fixAll.title, /^Fix all in the file: /);
       assert.ok(fixAll.diagnostics.length >= 2);

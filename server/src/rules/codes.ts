@@ -44,6 +44,11 @@ export interface FixOption {
 /** The `data` of a diagnostic whose code has a fix kind: ready-made edits. */
 export interface FixData {
   fixes: FixOption[];
+  /**
+   * Offered for this diagnostic only, never in a "fix all": which fix is right depends on
+   * what the check cannot see (a -w path that is a file or a directory on the loading host).
+   */
+  alone?: boolean;
 }
 
 export interface CodeInfo {
@@ -281,9 +286,9 @@ const table: CodeInfo[] = [
   },
   {
     code: 'legacy-watch', severity: 'hint', title: 'Legacy watch',
-    message: '-w is the old watch syntax, slower to match in the kernel than a syscall rule; ' +
-      'the same watch as a rule is "{rule}" ({kind}; add -F arch and -S to narrow it).',
+    message: '-w is the old watch syntax, slower to match in the kernel than a syscall rule.',
     auditctl: 'Old style watch rules are slower',
+    fix: 'replace-text',
   },
   {
     code: 'multiple-rules', severity: 'error', title: 'Two rules on one line',

@@ -94,7 +94,7 @@ export function fixAllFor(
   for (const diagnostic of allDiagnostics) {
     if (diagnostic.code !== code) continue;
     const data = fixDataOf(diagnostic);
-    if (!data) continue;
+    if (!data || data.alone) continue;
     const fix = primaryFix(data);
     // A fix whose edits overlap an edit already taken waits for the next run.
     if (fix.edits.some((edit) => taken.some((other) => editsCollide(edit, other)))) continue;

@@ -84,14 +84,17 @@ function movedDiagnostic(entry: RuleDiagnostic, delta: number): RuleDiagnostic |
 }
 
 function movedFixData(data: unknown, delta: number): FixData | undefined {
-  const fixes = (data as Partial<FixData> | null)?.fixes;
-  if (!Array.isArray(fixes) || Object.keys(data as object).length !== 1) return undefined;
-  return {
+  const { fixes, alone } = (data ?? {}) as Partial<FixData>;
+  const keys = Object.keys(data as object).length;
+  if (!Array.isArray(fixes) || keys !== (alone === undefined ? 1 : 2)) return undefined;
+  const moved: FixData = {
     fixes: fixes.map((fix) => ({
       ...fix,
       edits: fix.edits.map((edit) => ({ ...edit, range: movedRange(edit.range, delta) })),
     })),
   };
+  if (alone !== undefined) moved.alone = alone;
+  return moved;
 }
 
 /**

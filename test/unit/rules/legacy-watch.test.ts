@@ -1,37 +1,88 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkRulesText } from '../../../server/src/rules/check';
+import { FixData } from '../../../server/src/rules/codes';
+import { fixAllFor } from '../../../server/src/rules/fixes';
 import { ruleIdentity } from '../../../server/src/rules/model';
 
-/** The syscall rule the legacy-watch hint offers for a -w line. */
-function offeredRule(line: string): string {
+/** The rewrites the legacy-watch hint offers for a -w line, as the line's new text. */
+function offeredRules(line: string): { rule: string; preferred: boolean }[] {
   const hint = checkRulesText(`${line}\n`).diagnostics
     .find((entry) => entry.code === 'legacy-watch');
   assert.ok(hint, line);
-  const rule = /the same watch as a rule is "([^"]*)"/.exec(hint.message)?.[1];
-  assert.ok(rule, hint.message);
-  return rule;
+  const data = hint.data as FixData | undefined;
+  if (!data) return [];
+  return data.fixes.map((fix) => {
+    assert.equal(fix.edits.length, 1);
+    const { range, newText } = fix.edits[0];
+    assert.equal(range.start.line, 0);
+    const rule = line.slice(0, range.start.character) + newText + line.slice(range.end.character);
+    assert.ok(fix.title.endsWith(rule), fix.title);
+    return { rule, preferred: fix.preferred === true };
+  });
 }
 
-test('the offered rule keeps the -p letters and the key of the watch', () => {
-  assert.equal(offeredRule('-w /etc/passwd -p wa -k p'),
-    '-a always,exit -F path=/etc/passwd -F perm=wa -k p');
-  assert.equal(offeredRule('-w /etc/shadow'), '-a always,exit -F path=/etc/shadow -F perm=rwxa');
-  assert.equal(offeredRule('-w /etc/ssh/ -p w'), '-a always,exit -F dir=/etc/ssh -F perm=w');
-  assert.equal(offeredRule('-w /tmp/a\\ b -p x -k a\\ key'),
+test('the hint is short, and says what auditctl 4.2 prints', () => {
+  const hint = checkRulesText('-w /etc/passwd -p wa -k identity\n').diagnostics[0];
+  assert.equal(hint.code, 'legacy-watch');
+  assert.ok(hint.message.length < 140, hint.message);
+  assert.match(hint.message, /auditctl: "Old style watch rules are slower"$/);
+});
+
+test('the rewrite keeps the -p letters and the key of the watch', () => {
+  assert.deepEqual(offeredRules('-w /etc/passwd -p wa -k p').map((each) => each.rule), [
+    '-a always,exit -F path=/etc/passwd -F perm=wa -k p',
+    '-a always,exit -F dir=/etc/passwd -F perm=wa -k p',
+  ]);
+  assert.equal(offeredRules('-w /etc/shadow')[0].rule,
+    '-a always,exit -F path=/etc/shadow -F perm=rwxa');
+  assert.equal(offeredRules('-w /tmp/a\\ b -p x -k a\\ key')[0].rule,
     '-a always,exit -F path=/tmp/a\\ b -F perm=x -k a\\ key');
 });
 
-test('the offered rule is the same kernel rule as the watch', () => {
-  for (const line of ['-w /etc/passwd -p wa -k p', '-w /etc/shadow', '-w /tmp/a\\ b -p x -k k']) {
+test('a path with a trailing / is a directory: one rewrite, the preferred one', () => {
+  assert.deepEqual(offeredRules('-w /etc/ssh/ -p w'),
+    [{ rule: '-a always,exit -F dir=/etc/ssh -F perm=w', preferred: true }]);
+});
+
+test('a path without one may be a file or a directory: both, neither preferred', () => {
+  const offered = offeredRules('-w /etc/ssh -p wa');
+  assert.deepEqual(offered.map((each) => each.preferred), [false, false]);
+  assert.match(offered[0].rule, / -F path=\/etc\/ssh /);
+  assert.match(offered[1].rule, / -F dir=\/etc\/ssh /);
+});
+
+test('the rewrite is the same kernel rule as the watch', () => {
+  for (const line of ['-w /etc/passwd -p wa -k p', '-w /etc/shadow', '-w /tmp/a\\ b -p x -k k',
+    '-w /etc/ssh/ -p w -k k']) {
     const watch = checkRulesText(`${line}\n`).rules[0];
-    const rule = checkRulesText(`${offeredRule(line)}\n`).rules[0];
+    const rule = checkRulesText(`${offeredRules(line)[0].rule}\n`).rules[0];
     assert.equal(ruleIdentity(rule), ruleIdentity(watch), line);
   }
 });
 
-test('the hint says path= or dir= depends on the loading host when the path has no /', () => {
-  const hint = checkRulesText('-w /etc/ssh -p wa\n').diagnostics
-    .find((entry) => entry.code === 'legacy-watch')!;
-  assert.match(hint.message, /dir= if the path is a directory on the loading host/);
+test('a watch line with other options is offered no rewrite that would drop them', () => {
+  assert.deepEqual(offeredRules('-w /etc/passwd -p wa -F arch=b64 -k p'), []);
+});
+
+test('auditctl 3.0.9 prints nothing for a watch, and neither does the check', () => {
+  const codes = checkRulesText('-w /etc/passwd -p wa\n', { auditVersion: '3.0.9' }).diagnostics
+    .map((entry) => entry.code);
+  assert.equal(codes.includes('legacy-watch'), false);
+});
+
+test('"fix all" rewrites only the watches whose rewrite is certain', () => {
+  const text = '-w /etc/ssh/ -p wa\n-w /etc/sudoers.d -p wa\n-w /var/log/audit/ -p wa\n';
+  const fixAll = fixAllFor(checkRulesText(text).diagnostics, 'legacy-watch');
+  assert.ok(fixAll);
+  assert.deepEqual(fixAll.diagnostics.map((each) => each.range.start.line), [0, 2]);
+});
+
+test('a line inserted above keeps the rewrites, on the moved line', () => {
+  const before = checkRulesText('-w /etc/sudoers.d -p wa\n');
+  const after = checkRulesText('# new\n-w /etc/sudoers.d -p wa\n', { previous: before });
+  const hint = after.diagnostics.find((entry) => entry.code === 'legacy-watch');
+  const data = hint?.data as FixData | undefined;
+  assert.equal(data?.alone, true);
+  assert.deepEqual(data.fixes.map((fix) => fix.edits[0].range.start.line), [1, 1]);
 });

@@ -6,7 +6,7 @@ import { diagnostic } from '../codes';
 import type { FieldCondition } from '../model';
 import type { ParsedOption } from '../parse';
 import { permLetterBits } from './fields';
-import { argumentRange } from './ranges';
+import { argumentRange, lineExtent } from './ranges';
 import { LineState, fail, maxFieldsPerRule, report } from './state';
 import { utf8Length } from '../tokens';
 
@@ -89,15 +89,35 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
   };
   state.retval = 1;
 
-  // auditctl 4.x says "Old style watch rules are slower" (LOG_INFO) for every -w.
+  // auditctl 4.x says "Old style watch rules are slower" (LOG_INFO) for every -w. The fix
+  // rewrites the line as the same kernel rule. A path without a trailing "/" is a file or a
+  // directory depending on the loading host (auditctl looks), so both rewrites are offered.
+  // A line with more than -w, -p and -k is offered no rewrite: its other options are
+  // errors of their own, and a rewrite would drop them.
   if (state.options.auditVersion === '4.2' && option.name === '-w') {
-    report(state, diagnostic('legacy-watch', option.range, {
-      path: trimmed,
-      rule: equivalentWatchRule(state, trimmed, path.endsWith('/')),
-      kind: path.endsWith('/') ? 'a directory watch'
-        : 'path= for a file; dir= if the path is a directory on the loading host',
-    }));
+    const plainWatch = state.line.options.every((each) => watchOptions.has(each.name));
+    const data = !plainWatch ? undefined
+      : path.endsWith('/') ? { fixes: [watchRuleFix(state, trimmed, 'dir', true)] }
+      : {
+        fixes: [watchRuleFix(state, trimmed, 'path', false),
+          watchRuleFix(state, trimmed, 'dir', false)],
+        alone: true,
+      };
+    report(state, diagnostic('legacy-watch', option.range, {}, data ? { data } : {}));
   }
+}
+
+const watchOptions = new Set(['-w', '-p', '-k']);
+
+/** The fix that replaces a -w line with its syscall rule, on a file or a directory. */
+function watchRuleFix(state: LineState, path: string, field: 'path' | 'dir', only: boolean) {
+  const rule = equivalentWatchRule(state, path, field);
+  const what = field === 'dir' ? 'a directory' : 'a file';
+  return {
+    title: `Rewrite as a syscall rule on ${what}: ${rule}`,
+    edits: [{ range: lineExtent(state.line), newText: rule }],
+    preferred: only,
+  };
 }
 
 /**
@@ -105,7 +125,7 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
  * missing) and the keys. The -p and -k come later on the line, so they are read from the
  * parsed options rather than from the state built so far.
  */
-function equivalentWatchRule(state: LineState, path: string, directory: boolean): string {
+function equivalentWatchRule(state: LineState, path: string, field: 'path' | 'dir'): string {
   let perms = 'rwxa';
   const keys: string[] = [];
   for (const each of state.line.options) {
@@ -115,7 +135,6 @@ function equivalentWatchRule(state: LineState, path: string, directory: boolean)
   // Written back as auditctl reads words: a space or a backslash needs its backslash.
   const word = (text: string) => text.indexOf('\\') === -1 && text.indexOf(' ') === -1 ? text
     : text.replace(/\\/g, '\\\\').replace(/ /g, '\\ ');
-  const field = directory ? 'dir' : 'path';
   const keyPart = keys.map((key) => ` -k ${word(key)}`).join('');
   return `-a always,exit -F ${field}=${word(path)} -F perm=${perms}${keyPart}`;
 }
