@@ -32,11 +32,14 @@ export function activate(context: ExtensionContext): void {
   registerNoiseView(context, outputChannel);
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  // Over stdio the server writes its own JSON for diagnostic reports and keeps each
+  // diagnostic's text between reports (server/src/lsp/diagnosticWire.ts); Node's IPC
+  // channel would serialise every report whole again.
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
+    run: { module: serverModule, transport: TransportKind.stdio },
     debug: {
       module: serverModule,
-      transport: TransportKind.ipc,
+      transport: TransportKind.stdio,
       options: { execArgv: ['--nolazy', '--inspect=6019'] },
     },
   };

@@ -1,13 +1,17 @@
 /**
  * auditd-language-server: the language server for Linux audit rules files.
  *
- *   auditd-language-server --stdio        (editors that talk over stdin/stdout)
- *   node dist/server.js --node-ipc        (the VS Code client)
+ *   auditd-language-server --stdio        (editors, and the VS Code client)
+ *   node dist/server.js --node-ipc        (clients that talk over Node's IPC channel)
  *
  * The transport comes from the command line (--stdio, --node-ipc, --socket=PORT,
  * --pipe=NAME), as vscode-languageserver reads it.
  */
-import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
+import { format } from 'node:util';
+import {
+  ProposedFeatures, StreamMessageReader, StreamMessageWriter, createConnection,
+} from 'vscode-languageserver/node';
+import { reportEncoder } from './lsp/diagnosticWire';
 import { startLanguageServer } from './lsp/languageServer';
 
 const usage = 'usage: auditd-language-server --stdio | --node-ipc | --socket=PORT | --pipe=NAME\n';
@@ -22,4 +26,28 @@ if (!process.argv.some((arg) => transports.some((flag) => arg.startsWith(flag)))
   process.exit(2);
 }
 
-startLanguageServer(createConnection(ProposedFeatures.all));
+if (process.argv.includes('--stdio')) {
+  // The same stdio transport vscode-languageserver sets up for --stdio, with a writer whose
+  // encoder keeps the JSON text of diagnostics between reports (lsp/diagnosticWire.ts).
+  // stdout carries the protocol, so nothing else may print there.
+  for (const name of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
+    console[name] = (...args: unknown[]) => process.stderr.write(`${format(...args)}\n`);
+  }
+  const writer = new StreamMessageWriter(process.stdout, { contentTypeEncoder: reportEncoder });
+  const connection = createConnection(
+    ProposedFeatures.all, new StreamMessageReader(process.stdin), writer);
+
+  // As vscode-languageserver does for its own stdio transport: when the client goes away,
+  // so does the server, with status 0 only after a shutdown request.
+  let shutdownReceived = false;
+  connection.onShutdown(() => {
+    shutdownReceived = true;
+  });
+  const clientGone = () => process.exit(shutdownReceived ? 0 : 1);
+  process.stdin.on('end', clientGone);
+  process.stdin.on('close', clientGone);
+
+  startLanguageServer(connection);
+} else {
+  startLanguageServer(createConnection(ProposedFeatures.all));
+}

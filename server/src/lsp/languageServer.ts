@@ -31,7 +31,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { codeDocumentation } from '../rules/codes';
 import { RulesCompletion, completionsAt } from '../rules/completion';
-import type { RuleDiagnostic, Severity } from '../rules/diagnostics';
+import { plainRange, type RuleDiagnostic, type Severity } from '../rules/diagnostics';
 import { codeActionsFor } from '../rules/fixes';
 import { hoverAt } from '../rules/hover';
 import { plainHoverText } from '../rules/hoverText';
@@ -52,6 +52,7 @@ import {
   semanticTokens,
 } from '../rules/semanticTokens';
 import { AnalysisCache, AnalysisRequest, DocumentAnalysis, RulesFolder } from './analysis';
+import { reportList } from './diagnosticWire';
 import { ServerLogger } from './logger';
 import { RulesetFeatures, crossFileMoveActions } from './rulesetAnalysis';
 import { WorkspaceRulesets } from './workspaceRulesets';
@@ -231,10 +232,17 @@ export function startLanguageServer(connection: Connection): void {
 
   // The fix edits stay on the server (code actions read them from the cached analysis),
   // so diagnostics travel without their `data`: a 10,000-line file reports thousands.
+  // Each engine diagnostic is turned into its LSP form once: an edit re-checks a line and
+  // keeps the other lines' diagnostic objects, so a report after it reuses their LSP forms
+  // (and, over a stream transport, their JSON text: see diagnosticWire.ts).
+  const lspForms = new WeakMap<RuleDiagnostic, { uri: string; lsp: Diagnostic }>();
   const toLspDiagnostic = (uri: string, diagnostic: RuleDiagnostic): Diagnostic => {
+    const known = lspForms.get(diagnostic);
+    if (known?.uri === uri) return known.lsp;
+
     const href = documentationLink(diagnostic.code);
     const result: Diagnostic = {
-      range: diagnostic.range,
+      range: plainRange(diagnostic.range),
       severity: severities[diagnostic.severity],
       code: diagnostic.code,
       source: 'auditd',
@@ -246,16 +254,18 @@ export function startLanguageServer(connection: Connection): void {
       result.relatedInformation = diagnostic.related.map((related) => ({
         location: {
           uri: related.file ? uriOfFile(related.file, uri, file) : uri,
-          range: related.range,
+          range: plainRange(related.range),
         },
         message: related.message,
       }));
     }
+    lspForms.set(diagnostic, { uri, lsp: result });
     return result;
   };
 
   const diagnosticsFor = (document: TextDocument): Diagnostic[] =>
-    analyse(document).reported.map((diagnostic) => toLspDiagnostic(document.uri, diagnostic));
+    reportList(analyse(document).reported.map((diagnostic) =>
+      toLspDiagnostic(document.uri, diagnostic)));
 
   const pushDiagnostics = (document: TextDocument) => {
     if (pullDiagnostics) return;

@@ -1,0 +1,120 @@
+/**
+ * The JSON text of diagnostic reports, kept between pulls.
+ *
+ * A 10,000-line rules file reports thousands of diagnostics, and after an edit inside one
+ * line all but a few are the same objects as in the previous report (the engine reuses
+ * the verdicts of unchanged lines). Serialising the whole report again took longer than
+ * checking the file. Over a stream transport (`--stdio`, the transport the VS Code client
+ * starts the server with) the server writes its own JSON: each diagnostic's text is kept
+ * with the diagnostic, and a report is the kept texts joined. The JSON is the same as
+ * `JSON.stringify` gives, with the report's `items` written last.
+ */
+import type { ContentTypeEncoder, Diagnostic, Message } from 'vscode-languageserver/node';
+
+/** Diagnostic lists built for a report: only these take the kept-text path. */
+const reportLists = new WeakSet<readonly unknown[]>();
+
+/** The JSON text of each diagnostic object already written once. */
+const diagnosticText = new WeakMap<object, string>();
+
+/**
+ * Marks a report's diagnostic list. Its items must not change afterwards: their JSON text
+ * is kept by identity.
+ */
+export function reportList<T extends object>(items: T[]): T[] {
+  reportLists.add(items);
+  return items;
+}
+
+function textOf(item: unknown): string {
+  if (typeof item !== 'object' || item === null) return JSON.stringify(item) ?? 'null';
+
+  let text = diagnosticText.get(item);
+  if (text === undefined) {
+    text = movedText(item as Diagnostic) ?? JSON.stringify(item);
+    diagnosticText.set(item, text);
+  }
+  return text;
+}
+
+/** What a diagnostic's JSON holds after its range: the same for a diagnostic moved down. */
+interface Tail {
+  severity: unknown;
+  code: unknown;
+  source: unknown;
+  href: unknown;
+  text: string;
+}
+
+/**
+ * Tails by message text. A line inserted above moves every diagnostic below it: the engine
+ * makes new objects with new ranges, but keeps their message strings.
+ */
+let tails = new Map<string, Tail>();
+const tailLimit = 100_000;
+const tailKeys = new Set(['range', 'severity', 'code', 'source', 'message', 'codeDescription']);
+
+/** The JSON of a plain diagnostic from its range and a kept tail; undefined for others. */
+function movedText(diagnostic: Diagnostic): string | undefined {
+  for (const key in diagnostic) if (!tailKeys.has(key)) return undefined;
+  const { range, message } = diagnostic;
+  if (typeof message !== 'string') return undefined;
+  const { start, end } = range;
+  if (!isCount(start.line) || !isCount(start.character) || !isCount(end.line)
+    || !isCount(end.character)) {
+    return undefined;
+  }
+
+  const href = diagnostic.codeDescription?.href;
+  let tail = tails.get(message);
+  if (tail === undefined || tail.severity !== diagnostic.severity || tail.code !== diagnostic.code
+    || tail.source !== diagnostic.source || tail.href !== href) {
+    const { range: _range, ...rest } = diagnostic;
+    tail = {
+      severity: diagnostic.severity, code: diagnostic.code, source: diagnostic.source, href,
+      text: JSON.stringify(rest).slice(1),
+    };
+    if (tails.size >= tailLimit) tails = new Map();
+    tails.set(message, tail);
+  }
+  return `{"range":{"start":{"line":${start.line},"character":${start.character}},` +
+    `"end":{"line":${end.line},"character":${end.character}}},${tail.text}`;
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value);
+}
+
+interface Response {
+  result?: unknown;
+}
+
+/** A message as JSON text: `JSON.stringify`, except for marked diagnostic lists. */
+export function messageText(message: Message): string {
+  const result = (message as Response).result;
+  if (typeof result !== 'object' || result === null) return JSON.stringify(message);
+
+  const { items, ...rest } = result as { items?: unknown };
+  if (!Array.isArray(items) || !reportLists.has(items)) return JSON.stringify(message);
+
+  const parts = new Array<string>(items.length);
+  for (let i = 0; i < items.length; i++) parts[i] = textOf(items[i]);
+  const itemsText = `"items":[${parts.join(',')}]`;
+
+  // The items go before the closing brace of the rest of the report, and the report
+  // before the closing brace of the rest of the message.
+  const restText = JSON.stringify(rest);
+  const resultText = restText === '{}' ? `{${itemsText}}`
+    : `${restText.slice(0, -1)},${itemsText}}`;
+  const { result: _result, ...envelope } = message as Response;
+  const envelopeText = JSON.stringify(envelope);
+  return envelopeText === '{}' ? `{"result":${resultText}}`
+    : `${envelopeText.slice(0, -1)},"result":${resultText}}`;
+}
+
+/** The encoder a stream transport's writer takes (vscode-jsonrpc's `contentTypeEncoder`). */
+export const reportEncoder: ContentTypeEncoder = {
+  name: 'application/json',
+  encode: (message, options) =>
+    Promise.resolve(Buffer.from(messageText(message), options.charset)),
+};
