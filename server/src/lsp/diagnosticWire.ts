@@ -14,8 +14,16 @@ import type { ContentTypeEncoder, Diagnostic, Message } from 'vscode-languageser
 /** Diagnostic lists built for a report: only these take the kept-text path. */
 const reportLists = new WeakSet<readonly unknown[]>();
 
-/** The JSON text of each diagnostic object already written once. */
-const diagnosticText = new WeakMap<object, string>();
+/**
+ * The JSON text of a diagnostic object written once, kept on the object under a symbol
+ * (JSON.stringify and for-in skip symbol keys). Far cheaper to read back than a WeakMap
+ * entry, with thousands read per report.
+ */
+const keptText = Symbol('diagnostic JSON text');
+
+interface WithKeptText {
+  [keptText]?: string;
+}
 
 /**
  * Marks a report's diagnostic list. Its items must not change afterwards: their JSON text
@@ -29,10 +37,11 @@ export function reportList<T extends object>(items: T[]): T[] {
 function textOf(item: unknown): string {
   if (typeof item !== 'object' || item === null) return JSON.stringify(item) ?? 'null';
 
-  let text = diagnosticText.get(item);
+  const kept = item as WithKeptText;
+  let text = kept[keptText];
   if (text === undefined) {
     text = movedText(item as Diagnostic) ?? JSON.stringify(item);
-    diagnosticText.set(item, text);
+    kept[keptText] = text;
   }
   return text;
 }
