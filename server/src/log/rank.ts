@@ -699,12 +699,15 @@ function iso(timeMs: number): string | null {
   return Number.isFinite(timeMs) ? new Date(timeMs).toISOString() : null;
 }
 
-function byCountThenName<T>(count: (t: T) => number, name: (t: T) => string) {
-  return (a: T, b: T) => {
-    const byCount = count(b) - count(a);
-    if (byCount !== 0) return byCount;
-    return name(a) < name(b) ? -1 : name(a) > name(b) ? 1 : 0;
-  };
+/**
+ * Sorts by count (largest first), then by name. Each name is made once, not once per
+ * comparison: the names of some lists are built strings, and a list can be long.
+ */
+function sortByCountThenName<T>(items: T[], count: (t: T) => number, name: (t: T) => string)
+  : T[] {
+  const keyed = items.map((item) => ({ item, count: count(item), name: name(item) }));
+  keyed.sort((a, b) => b.count - a.count || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return keyed.map((entry) => entry.item);
 }
 
 /** Turns a (merged) snapshot into the report, every list sorted by count. */
@@ -783,16 +786,14 @@ export function buildNoiseReport(data: TallySnapshot, options: ReportOptions = {
     lostRecords: serialGaps.reduce((sum, gap) => sum + gap.lost, 0),
     firstTime: iso(data.firstTimeMs),
     lastTime: iso(data.lastTimeMs),
-    byExe: [...byExe.values()].sort(byCountThenName((e) => e.events, (e) => e.exe)),
-    bySyscall: bySyscall.sort(
-      byCountThenName((s) => s.events, (s) => `${s.arch}/${String(s.number).padStart(5, '0')}`),
-    ),
-    byKey: [...data.byKey].map(([key, events]) => ({ key, events }))
-      .sort(byCountThenName((k) => k.events, (k) => k.key)),
-    byType: byType.sort(byCountThenName((t) => t.records, (t) => t.type)),
-    byExeSyscall: byExeSyscall.sort(
-      byCountThenName((s) => s.events, (s) => `${s.exe}\x00${s.arch}/${s.number}`),
-    ),
+    byExe: sortByCountThenName([...byExe.values()], (e) => e.events, (e) => e.exe),
+    bySyscall: sortByCountThenName(bySyscall, (s) => s.events,
+      (s) => `${s.arch}/${String(s.number).padStart(5, '0')}`),
+    byKey: sortByCountThenName([...data.byKey].map(([key, events]) => ({ key, events })),
+      (k) => k.events, (k) => k.key),
+    byType: sortByCountThenName(byType, (t) => t.records, (t) => t.type),
+    byExeSyscall: sortByCountThenName(byExeSyscall, (s) => s.events,
+      (s) => `${s.exe}\x00${s.arch}/${s.number}`),
     suggestions: [],
     byUid: ids(data.byUid),
     byAuid: ids(data.byAuid),
