@@ -704,8 +704,76 @@ export interface DiagnosticExtras {
   withoutAuditctlText?: boolean;
   hostDependent?: boolean;
   data?: FixData | unknown;
+  /** Fix data made when first read, instead of `data` (see DeferredFixData). */
+  deferredData?: DeferredFixData<unknown>;
   related?: RuleDiagnostic['related'];
   file?: string;
+}
+
+/**
+ * Fix data made when a reader first asks for it. A check keeps every diagnostic of a file,
+ * and some codes carry long fixes (a -w line rewritten as a syscall rule, a b32 twin rule)
+ * that only a code action reads: a 10,000-rule file held megabytes of them, and the
+ * garbage collector copied them all while the check ran. The data is an own enumerable
+ * property all the same (an accessor until read), so JSON, spreads and `in` see it as
+ * before.
+ */
+export interface DeferredFixData<T> {
+  /** The fix data of the diagnostic, which starts on `line` (0-based). */
+  make(args: T, line: number): FixData;
+  /** What `make` needs: values of the line, never the check's state. */
+  args: T;
+}
+
+const deferredKey = Symbol('deferred fix data');
+
+interface Deferring {
+  [deferredKey]?: DeferredFixData<unknown>;
+}
+
+function keepData(target: RuleDiagnostic, value: unknown): void {
+  Object.defineProperty(target, 'data', {
+    value, writable: true, enumerable: true, configurable: true,
+  });
+}
+
+const deferredAccessor: PropertyDescriptor = {
+  get(this: RuleDiagnostic & Deferring): unknown {
+    const deferred = this[deferredKey]!;
+    const data = deferred.make(deferred.args, this.range.start.line);
+    this[deferredKey] = undefined;
+    keepData(this, data);
+    return data;
+  },
+  set(this: RuleDiagnostic & Deferring, value: unknown): void {
+    this[deferredKey] = undefined;
+    keepData(this, value);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+/** Gives a diagnostic its `data` as made by `deferred` when first read. */
+export function deferFixData(target: RuleDiagnostic, deferred: DeferredFixData<unknown>): void {
+  Object.defineProperty(target, deferredKey, { value: deferred, writable: true });
+  Object.defineProperty(target, 'data', deferredAccessor);
+}
+
+/** The fix data of a diagnostic not made yet, if it was deferred. */
+export function deferredFixData(entry: RuleDiagnostic): DeferredFixData<unknown> | undefined {
+  return (entry as Deferring)[deferredKey];
+}
+
+/** A copy of a diagnostic stamped with a file; fix data not made yet stays deferred. */
+export function diagnosticInFile(entry: RuleDiagnostic, file: string): RuleDiagnostic {
+  const deferred = deferredFixData(entry);
+  const copy = {} as Record<string, unknown>;
+  for (const key in entry) {
+    if (key === 'data' && deferred) deferFixData(copy as never, deferred);
+    else copy[key] = entry[key as keyof RuleDiagnostic];
+  }
+  copy.file = file;
+  return copy as unknown as RuleDiagnostic;
 }
 
 /** Builds a diagnostic for a code: the only way checks make one. */
@@ -723,7 +791,8 @@ export function diagnostic(
     message: extras.withoutAuditctlText ? fill(info.message, args) : formatMessage(code, args),
   };
   if (extras.hostDependent) result.hostDependent = true;
-  if (extras.data !== undefined) result.data = extras.data;
+  if (extras.deferredData) deferFixData(result, extras.deferredData);
+  else if (extras.data !== undefined) result.data = extras.data;
   if (extras.related) result.related = extras.related;
   if (extras.file) result.file = extras.file;
   return result;

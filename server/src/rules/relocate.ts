@@ -5,7 +5,7 @@
  * or removed, every line below keeps its text under a new number: moving its verdict is a
  * copy with shifted places, far cheaper than checking the line again.
  */
-import { allCodes, type FixData } from './codes';
+import { allCodes, deferFixData, deferredFixData, type FixData } from './codes';
 import { LineRange, type Range, type RuleDiagnostic } from './diagnostics';
 import type { LineResult } from './checks/line';
 import { keepTwinVerdicts } from './checks/ruleset';
@@ -74,7 +74,11 @@ function movedDiagnostic(entry: RuleDiagnostic, delta: number): RuleDiagnostic |
     message: entry.message,
   };
   if (entry.hostDependent !== undefined) copy.hostDependent = entry.hostDependent;
-  if (entry.data !== undefined) {
+  const deferred = deferredFixData(entry);
+  if (deferred) {
+    // Made for the diagnostic's own line when read, so it moves as it is.
+    deferFixData(copy, deferred);
+  } else if (entry.data !== undefined) {
     const data = movedFixData(entry.data, delta);
     if (!data) return undefined;
     copy.data = data;

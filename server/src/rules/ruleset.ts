@@ -18,7 +18,7 @@ import {
 } from '../tables';
 import { CheckRulesResult as CheckResult, checkRulesText } from './check';
 import { kernelIdentity } from './checks/ruleset';
-import { diagnostic } from './codes';
+import { diagnostic, diagnosticInFile } from './codes';
 import type { FixData } from './codes';
 import { lineRange } from './diagnostics';
 import type { Range, RelatedInformation, RuleDiagnostic } from './diagnostics';
@@ -163,7 +163,7 @@ export function checkRuleset(
       if (found.code === 'after-immutable' && mode === 'augenrules' && !load.lockStaysInPlace) {
         continue;
       }
-      diagnostics.push(found.file !== undefined ? found : { ...found, file });
+      diagnostics.push(found.file !== undefined ? found : diagnosticInFile(found, file));
     }
   }
 

@@ -6,7 +6,7 @@
 import {
   compatMachine, syscallTable, type Machine, type SyscallTable,
 } from '../../tables';
-import { diagnostic, type FixEdit } from '../codes';
+import { diagnostic, type FixData, type FixEdit } from '../codes';
 import type { RuleDiagnostic } from '../diagnostics';
 import { lineRange } from '../diagnostics';
 import { identityText } from '../identityText';
@@ -245,16 +245,34 @@ function missingTwins(
       diagnostics.push(earlier.diagnostic);
       continue;
     }
-    // Parsed here for the fix alone: the document's line would keep its words for good.
-    const stored = document.lines[rule.line];
-    const line = parseRulesLine(stored.text, stored.line);
+    // The fix is made when read (a code action), from the line parsed again then: the
+    // document's line would keep its words for good.
     const found = diagnostic('missing-b32-twin', rule.arches[0].range, { machine, names }, {
-      data: twinFix(line, rule, missing, twinTable, options),
+      deferredData: {
+        make: twinFixData,
+        args: { text: document.lines[rule.line].text, rule, missing, twinTable, options },
+      },
     });
     twinDiagnostics.set(rule, { names, diagnostic: found });
     diagnostics.push(found);
   }
   return diagnostics;
+}
+
+/** What the b32 twin fix of a rule needs, besides its line number. */
+interface TwinFixArguments {
+  text: string;
+  rule: RuleModel;
+  missing: string[];
+  twinTable: SyscallTable;
+  options: CheckOptions;
+}
+
+function twinFixData(
+  { text, rule, missing, twinTable, options }: TwinFixArguments,
+  lineNumber: number,
+): FixData {
+  return twinFix(parseRulesLine(text, lineNumber), rule, missing, twinTable, options);
 }
 
 function twinFix(

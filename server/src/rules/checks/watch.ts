@@ -2,9 +2,9 @@
  * Legacy watches (-w / -W) and -p, as auditctl's audit_setup_watch_name, check_path and
  * audit_setup_perms read them.
  */
-import { diagnostic } from '../codes';
+import { diagnostic, type DeferredFixData, type FixData } from '../codes';
 import type { FieldCondition } from '../model';
-import type { ParsedOption } from '../parse';
+import { parseRulesLine, type ParsedOption, type RulesLine } from '../parse';
 import { permLetterBits } from './fields';
 import { argumentRange, lineExtent } from './ranges';
 import { LineState, fail, maxFieldsPerRule, report } from './state';
@@ -96,26 +96,47 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
   // errors of their own, and a rewrite would drop them.
   if (state.options.auditVersion === '4.2' && option.name === '-w') {
     const plainWatch = state.line.options.every((each) => watchOptions.has(each.name));
-    const data = !plainWatch ? undefined
-      : path.endsWith('/') ? { fixes: [watchRuleFix(state, trimmed, 'dir', true)] }
+    // Made when read (a code action): nearly every line of a large watch file has one.
+    const deferredData: DeferredFixData<WatchRewrite> | undefined = !plainWatch ? undefined
       : {
-        fixes: [watchRuleFix(state, trimmed, 'path', false),
-          watchRuleFix(state, trimmed, 'dir', false)],
-        alone: true,
+        make: watchRewriteFixes,
+        args: { text: state.line.text, path: trimmed, directory: path.endsWith('/') },
       };
-    report(state, diagnostic('legacy-watch', option.range, {}, data ? { data } : {}));
+    report(state, diagnostic('legacy-watch', option.range, {},
+      deferredData ? { deferredData } : {}));
   }
 }
 
 const watchOptions = new Set(['-w', '-p', '-k']);
 
+/** What the rewrite of a -w line needs: the line's text, the path (trimmed) and its kind. */
+interface WatchRewrite {
+  text: string;
+  path: string;
+  /** The path as written ends with "/". */
+  directory: boolean;
+}
+
+/** The fixes of a plain -w line: on a directory for a path ending in "/", else both. */
+function watchRewriteFixes(
+  { text, path, directory }: WatchRewrite,
+  lineNumber: number,
+): FixData {
+  const line = parseRulesLine(text, lineNumber);
+  if (directory) return { fixes: [watchRuleFix(line, path, 'dir', true)] };
+  return {
+    fixes: [watchRuleFix(line, path, 'path', false), watchRuleFix(line, path, 'dir', false)],
+    alone: true,
+  };
+}
+
 /** The fix that replaces a -w line with its syscall rule, on a file or a directory. */
-function watchRuleFix(state: LineState, path: string, field: 'path' | 'dir', only: boolean) {
-  const rule = equivalentWatchRule(state, path, field);
+function watchRuleFix(line: RulesLine, path: string, field: 'path' | 'dir', only: boolean) {
+  const rule = equivalentWatchRule(line, path, field);
   const what = field === 'dir' ? 'a directory' : 'a file';
   return {
     title: `Rewrite as a syscall rule on ${what}: ${rule}`,
-    edits: [{ range: lineExtent(state.line), newText: rule }],
+    edits: [{ range: lineExtent(line), newText: rule }],
     preferred: only,
   };
 }
@@ -125,10 +146,10 @@ function watchRuleFix(state: LineState, path: string, field: 'path' | 'dir', onl
  * missing) and the keys. The -p and -k come later on the line, so they are read from the
  * parsed options rather than from the state built so far.
  */
-function equivalentWatchRule(state: LineState, path: string, field: 'path' | 'dir'): string {
+function equivalentWatchRule(line: RulesLine, path: string, field: 'path' | 'dir'): string {
   let perms = 'rwxa';
   const keys: string[] = [];
-  for (const each of state.line.options) {
+  for (const each of line.options) {
     if (each.name === '-p' && each.argument) perms = each.argument.text.toLowerCase();
     if (each.name === '-k' && each.argument) keys.push(each.argument.text);
   }
