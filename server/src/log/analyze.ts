@@ -21,7 +21,7 @@ import {
 import type { EventProfileBucket, NoiseReport } from './report';
 import {
   forEachStraddling, packStraddling, unpackPartResult, type PackedPartResult,
-  type StraddlingEvents,
+  type StraddlingEvent, type StraddlingEvents,
 } from './partTransfer';
 
 /** A path ('-' for standard input), or a named stream of bytes. */
@@ -70,6 +70,19 @@ export interface PartResult {
   lines: number;
 }
 
+export interface PartScannerOptions {
+  window?: number;
+  /** Hold the first events: they may have begun in the range before. */
+  holdHead?: boolean;
+  fileIndex?: number;
+  /**
+   * Receives the held first events as soon as every one of them is complete (all
+   * `window` of them closed), long before the range is: the range before can then join
+   * its open last events to them while this range is still being scanned.
+   */
+  headComplete?: (head: StraddlingEvents) => void;
+}
+
 /** Scanner, grouper and tally of one part, fed chunk by chunk. */
 export class PartScanner implements RecordSink {
   readonly names = new RecordNames();
@@ -80,18 +93,30 @@ export class PartScanner implements RecordSink {
   private readonly head: AuditEvent[] = [];
   private lineOffset = 0;
 
+  /** The held first events went out early (see PartScannerOptions.headComplete). */
+  private headSent = false;
+
   constructor(
     private fileName: string,
-    options: { window?: number; holdHead?: boolean; fileIndex?: number } = {},
+    options: PartScannerOptions = {},
   ) {
+    const holdFirstEvents = options.holdHead ? options.window ?? defaultEventWindow : 0;
+    const headComplete = options.headComplete;
     this.grouper = new EventGrouper(
       this.names,
       this.strings,
       (event) => this.tally.addEvent(event),
       {
         window: options.window ?? defaultEventWindow,
-        holdFirstEvents: options.holdHead ? options.window ?? defaultEventWindow : 0,
-        held: (event) => this.head.push(event),
+        holdFirstEvents,
+        held: (event) => {
+          this.head.push(event);
+          if (headComplete !== undefined && this.head.length === holdFirstEvents) {
+            this.headSent = true;
+            headComplete(packStraddling(this.head, this.names));
+            this.head.length = 0;
+          }
+        },
       },
     );
     this.scanner = new RecordScanner(this, { names: this.names, fileIndex: options.fileIndex });
@@ -152,11 +177,99 @@ export class PartScanner implements RecordSink {
     const snapshot = this.tally.snapshot(this.grouper);
     return {
       snapshot,
-      head: packStraddling(this.head, this.names),
+      head: packStraddling(this.headSent ? [] : this.head, this.names),
       tail: packStraddling(tail, this.names),
       lines,
     };
   }
+
+  /**
+   * Ends the input of a range whose next range is the last one, joining the held first
+   * events of that range (`next`) to this range's open last events; the events of `next`
+   * that continue none are counted after them. This is what boundarySnapshots does for
+   * the cut, on the live events and into this tally: nothing is packed, and no second
+   * tally is built. The next range's result is then used without its head.
+   */
+  finishJoined(next: StraddlingEvents): PartResult {
+    this.scanner.end();
+    const lines = this.lineOffset + this.scanner.lines;
+    const grouper = this.grouper;
+    const names = this.names;
+    const nodeIds = new Map<string, number>();
+    const typeIds = new Map<string, number>();
+    const typeIdOf = (type: string) => {
+      let id = typeIds.get(type);
+      if (id === undefined) {
+        id = names.types.idOfString(type);
+        typeIds.set(type, id);
+      }
+      return id;
+    };
+    // Events of the next range that continue no open event here, in the order met.
+    const later: AuditEvent[] = [];
+    const laterBySerial = new Map<number, AuditEvent[]>();
+    forEachStraddling(next, (part) => {
+      let nodeId = 0;
+      if (part.node !== null) {
+        nodeId = nodeIds.get(part.node) ?? names.nodes.idOfString(part.node);
+        nodeIds.set(part.node, nodeId);
+      }
+      let event = grouper.openEvent(nodeId, part.timeMs, part.serial);
+      if (event !== undefined) {
+        if (part.daemonStart) grouper.markDaemonStart(event);
+      } else {
+        let sameSerial = laterBySerial.get(part.serial);
+        if (sameSerial === undefined) {
+          sameSerial = [];
+          laterBySerial.set(part.serial, sameSerial);
+        }
+        event = sameSerial.find((e) => e.nodeId === nodeId && e.timeMs === part.timeMs);
+        if (event === undefined) {
+          event = new AuditEvent();
+          event.nodeId = nodeId;
+          event.timeMs = part.timeMs;
+          event.serial = part.serial;
+          sameSerial.push(event);
+          later.push(event);
+        }
+      }
+      addStraddlingPart(event, part, next.typeCounts, typeIdOf);
+    });
+    grouper.flush();
+    for (const event of later) grouper.finish(event);
+    const snapshot = this.tally.snapshot(grouper);
+    return {
+      snapshot,
+      head: packStraddling(this.headSent ? [] : this.head, names),
+      tail: packStraddling([], names),
+      lines,
+    };
+  }
+}
+
+/** Adds one piece of a straddling event (read by another scan) into an event. */
+function addStraddlingPart(
+  event: AuditEvent,
+  part: StraddlingEvent,
+  typeCounts: Float64Array,
+  typeIdOf: (type: string) => number,
+): void {
+  event.records += part.records;
+  event.bytes += part.bytes;
+  for (let i = 0; i < part.types.length; i++) {
+    const at = part.countsAt + 2 * i;
+    event.addType(typeIdOf(part.types[i]), typeCounts[at], typeCounts[at + 1]);
+  }
+  if (part.hasSyscall) {
+    mergeFacts(event.facts, part.facts, true);
+    event.hasSyscall = true;
+  } else if (!event.hasSyscall) {
+    mergeFacts(event.facts, part.facts, false);
+  }
+  event.daemonStart ||= part.daemonStart;
+  event.daemonRecord ||= part.daemonRecord;
+  event.etcPath ||= part.etcPath;
+  event.etcChange ||= part.etcChange;
 }
 
 /** Held first events or open last events of a range, and the cut they lie at. */
@@ -186,6 +299,14 @@ function boundarySnapshots(
   const cutOf: number[] = [];
   const nodeIds = new Map<string, number>();
   const typeIds = new Map<string, number>();
+  const typeIdOf = (type: string) => {
+    let id = typeIds.get(type);
+    if (id === undefined) {
+      id = names.types.idOfString(type);
+      typeIds.set(type, id);
+    }
+    return id;
+  };
   for (const { piece, cut } of pieces) {
     const typeCounts = piece.typeCounts;
     forEachStraddling(piece, (part) => {
@@ -209,28 +330,7 @@ function boundarySnapshots(
         joined.push(event);
         cutOf.push(cut);
       }
-      event.records += part.records;
-      event.bytes += part.bytes;
-      for (let i = 0; i < part.types.length; i++) {
-        const type = part.types[i];
-        let typeId = typeIds.get(type);
-        if (typeId === undefined) {
-          typeId = names.types.idOfString(type);
-          typeIds.set(type, typeId);
-        }
-        const at = part.countsAt + 2 * i;
-        event.addType(typeId, typeCounts[at], typeCounts[at + 1]);
-      }
-      if (part.hasSyscall) {
-        mergeFacts(event.facts, part.facts, true);
-        event.hasSyscall = true;
-      } else if (!event.hasSyscall) {
-        mergeFacts(event.facts, part.facts, false);
-      }
-      event.daemonStart ||= part.daemonStart;
-      event.daemonRecord ||= part.daemonRecord;
-      event.etcPath ||= part.etcPath;
-      event.etcChange ||= part.etcChange;
+      addStraddlingPart(event, part, typeCounts, typeIdOf);
     });
   }
 
@@ -443,8 +543,14 @@ export interface RangeJob {
 }
 
 /** Scans one byte range of a file synchronously (the body of a worker thread). */
-export function scanRange(job: RangeJob, progress?: (bytes: number) => void): PartResult {
-  const part = new PartScanner(job.path, { window: job.window, holdHead: job.holdHead });
+export function scanRange(
+  job: RangeJob,
+  progress?: (bytes: number) => void,
+  headComplete?: (head: StraddlingEvents) => void,
+): PartResult {
+  const part = new PartScanner(job.path, {
+    window: job.window, holdHead: job.holdHead, headComplete,
+  });
   const fd = openSync(job.path, 'r');
   try {
     let position = job.start;
@@ -458,6 +564,49 @@ export function scanRange(job: RangeJob, progress?: (bytes: number) => void): Pa
     closeSync(fd);
   }
   return part.finish(job.keepTail);
+}
+
+/** Bytes the calling thread scans between two turns of its event loop. */
+const turnBytes = 4 << 20;
+
+/**
+ * Scans one byte range on the calling thread, giving the event loop a turn every few
+ * MiB: the workers' messages, a cancellation and (in the language server) requests are
+ * still served while it runs, as they are while a small file is read.
+ */
+async function scanRangeHere(
+  job: RangeJob,
+  progress: (bytes: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<PartScanner> {
+  const part = new PartScanner(job.path, { window: job.window, holdHead: job.holdHead });
+  const fd = openSync(job.path, 'r');
+  try {
+    let position = job.start;
+    let sinceTurn = 0;
+    while (position < job.end) {
+      const read = part.pushFromFile(fd, position, Math.min(readSize, job.end - position));
+      if (read === 0) break;
+      position += read;
+      progress(read);
+      sinceTurn += read;
+      if (sinceTurn >= turnBytes) {
+        sinceTurn = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+        if (signal?.aborted) throw new AbortError();
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return part;
+}
+
+/** What a worker thread posts: progress, its held first events early, its result. */
+interface WorkerMessage {
+  progress?: number;
+  head?: StraddlingEvents;
+  result?: PackedPartResult;
 }
 
 /** Byte offsets that split a file into `count` ranges, each starting at a line start. */
@@ -513,7 +662,16 @@ async function scanInWorkers(
   }
 
   const name = path;
-  const run = (job: RangeJob): Promise<PartResult | PackedPartResult> => {
+  // The held first events of each range, when a worker sends them ahead of its result;
+  // and for each range, its held first events once known (undefined: the worker failed).
+  const earlyHeads: (StraddlingEvents | undefined)[] = jobs.map(() => undefined);
+  const headSettlers: ((head: StraddlingEvents | undefined) => void)[] = [];
+  const heads = jobs.map((_, index) => new Promise<StraddlingEvents | undefined>((resolve) => {
+    headSettlers[index] = resolve;
+  }));
+  const headReady = (index: number, head: StraddlingEvents | undefined) =>
+    headSettlers[index](head);
+  const run = (job: RangeJob, index: number): Promise<PartResult | PackedPartResult> => {
     if (script === undefined) return Promise.resolve(scanRange(job, (b) => progress(name, b)));
     return new Promise((resolve, reject) => {
       // A small young generation keeps each thread's resident memory low: almost every
@@ -528,26 +686,53 @@ async function scanInWorkers(
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       let packed: PackedPartResult | undefined;
-      worker.on('message', (message: { progress?: number; result?: PackedPartResult }) => {
+      worker.on('message', (message: WorkerMessage) => {
         if (message.progress !== undefined) progress(name, message.progress);
+        if (message.head !== undefined) {
+          earlyHeads[index] = message.head;
+          headReady(index, message.head);
+        }
         if (message.result !== undefined) packed = message.result;
       });
       worker.on('error', (error) => {
         signal?.removeEventListener('abort', onAbort);
+        headReady(index, undefined);
         reject(error);
       });
       worker.on('exit', (code) => {
         signal?.removeEventListener('abort', onAbort);
         // The result is unpacked once the thread's heap is gone: the two do not add up
         // in the peak memory of the run.
-        if (code === 0 && packed !== undefined) resolve(packed);
-        else reject(new Error(`log worker exited with code ${code}`));
+        if (code === 0 && packed !== undefined) {
+          headReady(index, earlyHeads[index] ?? packed.head);
+          resolve(packed);
+        } else {
+          headReady(index, undefined);
+          reject(new Error(`log worker exited with code ${code}`));
+        }
       });
     });
   };
 
   if (signal?.aborted) throw new AbortError();
-  const running = jobs.map(run);
+  // The first range is scanned here, while the workers scan the others: this thread
+  // would otherwise wait idle for them, and its result needs no packing. A thread started
+  // for it would also begin later, and cold.
+  const here = script !== undefined;
+  // With two ranges, this thread joins its open last events to the second range's held
+  // first ones itself, as soon as it is done and they have come (early, see headComplete).
+  const joinHere = here && jobs.length === 2;
+  const running: Promise<PartResult | PackedPartResult>[] = jobs.map((job, i) =>
+    (here && i === 0 ? Promise.resolve(undefined as unknown as PartResult) : run(job, i)));
+  // After the workers are started: this scan runs until its first turn of the event loop.
+  if (here) {
+    running[0] = scanRangeHere(jobs[0], (b) => progress(name, b), signal)
+      .then(async (part) => {
+        // undefined when the worker failed: its rejection is reported below.
+        const head = joinHere ? await heads[1] : undefined;
+        return head === undefined ? part.finish(jobs[0].keepTail) : part.finishJoined(head);
+      });
+  }
   // Awaited in file order below; a later range's failure is seen when its turn comes.
   for (const result of running) result.catch(() => undefined);
 
@@ -561,14 +746,22 @@ async function scanInWorkers(
   for (const pending of running) {
     const result = await pending;
     received.push(result);
-    results.push('profileKeys' in result ? unpackPartResult(result, known) : result);
+    if ('profileKeys' in result) results.push(unpackPartResult(result, known));
+    else {
+      for (const [key, bucket] of result.snapshot.profile) {
+        if (!known.has(key)) known.set(key, bucket);
+      }
+      results.push(result);
+    }
   }
 
   // Events that may straddle cuts are joined across all ranges at once: a short range can
   // be wholly inside the grouping window, so its events meet both neighbours. In file
   // order: a range's held first events, then its open last ones.
+  const noEvents = packStraddling([], new RecordNames());
   const straddling = received.flatMap((result, i) => [
-    { piece: result.head, cut: Math.max(0, i - 1) },
+    { piece: joinHere && i === 1 ? noEvents : earlyHeads[i] ?? result.head,
+      cut: Math.max(0, i - 1) },
     { piece: result.tail, cut: i },
   ]);
   const boundaries = boundarySnapshots(straddling, received.length - 1, window);

@@ -370,6 +370,21 @@ export class EventGrouper {
     if (event.serial > segment.max) segment.max = event.serial;
   }
 
+  /** The open event with this identity, if there is one. */
+  openEvent(nodeId: number, timeMs: number, serial: number): AuditEvent | undefined {
+    return this.find(nodeId, timeMs, serial);
+  }
+
+  /**
+   * Marks an open event as auditd's start after the fact (a part of it read elsewhere had
+   * the DAEMON_START record), keeping the count of open starts right.
+   */
+  markDaemonStart(event: AuditEvent): void {
+    if (event.daemonStart) return;
+    event.daemonStart = true;
+    this.openRestarts++;
+  }
+
   /** Starts new serial runs: the next input is not a continuation of this one. */
   breakSerials(): void {
     this.currentSegment.clear();

@@ -135,6 +135,10 @@ test('worker threads over byte ranges count exactly what one thread counts', asy
     assert.deepEqual(comparable(parallel), comparable(single));
     assert.ok(progressCalls >= 1);
     assert.equal(lastBytes, single.inputBytes);
+    // Two ranges: the first is scanned on this thread, which joins its open last events
+    // to the second range's held first ones itself.
+    const halves = await analyzeLogs([path], { workers: 2, parallelThreshold: 1 });
+    assert.deepEqual(comparable(halves), comparable(single));
 
     // A window far smaller than a range: the open events a range hands on are few, and
     // the first window of events of the next range is what it holds for the join.
@@ -142,6 +146,19 @@ test('worker threads over byte ranges count exactly what one thread counts', asy
     const shortEnds = await analyzeLogs([path], { workers: 3, parallelThreshold: 1, window: 64 });
     assert.deepEqual(comparable(shortEnds), comparable(smallWindow));
     assert.deepEqual(comparable(smallWindow), comparable(single));
+    // The second range's first 64 events are complete long before it is: they come ahead.
+    const shortHalves = await analyzeLogs([path], { workers: 2, parallelThreshold: 1,
+      window: 64 });
+    assert.deepEqual(comparable(shortHalves), comparable(smallWindow));
+
+    // A second range with fewer events than the window: its first events come with its
+    // result, and every event of it is joined at the cut.
+    const shortPath = join(dir, 'short.log');
+    writeFileSync(shortPath, out.slice(0, 600).join('\n') + '\n', 'latin1');
+    const shortSingle = await analyzeLogs([shortPath], { workers: 0 });
+    const shortSplit = await analyzeLogs([shortPath], { workers: 2, parallelThreshold: 1 });
+    assert.ok(shortSingle.events > 100);
+    assert.deepEqual(comparable(shortSplit), comparable(shortSingle));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
