@@ -612,28 +612,31 @@ function identityField(field: string): string {
   return field === 'path' || field === 'dir' ? 'watch' : field;
 }
 
-/** The identityText of the rule's parts, joined from their pieces in one go. */
+/** The identityText of the rule's parts, written piece by piece. */
 function kernelIdentity(state: LineState, rule: RuleModel): string {
-  // One join of flat pieces: the whole-file checks hash this text as a map key, and a
-  // flat string hashes without first being copied out of its pieces.
   const separator = identitySeparator;
-  const pieces = [rule.operation === 'prepend' ? 'prepend' : 'append', separator, rule.list,
-    separator, rule.action, separator,
-    rule.syscalls.all ? 'all' : rule.syscalls.numbers.join(',')];
-  for (const entry of state.ordered) {
-    if ('left' in entry) {
-      pieces.push(separator, 'C', entry.left, entry.operator, entry.right);
-    } else if ('machine' in entry) {
-      pieces.push(separator, 'arch', entry.operator, entry.machine);
+  const syscalls = rule.syscalls;
+  let text = (rule.operation === 'prepend' ? 'prepend' : 'append') + separator + rule.list +
+    separator + rule.action + separator +
+    (syscalls.all ? 'all' : syscalls.numbers.length === 1 ? String(syscalls.numbers[0])
+      : syscalls.numbers.join(','));
+  const ordered = state.ordered;
+  for (let index = 0; index < ordered.length; index++) {
+    const entry = ordered[index];
+    if ('field' in entry) {
+      text += separator + identityField(entry.field) + entry.operator +
+        identityValue(entry.value);
+    } else if ('left' in entry) {
+      text += separator + 'C' + entry.left + entry.operator + entry.right;
     } else {
-      pieces.push(separator, identityField(entry.field), entry.operator,
-        identityValue(entry.value));
+      text += separator + 'arch' + entry.operator + entry.machine;
     }
   }
   if (rule.keys.length > 0) {
-    pieces.push(separator, 'key=', identityValue(rule.keys.join('\u0001')));
+    text += separator + 'key=' +
+      identityValue(rule.keys.length === 1 ? rule.keys[0] : rule.keys.join('\u0001'));
   }
-  return pieces.join('');
+  return text;
 }
 
 /** Warnings beyond auditctl that need the whole rule. */
