@@ -110,8 +110,12 @@ export function isParseProblem(item: LineItem): item is ParseProblem {
 }
 
 // Ranges are made on demand: a check reads few of them, and a 10,000-line file would
-// otherwise allocate millions of position objects up front.
+// otherwise allocate millions of position objects up front. A range read is kept: the
+// checks read the same option's range for a rule part, a diagnostic and the rule's list,
+// and a checked document keeps them all, so they share one object.
 class LineSpan {
+  #range?: Range;
+
   constructor(
     protected readonly lineNumber: number,
     protected readonly startColumn: number,
@@ -119,7 +123,7 @@ class LineSpan {
   ) {}
 
   get range(): Range {
-    return spanRange(this.lineNumber, this.startColumn, this.endColumn);
+    return (this.#range ??= spanRange(this.lineNumber, this.startColumn, this.endColumn));
   }
 }
 

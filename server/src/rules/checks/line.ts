@@ -9,7 +9,7 @@ import {
 } from '../../tables';
 import { diagnostic } from '../codes';
 import type { RuleDiagnostic } from '../diagnostics';
-import type { RuleModel } from '../model';
+import type { RuleModel, SyscallSelection } from '../model';
 import { isParseProblem, type ParsedOption, type RulesLine } from '../parse';
 import { ControlEffect, applyControl, optionOptind } from './control';
 import { applyComparison, applyField, keyAllowed } from './fields';
@@ -577,12 +577,9 @@ function buildRule(state: LineState): RuleModel {
     machine: state.machine ?? (state.badArch ? undefined : state.options.hostMachine),
     machineFromHost: !state.machineFromArch,
     arches: kept(state.arches),
-    syscalls: {
-      all: state.syscallAll || state.watch !== undefined || (noSyscalls && list !== 'task'),
-      numbers,
-      names: kept(state.syscallNames),
-      written: kept(state.syscallWritten),
-    },
+    syscalls: syscallSelection(
+      state.syscallAll || state.watch !== undefined || (noSyscalls && list !== 'task'),
+      numbers, state),
     fields: kept(state.fields),
     comparisons: kept(state.comparisons),
     keys: state.keys.length === 0 ? none as never as string[] : state.keys.map((key) => key.text),
@@ -590,6 +587,23 @@ function buildRule(state: LineState): RuleModel {
     range: lineExtent(state.line),
     listRange: selection.range,
   };
+}
+
+/**
+ * The two selections of a rule with no -S word (every watch, most rules of the other
+ * lists), shared: a checked document keeps one per rule. Frozen, like `none`.
+ */
+const noneWritten: readonly SyscallSelection[] = [true, false].map((all) => Object.freeze({
+  all, numbers: none as never as number[], names: none as never as string[],
+  written: none as never as SyscallSelection['written'],
+}));
+
+function syscallSelection(all: boolean, numbers: number[], state: LineState): SyscallSelection {
+  if (numbers.length === 0 && state.syscallNames.length === 0 &&
+    state.syscallWritten.length === 0) {
+    return noneWritten[all ? 0 : 1];
+  }
+  return { all, numbers, names: kept(state.syscallNames), written: kept(state.syscallWritten) };
 }
 
 /** The syscall numbers of a rule's mask, ascending, each once. */
@@ -612,31 +626,34 @@ function identityField(field: string): string {
   return field === 'path' || field === 'dir' ? 'watch' : field;
 }
 
-/** The identityText of the rule's parts, written piece by piece. */
+/** The identityText of the rule's parts, joined from their pieces in one go. */
 function kernelIdentity(state: LineState, rule: RuleModel): string {
+  // One join of flat pieces: the whole-file checks hash this text as a map key, and a
+  // checked document keeps it. Built with `+` it would stay a tree of its pieces (twice
+  // the memory) until something reads its characters.
   const separator = identitySeparator;
   const syscalls = rule.syscalls;
-  let text = (rule.operation === 'prepend' ? 'prepend' : 'append') + separator + rule.list +
-    separator + rule.action + separator +
-    (syscalls.all ? 'all' : syscalls.numbers.length === 1 ? String(syscalls.numbers[0])
-      : syscalls.numbers.join(','));
+  const pieces = [rule.operation === 'prepend' ? 'prepend' : 'append', separator, rule.list,
+    separator, rule.action, separator,
+    syscalls.all ? 'all' : syscalls.numbers.length === 1 ? String(syscalls.numbers[0])
+      : syscalls.numbers.join(',')];
   const ordered = state.ordered;
   for (let index = 0; index < ordered.length; index++) {
     const entry = ordered[index];
     if ('field' in entry) {
-      text += separator + identityField(entry.field) + entry.operator +
-        identityValue(entry.value);
+      pieces.push(separator, identityField(entry.field), entry.operator,
+        identityValue(entry.value));
     } else if ('left' in entry) {
-      text += separator + 'C' + entry.left + entry.operator + entry.right;
+      pieces.push(separator, 'C', entry.left, entry.operator, entry.right);
     } else {
-      text += separator + 'arch' + entry.operator + entry.machine;
+      pieces.push(separator, 'arch', entry.operator, entry.machine);
     }
   }
   if (rule.keys.length > 0) {
-    text += separator + 'key=' +
-      identityValue(rule.keys.length === 1 ? rule.keys[0] : rule.keys.join('\u0001'));
+    pieces.push(separator, 'key=',
+      identityValue(rule.keys.length === 1 ? rule.keys[0] : rule.keys.join('\u0001')));
   }
-  return text;
+  return pieces.join('');
 }
 
 /** Warnings beyond auditctl that need the whole rule. */
