@@ -351,7 +351,8 @@ export class EventGrouper {
     this.sink(event);
   }
 
-  private readonly restartedNodes = new Set<number>();
+  /** Nodes whose auditd started (DAEMON_START) and that have had no event since. */
+  readonly restartedNodes = new Set<number>();
 
   private countSerial(event: AuditEvent): void {
     let segment = this.currentSegment.get(event.nodeId);

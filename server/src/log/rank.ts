@@ -48,6 +48,11 @@ export interface TallySnapshot {
   perMinute: Map<number, [number, number]>;
   profile: Map<string, EventProfileBucket>;
   segments: { node: string | null; segment: SerialSegment }[];
+  /**
+   * Nodes whose last event here was auditd's start (DAEMON_START): their first serial run
+   * in the part after this one starts anew, as if it began with the DAEMON_START.
+   */
+  restartedAtEnd: (string | null)[];
   restarts: number;
   eventsWithoutExe: number;
   eventsWithoutKey: number;
@@ -66,7 +71,7 @@ export function emptySnapshot(): TallySnapshot {
     firstTimeMs: Infinity, lastTimeMs: -Infinity,
     byType: new Map(), byNode: new Map(), byExe: new Map(), bySyscall: new Map(),
     byKey: new Map(), byUid: new Map(), byAuid: new Map(), byExeSyscall: new Map(),
-    perMinute: new Map(), profile: new Map(), segments: [], restarts: 0,
+    perMinute: new Map(), profile: new Map(), segments: [], restartedAtEnd: [], restarts: 0,
     eventsWithoutExe: 0, eventsWithoutKey: 0, factRecords: 0, enrichedRecords: 0, files: [],
     serialsContinue: true,
   };
@@ -214,6 +219,7 @@ const noExit = 0x7fffffff;
 
 export interface GrouperCounts {
   segments: readonly SerialSegment[];
+  restartedNodes: ReadonlySet<number>;
   restarts: number;
   factRecords: number;
   enrichedRecords: number;
@@ -543,6 +549,8 @@ export class NoiseTally {
       segment: { ...segment },
     }));
     data.restarts = restarts;
+    data.restartedAtEnd = [...grouper.restartedNodes].map((nodeId) =>
+      (nodeId === 0 ? null : this.names.nodes.names[nodeId]));
     data.profile = new Map();
     for (const slot of this.slotsInOrder()) {
       const bucket = this.bucketOf(slot);
@@ -587,6 +595,7 @@ function mergePairs<K>(into: Map<K, [number, number]>, from: Map<K, [number, num
  */
 export function mergeSnapshots(parts: readonly TallySnapshot[]): TallySnapshot {
   const into = emptySnapshot();
+  const restarted = new Set<string | null>();
   for (const part of parts) {
     into.records += part.records;
     into.events += part.events;
@@ -622,7 +631,8 @@ export function mergeSnapshots(parts: readonly TallySnapshot[]): TallySnapshot {
       if (existing === undefined) into.profile.set(key, bucket);
       else addBucket(existing, bucket);
     }
-    mergeSegments(into.segments, part.segments, part.serialsContinue);
+    mergeSegments(into.segments, part.segments, part.serialsContinue, restarted);
+    for (const node of part.restartedAtEnd) restarted.add(node);
     into.restarts += part.restarts;
     into.eventsWithoutExe += part.eventsWithoutExe;
     into.eventsWithoutKey += part.eventsWithoutKey;
@@ -630,20 +640,29 @@ export function mergeSnapshots(parts: readonly TallySnapshot[]): TallySnapshot {
     into.factRecords += part.factRecords;
     for (const file of part.files) if (!into.files.includes(file)) into.files.push(file);
   }
+  into.restartedAtEnd = [...restarted];
   return into;
 }
 
+/**
+ * Appends a part's serial runs; the first run of a node continues the node's last one when
+ * the part continues the serials, unless auditd started in between (the run begins with
+ * the DAEMON_START, or the parts before ended with one: `restarted`, updated here).
+ */
 function mergeSegments(
   into: TallySnapshot['segments'],
   from: readonly TallySnapshot['segments'][number][],
   continues: boolean,
+  restarted: Set<string | null>,
 ): void {
+  if (!continues) restarted.clear();
   const seen = new Set<string | null>();
   for (const entry of from) {
     const first = !seen.has(entry.node);
     seen.add(entry.node);
+    const afterStart = restarted.delete(entry.node);
     let previous: TallySnapshot['segments'][number] | undefined;
-    if (continues && first && !entry.segment.startsWithDaemonStart) {
+    if (continues && first && !entry.segment.startsWithDaemonStart && !afterStart) {
       for (let i = into.length - 1; i >= 0; i--) {
         if (into[i].node === entry.node) {
           previous = into[i];

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Readable } from 'node:stream';
 import {
-  analyzeLogs, lineAlignedCuts, orderLogInputs,
+  PartScanner, analyzeLogs, lineAlignedCuts, orderLogInputs,
 } from '../../../server/src/log/analyze';
+import { mergeSnapshots, type TallySnapshot } from '../../../server/src/log/rank';
 import type { NoiseReport } from '../../../server/src/log/report';
 import { corpusLogs, hasCorpus, record, syscallRecord } from './log-helpers';
 
@@ -211,3 +212,26 @@ test('unrelated files neither join events nor continue serial runs', async () =>
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('auditd\'s start as the last event of a part: the next part begins a new serial run',
+  async () => {
+    const before = [100, 101, 102, 103].map((serial) =>
+      syscallRecord(`1700000000.${serial}:${serial}`));
+    before.push(record('DAEMON_START', '1700000001.000:5000',
+      'op=start ver=3.0.9 format=raw kernel=6.1.0 auid=4294967295 pid=1 uid=0 res=success'));
+    // After a boot the kernel counts serials from 1 again.
+    const after = [1, 2, 3].map((serial) => syscallRecord(`1700000002.${serial}:${serial}`));
+
+    const scan = (lines: string[]) => {
+      const part = new PartScanner('audit.log');
+      part.push(Buffer.from(lines.join('\n') + '\n'));
+      return part.finish(false).snapshot;
+    };
+    const whole = scan([...before, ...after]);
+    const parts = mergeSnapshots([scan(before), scan(after)]);
+    const runs = (snapshot: TallySnapshot) => snapshot.segments.map(({ segment }) =>
+      [segment.min, segment.max, segment.events]);
+    assert.deepEqual(runs(whole), [[100, 103, 4], [1, 3, 3]]);
+    assert.deepEqual(runs(parts), runs(whole));
+    assert.equal(parts.restarts, 1);
+  });
