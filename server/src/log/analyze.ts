@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { createReadStream } from 'node:fs';
 import {
-  FactStrings, RecordNames, RecordScanner, printableLine,
+  ByteInterner, FOREIGN_STRING, FactStrings, RecordNames, RecordScanner, printableLine,
   type RecordSink, type RecordView, type SkipReason,
 } from './scan';
 import { AuditEvent, EventGrouper, defaultEventWindow, mergeFacts } from './events';
@@ -205,6 +205,12 @@ export class PartScanner implements RecordSink {
       }
       return id;
     };
+    // The other thread's strings take this scan's ids where it has them, so that its
+    // events fall into the profile slots of this range instead of slots of their own.
+    const strings = this.strings;
+    const exeCodes = textCodes(strings.exe, strings.hexExe);
+    const keyCodes = textCodes(strings.key, strings.hexKey);
+    const subjIds = new Map(strings.subj.names.map((subj, id) => [subj, id]));
     // Events of the next range that continue no open event here, in the order met.
     const later: AuditEvent[] = [];
     const laterBySerial = new Map<number, AuditEvent[]>();
@@ -233,6 +239,10 @@ export class PartScanner implements RecordSink {
           later.push(event);
         }
       }
+      const facts = part.facts;
+      if (facts.exe !== undefined) facts.exeId = exeCodes.get(facts.exe) ?? FOREIGN_STRING;
+      if (facts.key !== undefined) facts.keyId = keyCodes.get(facts.key) ?? FOREIGN_STRING;
+      if (facts.subj !== undefined) facts.subjId = subjIds.get(facts.subj) ?? FOREIGN_STRING;
       addStraddlingPart(event, part, next.typeCounts, typeIdOf);
     });
     grouper.flush();
@@ -245,6 +255,17 @@ export class PartScanner implements RecordSink {
       lines,
     };
   }
+}
+
+/**
+ * A scan's codes of decoded exe or key strings (see textId in scan.ts): the plain one
+ * where the same text was also logged hex-encoded.
+ */
+function textCodes(plain: ByteInterner, hex: ByteInterner): Map<string, number> {
+  const codes = new Map<string, number>();
+  hex.names.forEach((text, id) => codes.set(text, id * 2 + 1));
+  plain.names.forEach((text, id) => codes.set(text, id * 2));
+  return codes;
 }
 
 /** Adds one piece of a straddling event (read by another scan) into an event. */
@@ -566,6 +587,9 @@ export function scanRange(
   return part.finish(job.keepTail);
 }
 
+/** How much longer the range this thread scans is than a worker's (see scanInWorkers). */
+const firstRangeWeight = 1.15;
+
 /** Bytes the calling thread scans between two turns of its event loop. */
 const turnBytes = 4 << 20;
 
@@ -609,14 +633,24 @@ interface WorkerMessage {
   result?: PackedPartResult;
 }
 
-/** Byte offsets that split a file into `count` ranges, each starting at a line start. */
-export function lineAlignedCuts(path: string, size: number, count: number): number[] {
+/**
+ * Byte offsets that split a file into `count` ranges, each starting at a line start. The
+ * first range is `firstWeight` times as long as each of the others.
+ */
+export function lineAlignedCuts(
+  path: string,
+  size: number,
+  count: number,
+  firstWeight = 1,
+): number[] {
   const cuts = [0];
   const fd = openSync(path, 'r');
   try {
     const probe = Buffer.allocUnsafe(64 * 1024);
+    const weights = firstWeight + count - 1;
     for (let i = 1; i < count; i++) {
-      let position = Math.max(cuts[cuts.length - 1], Math.floor((size * i) / count));
+      const share = (firstWeight + i - 1) / weights;
+      let position = Math.max(cuts[cuts.length - 1], Math.floor(size * share));
       let cut = -1;
       while (position < size && cut < 0) {
         const read = readSync(fd, probe, 0, probe.length, position);
@@ -652,7 +686,10 @@ async function scanInWorkers(
   signal: AbortSignal | undefined,
 ): Promise<TallySnapshot[]> {
   const script = workerScript();
-  const cuts = lineAlignedCuts(path, size, workers);
+  // This thread scans the first range (see below): it starts at once, while a worker
+  // first starts a thread and loads its code, and its result needs neither packing nor
+  // unpacking. The range is longer by about what those cost.
+  const cuts = lineAlignedCuts(path, size, workers, script === undefined ? 1 : firstRangeWeight);
   const jobs: RangeJob[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
     jobs.push({
