@@ -105,7 +105,9 @@ function argumentToken(argument: OptionArgument): Token {
     text: argument.text,
     start: argument.range.start.character,
     end: argument.range.end.character,
+    line: argument.range.start.line,
     range: argument.range,
+    rawCodeAt: (offset) => argument.raw.charCodeAt(offset),
   };
 }
 

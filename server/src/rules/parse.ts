@@ -35,6 +35,12 @@ for (const letter of 'CefrbaAdSFmRwWkpq') {
   shortOptions.set(letter, { name: `-${letter}` as OptionName, takesArgument: true });
 }
 
+/** The short options by the char code of their letter (ASCII letters only). */
+const shortOptionsByCode: (OptionSpec | undefined)[] = [];
+for (let code = 0; code < 0x80; code++) {
+  shortOptionsByCode.push(shortOptions.get(String.fromCharCode(code)));
+}
+
 /** auditctl's long options, in its long_opts order (both versions build all five). */
 export const longOptions: readonly { long: string; spec: OptionSpec }[] = [
   { long: 'loginuid-immutable', spec: { name: '--loginuid-immutable', takesArgument: false } },
@@ -127,20 +133,27 @@ class LineSpan {
   }
 }
 
-class ArgumentSpan extends LineSpan implements OptionArgument {
+/** An option's argument: the rest of its word (attached) or the next word, read from it. */
+class ArgumentSpan implements OptionArgument {
+  #range?: Range;
   private argumentText?: string;
 
   constructor(
     private readonly token: Token,
     /** Where the argument starts in the word's text (after `-F` in `-Farch=b64`). */
     readonly textOffset: number,
-    line: number,
-    start: number,
-    end: number,
-    public attached: boolean,
     public tokenIndex: number,
-  ) {
-    super(line, start, end);
+  ) {}
+
+  /** Only an argument in the option's own word starts past its first character. */
+  get attached(): boolean {
+    return this.textOffset > 0;
+  }
+
+  get range(): Range {
+    const token = this.token;
+    return (this.#range ??= spanRange(token.line, token.start + rawOffset(token, this.textOffset),
+      token.end));
   }
 
   get text(): string {
@@ -149,7 +162,7 @@ class ArgumentSpan extends LineSpan implements OptionArgument {
   }
 
   get raw(): string {
-    const rawStart = this.startColumn - this.token.start;
+    const rawStart = rawOffset(this.token, this.textOffset);
     return rawStart === 0 ? this.token.raw : this.token.raw.slice(rawStart);
   }
 }
@@ -314,6 +327,15 @@ function walkOptions(tokens: Token[], line: number, result: RulesLine): void {
 
   while (index < tokens.length) {
     const token = tokens[index];
+    // Most words are one option letter (`-F`) or an argument: read those two characters in
+    // the line, without making the word's string.
+    if (!optionsEnded && token.end - token.start === 2 && token.rawCodeAt(0) === DASH) {
+      const spec = shortOptionsByCode[token.rawCodeAt(1)];
+      if (spec !== undefined) {
+        index = readShortOption(tokens, index, line, spec, pushOption, pushProblem);
+        continue;
+      }
+    }
     const word = token.text;
 
     if (optionsEnded || word.length < 2 || word.charCodeAt(0) !== DASH) {
@@ -336,6 +358,36 @@ function walkOptions(tokens: Token[], line: number, result: RulesLine): void {
 
     index = readShortCluster(tokens, index, line, pushOption, pushProblem);
   }
+}
+
+/**
+ * A word of one known option letter (`-F`), as readShortCluster reads it: the letter's
+ * option, with the next word as its argument when it takes one. Two characters of raw text
+ * starting with a dash hold no escape, so the word is as written.
+ */
+function readShortOption(
+  tokens: Token[],
+  index: number,
+  line: number,
+  spec: OptionSpec,
+  pushOption: (option: ParsedOption) => void,
+  pushProblem: (problem: ParseProblem) => void,
+): number {
+  const token = tokens[index];
+  const option = new OptionSpan(spec.name, spec.name, line, token.start, token.end, index, false);
+  if (!spec.takesArgument) {
+    pushOption(option);
+    return index + 1;
+  }
+  if (index + 1 >= tokens.length) {
+    pushProblem({
+      kind: 'missing-argument', text: spec.name, range: option.range, tokenIndex: index,
+    });
+    return index + 1;
+  }
+  option.argument = separateArgument(tokens[index + 1], index + 1);
+  pushOption(option);
+  return index + 2;
 }
 
 function strayProblem(token: Token, tokenIndex: number, line: number): ParseProblem {
@@ -389,7 +441,7 @@ function readLongOption(
       });
       return index + 1;
     }
-    option.argument = attachedArgument(token, equals + 1, line, index);
+    option.argument = attachedArgument(token, equals + 1, index);
     pushOption(option);
     return index + 1;
   }
@@ -405,7 +457,7 @@ function readLongOption(
     });
     return index + 1;
   }
-  option.argument = separateArgument(tokens[index + 1], line, index + 1);
+  option.argument = separateArgument(tokens[index + 1], index + 1);
   pushOption(option);
   return index + 2;
 }
@@ -448,7 +500,7 @@ function readShortCluster(
     }
 
     if (!last) {
-      option.argument = attachedArgument(token, position + 1, line, index);
+      option.argument = attachedArgument(token, position + 1, index);
       pushOption(option);
       return index + 1;
     }
@@ -461,7 +513,7 @@ function readShortCluster(
       });
       return index + 1;
     }
-    option.argument = separateArgument(tokens[index + 1], line, index + 1);
+    option.argument = separateArgument(tokens[index + 1], index + 1);
     pushOption(option);
     return index + 2;
   }
@@ -469,19 +521,12 @@ function readShortCluster(
   return index + 1;
 }
 
-function attachedArgument(
-  token: Token,
-  textOffset: number,
-  line: number,
-  tokenIndex: number,
-): OptionArgument {
-  const rawStart = rawOffset(token, textOffset);
-  return new ArgumentSpan(token, textOffset, line, token.start + rawStart, token.end, true,
-    tokenIndex);
+function attachedArgument(token: Token, textOffset: number, tokenIndex: number): OptionArgument {
+  return new ArgumentSpan(token, textOffset, tokenIndex);
 }
 
-function separateArgument(token: Token, line: number, tokenIndex: number): OptionArgument {
-  return new ArgumentSpan(token, 0, line, token.start, token.end, false, tokenIndex);
+function separateArgument(token: Token, tokenIndex: number): OptionArgument {
+  return new ArgumentSpan(token, 0, tokenIndex);
 }
 
 /**

@@ -24,8 +24,12 @@ export interface Token {
   start: number;
   /** Column after the last character. */
   end: number;
+  /** The 0-based line the word is on. */
+  readonly line: number;
   /** The same span as a range on the token's line. */
   readonly range: Range;
+  /** The UTF-16 code unit at `offset` of the raw word, without making its string. */
+  rawCodeAt(offset: number): number;
 }
 
 /**
@@ -41,10 +45,14 @@ class LineToken implements Token {
     private readonly source: string,
     public start: number,
     public end: number,
-    private readonly lineNumber: number,
+    readonly line: number,
     /** The unescaped text, for the few words that have escapes. */
     private unescaped?: string,
   ) {}
+
+  rawCodeAt(offset: number): number {
+    return this.source.charCodeAt(this.start + offset);
+  }
 
   get raw(): string {
     return (this.rawText ??= this.source.slice(this.start, this.end));
@@ -56,8 +64,8 @@ class LineToken implements Token {
 
   get range(): Range {
     return {
-      start: { line: this.lineNumber, character: this.start },
-      end: { line: this.lineNumber, character: this.end },
+      start: { line: this.line, character: this.start },
+      end: { line: this.line, character: this.end },
     };
   }
 }
