@@ -204,16 +204,27 @@ function missingTwins(
   for (const result of results) {
     if (result.rule && !result.failed) rules.push(result.rule);
   }
-  const namesByTwin = new Map<string, Set<string>>();
+  // The syscalls named by the rules of each machine and signature: most signatures belong
+  // to one rule, whose own list of names stands for them until a second rule joins it.
+  const namesByTwin = new Map<string, readonly string[] | Set<string>>();
+  const allByTwin = new Set<string>();
   // The 32-bit table of each 64-bit machine, looked up once per check.
   const twinTables = new Map<Machine, SyscallTable | null>();
   for (const rule of rules) {
     if (rule.arches.length !== 1 || rule.arches[0].operator !== '=') continue;
     const key = twinKeysOf(rule).own;
-    let names = namesByTwin.get(key);
-    if (!names) namesByTwin.set(key, (names = new Set()));
-    for (const name of rule.syscalls.names) names.add(name);
-    if (rule.syscalls.all) names.add('*');
+    const added = rule.syscalls.names;
+    if (rule.syscalls.all) allByTwin.add(key);
+    const names = namesByTwin.get(key);
+    if (names === undefined) {
+      namesByTwin.set(key, added);
+    } else if (names instanceof Set) {
+      for (const name of added) names.add(name);
+    } else {
+      const joined = new Set(names);
+      for (const name of added) joined.add(name);
+      namesByTwin.set(key, joined);
+    }
   }
 
   for (const rule of rules) {
@@ -233,10 +244,17 @@ function missingTwins(
     }
     if (!twinTable) continue;
 
-    const covered = namesByTwin.get(twinKeysOf(rule).twin!);
-    if (covered?.has('*')) continue;
-    const missing = rule.syscalls.names.filter((name) =>
-      twinTable.byName.has(name) && !covered?.has(name));
+    const twinKey = twinKeysOf(rule).twin!;
+    if (allByTwin.has(twinKey)) continue;
+    const covered = namesByTwin.get(twinKey);
+    const missing: string[] = [];
+    for (const name of rule.syscalls.names) {
+      if (!twinTable.byName.has(name)) continue;
+      if (covered === undefined ||
+        !(covered instanceof Set ? covered.has(name) : covered.includes(name))) {
+        missing.push(name);
+      }
+    }
     if (missing.length === 0) continue;
 
     const names = missing.join(', ');
