@@ -626,34 +626,41 @@ function identityField(field: string): string {
   return field === 'path' || field === 'dir' ? 'watch' : field;
 }
 
-/** The identityText of the rule's parts, joined from their pieces in one go. */
+/** The identityText of the rule's parts, written piece by piece. */
 function kernelIdentity(state: LineState, rule: RuleModel): string {
-  // One join of flat pieces: the whole-file checks hash this text as a map key, and a
-  // checked document keeps it. Built with `+` it would stay a tree of its pieces (twice
-  // the memory) until something reads its characters.
   const separator = identitySeparator;
   const syscalls = rule.syscalls;
-  const pieces = [rule.operation === 'prepend' ? 'prepend' : 'append', separator, rule.list,
-    separator, rule.action, separator,
-    syscalls.all ? 'all' : syscalls.numbers.length === 1 ? String(syscalls.numbers[0])
-      : syscalls.numbers.join(',')];
+  let text = (rule.operation === 'prepend' ? 'prepend' : 'append') + separator + rule.list +
+    separator + rule.action + separator +
+    (syscalls.all ? 'all' : syscalls.numbers.length === 1 ? String(syscalls.numbers[0])
+      : syscalls.numbers.join(','));
   const ordered = state.ordered;
   for (let index = 0; index < ordered.length; index++) {
     const entry = ordered[index];
     if ('field' in entry) {
-      pieces.push(separator, identityField(entry.field), entry.operator,
-        identityValue(entry.value));
+      text += separator + identityField(entry.field) + entry.operator +
+        identityValue(entry.value);
     } else if ('left' in entry) {
-      pieces.push(separator, 'C', entry.left, entry.operator, entry.right);
+      text += separator + 'C' + entry.left + entry.operator + entry.right;
     } else {
-      pieces.push(separator, 'arch', entry.operator, entry.machine);
+      text += separator + 'arch' + entry.operator + entry.machine;
     }
   }
   if (rule.keys.length > 0) {
-    pieces.push(separator, 'key=',
-      identityValue(rule.keys.length === 1 ? rule.keys[0] : rule.keys.join('\u0001')));
+    text += separator + 'key=' +
+      identityValue(rule.keys.length === 1 ? rule.keys[0] : rule.keys.join('\u0001'));
   }
-  return pieces.join('');
+  return flat(text);
+}
+
+/**
+ * The text as one string of characters. Written with `+`, a text is a tree of its pieces
+ * until something reads a character of it (a map lookup does not): a checked document keeps
+ * every rule's identity, and as trees they took twice the memory. Reading the first
+ * character makes V8 copy the pieces into one string, which the tree then points to.
+ */
+function flat(text: string): string {
+  return text.charCodeAt(0) === 0xffff ? text.slice() : text;
 }
 
 /** Warnings beyond auditctl that need the whole rule. */
