@@ -98,15 +98,63 @@ export function checkRulesText(text: string, options: CheckRulesOptions = {}): C
   }
 
   const document: RulesDocument = { lines, finalNewline: text.endsWith('\n') };
-  for (const entry of checkRuleset(document, lineResults, resolved)) {
+  const fileWide = checkRuleset(document, lineResults, resolved);
+  for (const entry of fileWide) {
     if (resolved.file) entry.file = resolved.file;
-    diagnostics.push(entry);
   }
 
-  diagnostics.sort((a, b) =>
-    startLine(a.range) - startLine(b.range) ||
-    startCharacter(a.range) - startCharacter(b.range));
-  return { document, rules, diagnostics, lineResults, checkedWith: resolved };
+  return {
+    document, rules, diagnostics: inPlaceOrder(diagnostics, fileWide), lineResults,
+    checkedWith: resolved,
+  };
+}
+
+function comparePlaces(a: RuleDiagnostic, b: RuleDiagnostic): number {
+  return startLine(a.range) - startLine(b.range) ||
+    startCharacter(a.range) - startCharacter(b.range);
+}
+
+/**
+ * The line diagnostics and then the whole-file ones, sorted by place (stable: at one place,
+ * in that order). The line diagnostics come line by line, so they need sorting only within
+ * a line; the two lists are then merged. Should a line's diagnostic sit on another line,
+ * the whole list is sorted instead.
+ */
+function inPlaceOrder(
+  byLine: RuleDiagnostic[],
+  fileWide: RuleDiagnostic[],
+): RuleDiagnostic[] {
+  let ordered = true;
+  for (let index = 1; index < byLine.length && ordered; index++) {
+    const order = comparePlaces(byLine[index - 1], byLine[index]);
+    if (order <= 0) continue;
+    if (startLine(byLine[index - 1].range) !== startLine(byLine[index].range)) {
+      ordered = false;
+      break;
+    }
+    // Out of order within one line: sort that line's run (a few entries) where it stands.
+    let start = index - 1;
+    const line = startLine(byLine[index].range);
+    while (start > 0 && startLine(byLine[start - 1].range) === line) start--;
+    let end = index + 1;
+    while (end < byLine.length && startLine(byLine[end].range) === line) end++;
+    const run = byLine.slice(start, end).sort(comparePlaces);
+    for (let offset = 0; offset < run.length; offset++) byLine[start + offset] = run[offset];
+    index = end - 1;
+    if (end < byLine.length && comparePlaces(byLine[end - 1], byLine[end]) > 0) ordered = false;
+  }
+  if (!ordered) return byLine.concat(fileWide).sort(comparePlaces);
+  if (fileWide.length === 0) return byLine;
+
+  const rest = fileWide.slice().sort(comparePlaces);
+  const merged: RuleDiagnostic[] = [];
+  let at = 0;
+  for (const entry of rest) {
+    while (at < byLine.length && comparePlaces(byLine[at], entry) <= 0) merged.push(byLine[at++]);
+    merged.push(entry);
+  }
+  while (at < byLine.length) merged.push(byLine[at++]);
+  return merged;
 }
 
 // Read without making the positions of a LineRange: a sort compares thousands of ranges.

@@ -120,7 +120,7 @@ export function isParseProblem(item: LineItem): item is ParseProblem {
 // checks read the same option's range for a rule part, a diagnostic and the rule's list,
 // and a checked document keeps them all, so they share one object.
 class LineSpan {
-  #range?: Range;
+  private keptRange?: Range;
 
   constructor(
     protected readonly lineNumber: number,
@@ -129,13 +129,13 @@ class LineSpan {
   ) {}
 
   get range(): Range {
-    return (this.#range ??= spanRange(this.lineNumber, this.startColumn, this.endColumn));
+    return (this.keptRange ??= spanRange(this.lineNumber, this.startColumn, this.endColumn));
   }
 }
 
 /** An option's argument: the rest of its word (attached) or the next word, read from it. */
 class ArgumentSpan implements OptionArgument {
-  #range?: Range;
+  private keptRange?: Range;
   private argumentText?: string;
 
   constructor(
@@ -152,7 +152,7 @@ class ArgumentSpan implements OptionArgument {
 
   get range(): Range {
     const token = this.token;
-    return (this.#range ??= spanRange(token.line, token.start + rawOffset(token, this.textOffset),
+    return (this.keptRange ??= spanRange(token.line, token.start + rawOffset(token, this.textOffset),
       token.end));
   }
 

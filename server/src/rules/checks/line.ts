@@ -582,7 +582,7 @@ function buildRule(state: LineState): RuleModel {
       numbers, state),
     fields: kept(state.fields),
     comparisons: kept(state.comparisons),
-    keys: state.keys.length === 0 ? none as never as string[] : state.keys.map((key) => key.text),
+    keys: keyTexts(state),
     watch: state.watch,
     range: lineExtent(state.line),
     listRange: selection.range,
@@ -604,6 +604,15 @@ function syscallSelection(all: boolean, numbers: number[], state: LineState): Sy
     return noneWritten[all ? 0 : 1];
   }
   return { all, numbers, names: kept(state.syscallNames), written: kept(state.syscallWritten) };
+}
+
+function keyTexts(state: LineState): string[] {
+  const keys = state.keys;
+  if (keys.length === 0) return none as never as string[];
+  if (keys.length === 1) return [keys[0].text];
+  const texts: string[] = [];
+  for (const key of keys) texts.push(key.text);
+  return texts;
 }
 
 /** The syscall numbers of a rule's mask, ascending, each once. */
