@@ -776,6 +776,32 @@ export function diagnosticInFile(entry: RuleDiagnostic, file: string): RuleDiagn
   return copy as unknown as RuleDiagnostic;
 }
 
+/**
+ * The messages of codes given no arguments, made once each: a large watch file reports
+ * the same legacy-watch message on nearly every line, and a check keeps them all.
+ */
+const fixedMessages = new Map<string, string>();
+const fixedShortMessages = new Map<string, string>();
+
+function messageOf(code: string, args: MessageArguments, withoutAuditctlText: boolean): string {
+  const info = codeInfo(code);
+  if (hasArguments(args)) {
+    return withoutAuditctlText ? fill(info.message, args) : formatMessage(code, args);
+  }
+  const made = withoutAuditctlText ? fixedShortMessages : fixedMessages;
+  let message = made.get(code);
+  if (message === undefined) {
+    message = withoutAuditctlText ? fill(info.message, args) : formatMessage(code, args);
+    made.set(code, message);
+  }
+  return message;
+}
+
+function hasArguments(args: MessageArguments): boolean {
+  for (const name in args) if (Object.hasOwn(args, name)) return true;
+  return false;
+}
+
 /** Builds a diagnostic for a code: the only way checks make one. */
 export function diagnostic(
   code: string,
@@ -788,7 +814,7 @@ export function diagnostic(
     code,
     severity: extras.severity ?? info.severity,
     range,
-    message: extras.withoutAuditctlText ? fill(info.message, args) : formatMessage(code, args),
+    message: messageOf(code, args, extras.withoutAuditctlText === true),
   };
   if (extras.hostDependent) result.hostDependent = true;
   if (extras.deferredData) deferFixData(result, extras.deferredData);
