@@ -143,96 +143,125 @@ export function simulateImpact(
   totals: LogTotals,
   options: ImpactOptions = {},
 ): ImpactResult {
-  const simulatedGenerated: SimulatedRule[] = generated.map((rule) => ({
-    ...rule.model, operation: 'append', generated: rule,
-  }));
-  const existing: SimulatedRule[] = (options.existingRules ?? []).map((rule) => ({ ...rule }));
-  const placement = options.placement ?? 'before';
-  const ordered = placement === 'before' ? [...simulatedGenerated, ...existing]
-    : [...existing, ...simulatedGenerated];
-  const exclusions = simulatedGenerated.filter((rule) => rule.list === 'exclude');
+  return simulateImpacts([generated], profile, totals, options)[0];
+}
 
-  const perRule = new Map<GeneratedRule, RuleImpact>(generated.map((rule) => [rule,
-    { rule: rule.text, events: 0, records: 0, bytes: 0 }]));
-  const typeNumbers = messageTypes('4.2').byName;
-  const olderTypeNumbers = messageTypes('3.0.9').byName;
-
-  let events = 0;
-  let records = 0;
-  let bytes = 0;
-  let undecidedEvents = 0;
-  let estimated = false;
-
+/**
+ * Simulates several sets of generated rules, each on its own (as simulateImpact does), in
+ * one walk over the buckets: each bucket's facts are looked up once for all the sets.
+ */
+export function simulateImpacts(
+  ruleSets: readonly (readonly GeneratedRule[])[],
+  profile: EventProfile,
+  totals: LogTotals,
+  options: ImpactOptions = {},
+): ImpactResult[] {
+  const simulations = ruleSets.map((generated) => new Simulation(generated, options));
   for (const bucket of profile.buckets) {
     const facts = bucketFacts(bucket);
+    for (const simulation of simulations) simulation.count(bucket, facts);
+  }
+  return simulations.map((simulation) => simulation.result(totals));
+}
 
+/** One set of generated rules run over the buckets, one bucket at a time. */
+class Simulation {
+  private readonly ordered: SimulatedRule[];
+  private readonly exclusions: SimulatedRule[];
+  private readonly perRule: Map<GeneratedRule, RuleImpact>;
+  private events = 0;
+  private records = 0;
+  private bytes = 0;
+  private undecidedEvents = 0;
+  private estimated = false;
+  private readonly typeNumbers = messageTypes('4.2').byName;
+  private readonly olderTypeNumbers = messageTypes('3.0.9').byName;
+
+  constructor(generated: readonly GeneratedRule[], options: ImpactOptions) {
+    const simulatedGenerated: SimulatedRule[] = generated.map((rule) => ({
+      ...rule.model, operation: 'append', generated: rule,
+    }));
+    const existing: SimulatedRule[] = (options.existingRules ?? []).map((rule) => ({ ...rule }));
+    const placement = options.placement ?? 'before';
+    this.ordered = placement === 'before' ? [...simulatedGenerated, ...existing]
+      : [...existing, ...simulatedGenerated];
+    this.exclusions = simulatedGenerated.filter((rule) => rule.list === 'exclude');
+    this.perRule = new Map<GeneratedRule, RuleImpact>(generated.map((rule) => [rule,
+      { rule: rule.text, events: 0, records: 0, bytes: 0 }]));
+  }
+
+  count(bucket: EventProfileBucket, facts: EventFacts): void {
     // The exit list for syscall events, the user list for user-space messages: on both the
     // first matching rule decides.
     if (facts.list === 'exit' || facts.list === 'user') {
-      const decision = firstMatch(ordered, facts);
+      const decision = firstMatch(this.ordered, facts);
       const deciding = decision.rule?.generated;
       if (decision.outcome === 'suppress' && deciding) {
-        events += bucket.events;
-        records += bucket.records;
-        bytes += bucket.bytes;
-        const impact = perRule.get(deciding)!;
+        this.events += bucket.events;
+        this.records += bucket.records;
+        this.bytes += bucket.bytes;
+        const impact = this.perRule.get(deciding)!;
         impact.events += bucket.events;
         impact.records += bucket.records;
         impact.bytes += bucket.bytes;
-        continue;
+        return;
       }
       // Undecided rules before the deciding one: the generated rules' part is unknown if
       // one of them is among the undecided or is the rule that would decide.
       if (decision.outcome === 'unknown' && (decision.rule?.generated !== undefined ||
         decision.undecided.some((rule) => rule.generated !== undefined))) {
-        undecidedEvents += bucket.events;
-        continue;
+        this.undecidedEvents += bucket.events;
+        return;
       }
     }
 
     // The exclude list sees every record of the events that remain.
-    if (exclusions.length === 0) continue;
+    const exclusions = this.exclusions;
+    if (exclusions.length === 0) return;
     for (const type of bucket.types) {
       const unknownType = /^UNKNOWN\[(\d+)\]$/.exec(type);
       const msgtype = unknownType ? Number(unknownType[1])
-        : typeNumbers.get(type) ?? olderTypeNumbers.get(type);
+        : this.typeNumbers.get(type) ?? this.olderTypeNumbers.get(type);
       if (msgtype === undefined) continue;
       const recordFacts: EventFacts = { ...facts, list: 'exclude', msgtype };
       const dropping = exclusions.find((rule) => matchEvent(rule, recordFacts).verdict ===
         'match');
       if (!dropping) continue;
       const { share, exact } = typeShare(bucket, type);
-      estimated ||= !exact;
-      records += share.records;
-      bytes += share.bytes;
-      const impact = perRule.get(dropping.generated!)!;
+      this.estimated ||= !exact;
+      this.records += share.records;
+      this.bytes += share.bytes;
+      const impact = this.perRule.get(dropping.generated!)!;
       impact.records += share.records;
       impact.bytes += share.bytes;
       if (share.records >= bucket.records) {
-        events += bucket.events;
+        this.events += bucket.events;
         impact.events += bucket.events;
       }
     }
   }
 
-  const remainingBytes = Math.max(0, totals.bytes - bytes);
-  const before = totals.rotation.bytesPerMinute;
-  const after = before === null || totals.bytes === 0 ? null
-    : before * (remainingBytes / totals.bytes);
-  const maxLogFileMB = totals.rotation.maxLogFileMB;
-  return {
-    events,
-    records,
-    bytes,
-    undecidedEvents,
-    estimated,
-    perRule: [...perRule.values()],
-    remainingEvents: Math.max(0, totals.events - events),
-    remainingBytes,
-    rotation: {
-      maxLogFileMB,
-      minutesPerRotationBefore: minutesPerRotation(before, maxLogFileMB),
-      minutesPerRotationAfter: after === null ? null : minutesPerRotation(after, maxLogFileMB),
-    },
-  };
+  result(totals: LogTotals): ImpactResult {
+    const { events, records, bytes } = this;
+    const remainingBytes = Math.max(0, totals.bytes - bytes);
+    const before = totals.rotation.bytesPerMinute;
+    const after = before === null || totals.bytes === 0 ? null
+      : before * (remainingBytes / totals.bytes);
+    const maxLogFileMB = totals.rotation.maxLogFileMB;
+    return {
+      events,
+      records,
+      bytes,
+      undecidedEvents: this.undecidedEvents,
+      estimated: this.estimated,
+      perRule: [...this.perRule.values()],
+      remainingEvents: Math.max(0, totals.events - events),
+      remainingBytes,
+      rotation: {
+        maxLogFileMB,
+        minutesPerRotationBefore: minutesPerRotation(before, maxLogFileMB),
+        minutesPerRotationAfter: after === null ? null : minutesPerRotation(after, maxLogFileMB),
+      },
+    };
+  }
 }

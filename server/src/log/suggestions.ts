@@ -7,7 +7,7 @@ import type { RuleModel } from '../rules/model';
 import {
   ExclusionProposal, ExclusionSelection, GeneratedRule, proposeExclusion,
 } from './exclusions';
-import { ImpactOptions, ImpactResult, bucketFacts, simulateImpact } from './impact';
+import { ImpactOptions, ImpactResult, bucketFacts, simulateImpacts } from './impact';
 import { firstMatch, matchEvent, subsumes, type OrderedRuleInput } from '../rules/match';
 import type { NoiseReport, Suggestion } from './report';
 
@@ -173,13 +173,13 @@ export function suggestExclusions(
   const impactOptions: ImpactOptions = { existingRules: options.existingRules,
     placement: options.placement };
 
-  const suggestions: ExclusionSuggestion[] = [];
+  const accepted: { exe: string; proposal: ExclusionProposal }[] = [];
   const refused: string[] = [];
   const alreadyInForce: string[] = [];
   const allRules: GeneratedRule[] = [];
 
   for (const offender of report.byExe) {
-    if (suggestions.length >= maxSuggestions) break;
+    if (accepted.length >= maxSuggestions) break;
     if (report.events === 0 || offender.events / report.events < minShare) break;
 
     const proposal = proposeExclusion(offenderSelection(report, offender.exe),
@@ -197,7 +197,17 @@ export function suggestExclusions(
       }
       proposal.notes.push(...effects.notes);
     }
-    const impact = simulateImpact(proposal.rules, report.profile, report, impactOptions);
+    accepted.push({ exe: offender.exe, proposal });
+    allRules.push(...proposal.rules);
+  }
+
+  // Each suggestion's rules on their own, then all of them together: one walk over the
+  // profile for all.
+  const impacts = simulateImpacts(
+    [...accepted.map(({ proposal }) => proposal.rules), allRules],
+    report.profile, report, impactOptions);
+  const suggestions = accepted.map(({ exe, proposal }, i) => {
+    const impact = impacts[i];
     // A suggestion that removes nothing always says why.
     if (impact.events === 0 && proposal.notes.length === 0) {
       proposal.notes.push(impact.undecidedEvents > 0
@@ -206,13 +216,10 @@ export function suggestExclusions(
         : 'removes no event of this log');
     }
     if (proposal.selection.kind === 'exe' && proposal.selection.syscalls) {
-      proposal.notes.push(`execve is left out: the log keeps a record of each start of ` +
-        `${offender.exe}`);
+      proposal.notes.push(`execve is left out: the log keeps a record of each start of ${exe}`);
     }
-    suggestions.push(asSuggestion(proposal, impact));
-    allRules.push(...proposal.rules);
-  }
-
-  const combined = simulateImpact(allRules, report.profile, report, impactOptions);
+    return asSuggestion(proposal, impact);
+  });
+  const combined = impacts[impacts.length - 1];
   return { suggestions, combined, refused, alreadyInForce };
 }
