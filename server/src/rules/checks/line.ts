@@ -409,7 +409,6 @@ function addKey(state: LineState, text: string, option: ParsedOption, viaField: 
 function finishKey(state: LineState): void {
   const joinedKeys = state.keys.length - state.extraKeyFields;
   if (joinedKeys <= 0) return;
-  const joined = state.keys.slice(0, joinedKeys).map((key) => key.text).join('\u0001');
   const range = state.keys[0].range;
   const list = state.selection?.list;
   if (list === 'exclude' && !fieldInfo('key')!.excludeList[state.options.auditVersion]) {
@@ -424,6 +423,7 @@ function finishKey(state: LineState): void {
     return;
   }
   if (state.fieldCount >= maxFieldsPerRule) {
+    const joined = state.keys.slice(0, joinedKeys).map((key) => key.text).join('\u0001');
     fail(state, diagnostic('too-many-fields', range, {
       count: state.fieldCount + 1, text: `key=${joined}`,
     }));
@@ -618,6 +618,7 @@ function keyTexts(state: LineState): string[] {
 /** The syscall numbers of a rule's mask, ascending, each once. */
 function sortedMask(added: readonly number[]): number[] {
   if (added.length === 0) return none as never as number[];
+  if (added.length === 1) return [added[0]];
   const numbers = added.slice().sort((a, b) => a - b);
   let unique = 1;
   for (let i = 1; i < numbers.length; i++) {

@@ -33,7 +33,10 @@ export function checkRuleset(
     if (result.failed) continue;
 
     let changes = result.rule !== undefined;
-    for (const effect of result.effects) {
+    // Indexed: most lines share one frozen empty list, which for-of walks slowly.
+    const effects = result.effects;
+    for (let at = 0; at < effects.length; at++) {
+      const effect = effects[at];
       if (effect.kind === 'enable' || effect.kind === 'kernel-change' ||
         effect.kind === 'delete-all') changes = true;
     }
@@ -58,7 +61,8 @@ export function checkRuleset(
       continue;
     }
 
-    for (const effect of result.effects) {
+    for (let at = 0; at < effects.length; at++) {
+      const effect = effects[at];
       if (effect.kind === 'enable' && effect.value === 2) lockLine = index;
       if (effect.kind === 'delete-all') {
         if (effect.key === undefined) {
@@ -248,7 +252,9 @@ function missingTwins(
     if (allByTwin.has(twinKey)) continue;
     const covered = namesByTwin.get(twinKey);
     const missing: string[] = [];
-    for (const name of rule.syscalls.names) {
+    const named = rule.syscalls.names;
+    for (let at = 0; at < named.length; at++) {
+      const name = named[at];
       if (!twinTable.byName.has(name)) continue;
       if (covered === undefined ||
         !(covered instanceof Set ? covered.has(name) : covered.includes(name))) {

@@ -119,6 +119,9 @@ export function rewriteFieldWithoutF(state: LineState): void {
     if (index === -1 || index === previous) continue;
     previous = index;
     const token = line.tokens[index];
+    // The shortest field-shaped word is `-a=1`: an option word such as `-F` is skipped
+    // without making its string.
+    if (token.end - token.start < 3) continue;
     // Only a word with an operator character can be a field: skip the regex otherwise.
     if (!/[=<>&]/.test(token.text) || token.text.charCodeAt(1) === 0x2d) continue;
     const match = fieldShaped.exec(token.text);
