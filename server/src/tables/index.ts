@@ -104,20 +104,23 @@ export function machineBits(machine: Machine): 32 | 64 {
   return (machineElf[machine] & 0x80000000) !== 0 ? 64 : 32;
 }
 
+const compatMachines: ReadonlyMap<Machine, Machine> = new Map<Machine, Machine>([
+  ['x86_64', 'i386'], ['ppc64', 'ppc'], ['s390x', 's390'], ['aarch64', 'armeb'],
+  ['riscv64', 'riscv32'],
+]);
+
+const nativeMachines: ReadonlyMap<Machine, Machine> = new Map<Machine, Machine>(
+  [...compatMachines].map(([native, compat]) => [compat, native]),
+);
+
 /** The 32-bit twin table a 64-bit machine runs compat syscalls with (auditctl's b32). */
 export function compatMachine(machine: Machine): Machine | undefined {
-  const twins: Partial<Record<Machine, Machine>> = {
-    x86_64: 'i386', ppc64: 'ppc', s390x: 's390', aarch64: 'armeb', riscv64: 'riscv32',
-  };
-  return twins[machine];
+  return compatMachines.get(machine);
 }
 
 /** The 64-bit machine a 32-bit table belongs to, for `b64` written on a b32 host. */
 export function nativeMachine(machine: Machine): Machine | undefined {
-  const natives: Partial<Record<Machine, Machine>> = {
-    i386: 'x86_64', ppc: 'ppc64', s390: 's390x', armeb: 'aarch64', riscv32: 'riscv64',
-  };
-  return natives[machine];
+  return nativeMachines.get(machine);
 }
 
 // auditctl's machine-name aliases (libaudit machinetab), case-insensitive.

@@ -154,38 +154,32 @@ function twinSignature(rule: RuleModel): string {
 }
 
 /**
- * A rule's place among possible twins: its own machine and signature, and the one its
- * twin would have. Kept per rule object, since an editor's re-check reuses the rules of
- * unchanged lines and the long key strings would otherwise be rebuilt and hashed again.
+ * A rule's signature among possible twins (its machine is its arch's). Kept per rule
+ * object, since an editor's re-check reuses the rules of unchanged lines and the long key
+ * strings would otherwise be rebuilt and hashed again.
  */
-const twinKeys = new WeakMap<RuleModel, { own: string; twin?: string }>();
+const twinSignatures = new WeakMap<RuleModel, string>();
 
-function twinKeysOf(rule: RuleModel): { own: string; twin?: string } {
-  let keys = twinKeys.get(rule);
-  if (!keys) {
-    const signature = twinSignature(rule);
-    const machine = rule.arches[0].machine;
-    const compat = compatMachine(machine);
-    keys = {
-      own: [machine, signature].join('\u0000'),
-      twin: compat ? [compat, signature].join('\u0000') : undefined,
-    };
-    twinKeys.set(rule, keys);
+function twinSignatureOf(rule: RuleModel): string {
+  let signature = twinSignatures.get(rule);
+  if (signature === undefined) {
+    signature = twinSignature(rule);
+    twinSignatures.set(rule, signature);
   }
-  return keys;
+  return signature;
 }
 
 /**
  * A rule moved to another line keeps what the twin check found for the rule it was: its
- * twin keys (they hold no line) and its twin diagnostic, moved along by `move`.
+ * twin signature (it holds no line) and its twin diagnostic, moved along by `move`.
  */
 export function keepTwinVerdicts(
   moved: RuleModel,
   original: RuleModel,
   move: (diagnostic: RuleDiagnostic) => RuleDiagnostic | undefined,
 ): void {
-  const keys = twinKeys.get(original);
-  if (keys) twinKeys.set(moved, keys);
+  const signature = twinSignatures.get(original);
+  if (signature !== undefined) twinSignatures.set(moved, signature);
   const earlier = twinDiagnostics.get(original);
   const diagnostic = earlier && move(earlier.diagnostic);
   if (diagnostic) twinDiagnostics.set(moved, { names: earlier!.names, diagnostic });
@@ -197,6 +191,12 @@ export function keepTwinVerdicts(
  * lack a twin its diagnostic and fix are the same too.
  */
 const twinDiagnostics = new WeakMap<RuleModel, { names: string; diagnostic: RuleDiagnostic }>();
+
+/** The syscalls the rules of one machine name, by signature; `all` for `-S all` rules. */
+interface TwinNames {
+  names: Map<string, readonly string[] | Set<string>>;
+  all: Set<string>;
+}
 
 function missingTwins(
   document: RulesDocument,
@@ -210,24 +210,26 @@ function missingTwins(
   }
   // The syscalls named by the rules of each machine and signature: most signatures belong
   // to one rule, whose own list of names stands for them until a second rule joins it.
-  const namesByTwin = new Map<string, readonly string[] | Set<string>>();
-  const allByTwin = new Set<string>();
+  const byMachine = new Map<Machine, TwinNames>();
   // The 32-bit table of each 64-bit machine, looked up once per check.
   const twinTables = new Map<Machine, SyscallTable | null>();
   for (const rule of rules) {
     if (rule.arches.length !== 1 || rule.arches[0].operator !== '=') continue;
-    const key = twinKeysOf(rule).own;
+    const machine = rule.arches[0].machine;
+    let twins = byMachine.get(machine);
+    if (!twins) byMachine.set(machine, (twins = { names: new Map(), all: new Set() }));
+    const key = twinSignatureOf(rule);
     const added = rule.syscalls.names;
-    if (rule.syscalls.all) allByTwin.add(key);
-    const names = namesByTwin.get(key);
+    if (rule.syscalls.all) twins.all.add(key);
+    const names = twins.names.get(key);
     if (names === undefined) {
-      namesByTwin.set(key, added);
+      twins.names.set(key, added);
     } else if (names instanceof Set) {
       for (const name of added) names.add(name);
     } else {
       const joined = new Set(names);
       for (const name of added) joined.add(name);
-      namesByTwin.set(key, joined);
+      twins.names.set(key, joined);
     }
   }
 
@@ -248,9 +250,10 @@ function missingTwins(
     }
     if (!twinTable) continue;
 
-    const twinKey = twinKeysOf(rule).twin!;
-    if (allByTwin.has(twinKey)) continue;
-    const covered = namesByTwin.get(twinKey);
+    const twinKey = twinSignatureOf(rule);
+    const twins = byMachine.get(compatMachine(machine)!);
+    if (twins?.all.has(twinKey)) continue;
+    const covered = twins?.names.get(twinKey);
     const missing: string[] = [];
     const named = rule.syscalls.names;
     for (let at = 0; at < named.length; at++) {
