@@ -843,10 +843,8 @@ export function buildNoiseReport(data: TallySnapshot, options: ReportOptions = {
     profile: {
       // Ties in the order of their keys: the order events are counted in may vary (an EOE
       // counts its event at once, others wait for the window), the report does not.
-      buckets: [...data.profile]
-        .sort(([keyA, a], [keyB, b]) =>
-          b.events - a.events || (keyA < keyB ? -1 : keyA > keyB ? 1 : 0))
-        .map(([, bucket]) => bucket),
+      buckets: sortByCountThenName([...data.profile], ([, bucket]) => bucket.events,
+        ([key]) => key).map(([, bucket]) => bucket),
     },
   };
 }
