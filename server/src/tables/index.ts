@@ -42,6 +42,8 @@ export const maxKeyLength: number = kernelData.maxKeyLength;
 export const listIds: Readonly<Record<ListName, number>> = kernelData.lists;
 
 const syscallCache = new Map<string, SyscallTable>();
+/** The tables by version, then machine: looked up for every -S without building a key. */
+const syscallTables = new Map<AuditVersion, Map<Machine, SyscallTable>>();
 
 function buildTable(rows: number[][] | unknown, machine: Machine, version: AuditVersion) {
   const byName = new Map<string, number>();
@@ -55,8 +57,9 @@ function buildTable(rows: number[][] | unknown, machine: Machine, version: Audit
 
 /** The syscall table of a machine in one userspace version, or undefined if it has none. */
 export function syscallTable(machine: Machine, version: AuditVersion): SyscallTable | undefined {
-  const cacheKey = `${version}/${machine}`;
-  const cached = syscallCache.get(cacheKey);
+  let tables = syscallTables.get(version);
+  if (!tables) syscallTables.set(version, (tables = new Map()));
+  const cached = tables.get(machine);
   if (cached) return cached;
 
   const perVersion = syscallData.versions[version] as Record<string, unknown>;
@@ -64,7 +67,7 @@ export function syscallTable(machine: Machine, version: AuditVersion): SyscallTa
   if (!rows) return undefined;
 
   const table = buildTable(rows, machine, version);
-  syscallCache.set(cacheKey, table);
+  tables.set(machine, table);
   return table;
 }
 

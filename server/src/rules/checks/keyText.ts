@@ -15,7 +15,7 @@ export function keyCharacterHints(state: LineState): void {
   for (const option of line.options) {
     const argument = option.argument;
     if (!argument || (option.name !== '-k' && option.name !== '-F')) continue;
-    const viaField = option.name === '-F' && /^key=/i.test(argument.text);
+    const viaField = option.name === '-F' && isKeyField(argument.text);
     if (option.name !== '-k' && !viaField) continue;
     if (isPlainShellWord(argument.text, viaField ? 4 : 0)) continue;
 
@@ -36,4 +36,10 @@ export function keyCharacterHints(state: LineState): void {
       key: visibleText(key), what, quoted: shellWord(key),
     }));
   }
+}
+
+/** Whether a -F argument starts with `key=` in any case (read for every -F of a file). */
+function isKeyField(text: string): boolean {
+  return text.length >= 4 && text.charCodeAt(3) === 0x3d && (text.charCodeAt(0) | 0x20) === 0x6b &&
+    (text.charCodeAt(1) | 0x20) === 0x65 && (text.charCodeAt(2) | 0x20) === 0x79;
 }

@@ -49,8 +49,9 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
   }
   let baseEnd = path.length;
   while (baseEnd > 1 && path.charCodeAt(baseEnd - 1) === 0x2f) baseEnd--;
-  const base = path.slice(path.lastIndexOf('/', baseEnd - 1) + 1, baseEnd);
-  if (utf8Length(base) > nameMax) {
+  const baseStart = path.lastIndexOf('/', baseEnd - 1) + 1;
+  // A UTF-16 unit is at most 3 bytes of UTF-8: a short name is read no further.
+  if (baseEnd - baseStart > nameMax / 3 && utf8Length(path.slice(baseStart, baseEnd)) > nameMax) {
     fail(state, diagnostic('watch-path', range, {
       detail: `The last component of the path is longer than ${nameMax} bytes.`,
       text: 'The base name of the path is too big',
