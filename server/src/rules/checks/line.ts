@@ -14,7 +14,9 @@ import { isParseProblem, type ParsedOption, type RulesLine } from '../parse';
 import { ControlEffect, applyControl, optionOptind } from './control';
 import { applyComparison, applyField, keyAllowed } from './fields';
 import { lineExtent, wholeOptionRange } from './ranges';
-import { CheckOptions, LineState, fail, maxFieldsPerRule, newLineState, report } from './state';
+import {
+  CheckOptions, LineState, fail, maxFieldsPerRule, newLineState, releaseLineState, report,
+} from './state';
 import { applySyscalls } from './syscalls';
 import { lintLineText, rewriteFieldWithoutF } from './text';
 import { explainByteOrderMark } from './byteOrderMark';
@@ -56,6 +58,15 @@ const listNamesLower = new Map<string, ListName>(
 
 export function interpretLine(line: RulesLine, options: CheckOptions): LineResult {
   const state = newLineState(line, options);
+  try {
+    return interpretWith(state);
+  } finally {
+    releaseLineState(state);
+  }
+}
+
+function interpretWith(state: LineState): LineResult {
+  const line = state.line;
   const effects: ControlEffect[] = [];
   lintLineText(state);
 
