@@ -316,15 +316,6 @@ function walkOptions(tokens: Token[], line: number, result: RulesLine): void {
   let index = 0;
   let optionsEnded = false;
 
-  const pushOption = (option: ParsedOption) => {
-    result.items.push(option);
-    result.options.push(option);
-  };
-  const pushProblem = (problem: ParseProblem) => {
-    result.items.push(problem);
-    result.problems.push(problem);
-  };
-
   while (index < tokens.length) {
     const token = tokens[index];
     // Most words are one option letter (`-F`) or an argument: read those two characters in
@@ -332,14 +323,14 @@ function walkOptions(tokens: Token[], line: number, result: RulesLine): void {
     if (!optionsEnded && token.end - token.start === 2 && token.rawCodeAt(0) === DASH) {
       const spec = shortOptionsByCode[token.rawCodeAt(1)];
       if (spec !== undefined) {
-        index = readShortOption(tokens, index, line, spec, pushOption, pushProblem);
+        index = readShortOption(tokens, index, line, spec, result);
         continue;
       }
     }
     const word = token.text;
 
     if (optionsEnded || word.length < 2 || word.charCodeAt(0) !== DASH) {
-      pushProblem(strayProblem(token, index, line));
+      pushProblem(result, strayProblem(token, index, line));
       index++;
       continue;
     }
@@ -352,11 +343,11 @@ function walkOptions(tokens: Token[], line: number, result: RulesLine): void {
     }
 
     if (word.charCodeAt(1) === DASH) {
-      index = readLongOption(tokens, index, line, pushOption, pushProblem);
+      index = readLongOption(tokens, index, line, result);
       continue;
     }
 
-    index = readShortCluster(tokens, index, line, pushOption, pushProblem);
+    index = readShortCluster(tokens, index, line, result);
   }
 }
 
@@ -370,24 +361,33 @@ function readShortOption(
   index: number,
   line: number,
   spec: OptionSpec,
-  pushOption: (option: ParsedOption) => void,
-  pushProblem: (problem: ParseProblem) => void,
+  result: RulesLine,
 ): number {
   const token = tokens[index];
   const option = new OptionSpan(spec.name, spec.name, line, token.start, token.end, index, false);
   if (!spec.takesArgument) {
-    pushOption(option);
+    pushOption(result, option);
     return index + 1;
   }
   if (index + 1 >= tokens.length) {
-    pushProblem({
+    pushProblem(result, {
       kind: 'missing-argument', text: spec.name, range: option.range, tokenIndex: index,
     });
     return index + 1;
   }
   option.argument = separateArgument(tokens[index + 1], index + 1);
-  pushOption(option);
+  pushOption(result, option);
   return index + 2;
+}
+
+function pushOption(result: RulesLine, option: ParsedOption): void {
+  result.items.push(option);
+  result.options.push(option);
+}
+
+function pushProblem(result: RulesLine, problem: ParseProblem): void {
+  result.items.push(problem);
+  result.problems.push(problem);
 }
 
 function strayProblem(token: Token, tokenIndex: number, line: number): ParseProblem {
@@ -403,8 +403,7 @@ function readLongOption(
   tokens: Token[],
   index: number,
   line: number,
-  pushOption: (option: ParsedOption) => void,
-  pushProblem: (problem: ParseProblem) => void,
+  result: RulesLine,
 ): number {
   const token = tokens[index];
   const word = token.text;
@@ -415,7 +414,7 @@ function readLongOption(
   const exact = longOptions.find((entry) => entry.long === name);
   const prefixed = exact ? [exact] : longOptions.filter((entry) => entry.long.startsWith(name));
   if (prefixed.length !== 1) {
-    pushProblem({
+    pushProblem(result, {
       kind: 'unknown-option',
       text: word,
       range: lineRange(line, token.start, token.end),
@@ -433,7 +432,7 @@ function readLongOption(
   if (equals !== -1) {
     if (!spec.takesArgument) {
       // getopt_long: "option '--reset-lost' doesn't allow an argument".
-      pushProblem({
+      pushProblem(result, {
         kind: 'unknown-option',
         text: word,
         range: lineRange(line, token.start, token.end),
@@ -442,23 +441,23 @@ function readLongOption(
       return index + 1;
     }
     option.argument = attachedArgument(token, equals + 1, index);
-    pushOption(option);
+    pushOption(result, option);
     return index + 1;
   }
 
   if (!spec.takesArgument) {
-    pushOption(option);
+    pushOption(result, option);
     return index + 1;
   }
 
   if (index + 1 >= tokens.length) {
-    pushProblem({
+    pushProblem(result, {
       kind: 'missing-argument', text: word, range: option.range, tokenIndex: index,
     });
     return index + 1;
   }
   option.argument = separateArgument(tokens[index + 1], index + 1);
-  pushOption(option);
+  pushOption(result, option);
   return index + 2;
 }
 
@@ -466,8 +465,7 @@ function readShortCluster(
   tokens: Token[],
   index: number,
   line: number,
-  pushOption: (option: ParsedOption) => void,
-  pushProblem: (problem: ParseProblem) => void,
+  result: RulesLine,
 ): number {
   const token = tokens[index];
   const word = token.text;
@@ -480,7 +478,7 @@ function readShortCluster(
     const last = position === word.length - 1;
 
     if (!spec) {
-      pushProblem({
+      pushProblem(result, {
         kind: 'unknown-option',
         text: word,
         range: lineRange(line, position === 1 ? token.start : letterStart, letterEnd),
@@ -495,17 +493,17 @@ function readShortCluster(
       !last && !spec.takesArgument);
 
     if (!spec.takesArgument) {
-      pushOption(option);
+      pushOption(result, option);
       continue;
     }
 
     if (!last) {
       option.argument = attachedArgument(token, position + 1, index);
-      pushOption(option);
+      pushOption(result, option);
       return index + 1;
     }
     if (index + 1 >= tokens.length) {
-      pushProblem({
+      pushProblem(result, {
         kind: 'missing-argument',
         text: `-${letter}`,
         range: option.range,
@@ -514,7 +512,7 @@ function readShortCluster(
       return index + 1;
     }
     option.argument = separateArgument(tokens[index + 1], index + 1);
-    pushOption(option);
+    pushOption(result, option);
     return index + 2;
   }
 
