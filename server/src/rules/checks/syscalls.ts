@@ -203,12 +203,15 @@ function addSyscallElements(
 ): boolean {
   const text = option.argument!.text;
   let unknown = false;
-  let offset = 0;
-  for (const element of text.split(',')) {
-    const start = offset;
-    offset += element.length + 1;
+  // The elements between commas, read without a list of them: most -S words are one name.
+  for (let start = 0; start <= text.length;) {
+    const comma = text.indexOf(',', start);
+    const end = comma === -1 ? text.length : comma;
+    const element = start === 0 && end === text.length ? text : text.slice(start, end);
+    const elementStart = start;
+    start = end + 1;
     if (element.length === 0) continue;
-    const range = argumentPartRange(state.line, option, start, start + element.length);
+    const range = argumentPartRange(state.line, option, elementStart, end);
     state.syscallWritten.push({ text: element, range });
 
     if (element === 'all') {
