@@ -80,9 +80,9 @@ export interface LineState {
 
 /**
  * The state of a line no longer read, kept for the next one. A check reads thousands of
- * lines one after another, and a fresh state per line cost a dozen lists whose first
- * element each allocated room for seventeen. Everything a line's result keeps is copied
- * out of the state (see kept() in line.ts), so the lists can be emptied and refilled.
+ * lines one after another, and a fresh state per line cost a dozen lists, most of them
+ * left empty. Only the lists a line filled are replaced (emptying one in place costs more
+ * than a new one); what a line's result keeps is copied out of them (kept() in line.ts).
  */
 let idleState: LineState | undefined;
 
@@ -93,7 +93,7 @@ export function newLineState(line: RulesLine, options: CheckOptions): LineState 
   idleState = undefined;
   state.line = line;
   state.options = options;
-  state.diagnostics.length = 0;
+  if (state.diagnostics.length !== 0) state.diagnostics = [];
   state.selection = undefined;
   state.action = undefined;
   state.ruleOperations = 0;
@@ -104,18 +104,18 @@ export function newLineState(line: RulesLine, options: CheckOptions): LineState 
   state.machine = undefined;
   state.machineFromArch = false;
   state.badArch = false;
-  state.arches.length = 0;
-  state.fields.length = 0;
-  state.ordered.length = 0;
-  state.comparisons.length = 0;
+  if (state.arches.length !== 0) state.arches = [];
+  if (state.fields.length !== 0) state.fields = [];
+  if (state.ordered.length !== 0) state.ordered = [];
+  if (state.comparisons.length !== 0) state.comparisons = [];
   state.fieldCount = 0;
-  state.keys.length = 0;
+  if (state.keys.length !== 0) state.keys = [];
   state.extraKeyFields = 0;
   state.syscallAll = false;
-  state.syscallNumbers.length = 0;
-  state.syscallNames.length = 0;
-  state.syscallWritten.length = 0;
-  state.syscallOptions.length = 0;
+  if (state.syscallNumbers.length !== 0) state.syscallNumbers = [];
+  if (state.syscallNames.length !== 0) state.syscallNames = [];
+  if (state.syscallWritten.length !== 0) state.syscallWritten = [];
+  if (state.syscallOptions.length !== 0) state.syscallOptions = [];
   state.watch = undefined;
   state.consumedWords = 0;
   state.returnedEarly = false;
