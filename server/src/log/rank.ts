@@ -746,9 +746,21 @@ export function buildNoiseReport(data: TallySnapshot, options: ReportOptions = {
     }
   }
 
+  // A few syscalls, thousands of exe x syscall rows: each syscall is named once.
+  const syscalls = new Map<string, { arch: string; number: number; name: string | undefined }>();
+  const syscallOf = (key: string) => {
+    let named = syscalls.get(key);
+    if (named === undefined) {
+      const { arch, number } = splitSyscallKey(key);
+      named = { arch: archName(arch), number, name: syscallName(arch, number, version) };
+      syscalls.set(key, named);
+    }
+    return named;
+  };
+
   const bySyscall = [...data.bySyscall].map(([key, events]) => {
-    const { arch, number } = splitSyscallKey(key);
-    return { arch: archName(arch), number, name: syscallName(arch, number, version), events };
+    const { arch, number, name } = syscallOf(key);
+    return { arch, number, name, events };
   });
 
   const exeSyscall = new Map<string, number>();
@@ -761,11 +773,8 @@ export function buildNoiseReport(data: TallySnapshot, options: ReportOptions = {
   }
   const byExeSyscall = [...exeSyscall].map(([mapKey, events]) => {
     const split = mapKey.indexOf('\x00');
-    const { arch, number } = splitSyscallKey(mapKey.slice(0, split));
-    return {
-      exe: mapKey.slice(split + 1), arch: archName(arch), number,
-      name: syscallName(arch, number, version), events,
-    };
+    const { arch, number, name } = syscallOf(mapKey.slice(0, split));
+    return { exe: mapKey.slice(split + 1), arch, number, name, events };
   });
 
   const byType = [...data.byType].map(([type, records]) => {
