@@ -705,7 +705,7 @@ export interface DiagnosticExtras {
   hostDependent?: boolean;
   data?: FixData | unknown;
   /** Fix data made when first read, instead of `data` (see DeferredFixData). */
-  deferredData?: DeferredFixData<unknown>;
+  deferredData?: DeferredFixData;
   related?: RuleDiagnostic['related'];
   file?: string;
 }
@@ -718,17 +718,18 @@ export interface DiagnosticExtras {
  * property all the same (an accessor until read), so JSON, spreads and `in` see it as
  * before.
  */
-export interface DeferredFixData<T> {
-  /** The fix data of the diagnostic, which starts on `line` (0-based). */
-  make(args: T, line: number): FixData;
-  /** What `make` needs: values of the line, never the check's state. */
-  args: T;
+export interface DeferredFixData {
+  /**
+   * The fix data of the diagnostic, which starts on `line` (0-based), from what the record
+   * holds: values of the line, never the check's state.
+   */
+  make(line: number): FixData;
 }
 
 const deferredKey = Symbol('deferred fix data');
 
 interface Deferring {
-  [deferredKey]?: DeferredFixData<unknown>;
+  [deferredKey]?: DeferredFixData;
 }
 
 function keepData(target: RuleDiagnostic, value: unknown): void {
@@ -740,7 +741,7 @@ function keepData(target: RuleDiagnostic, value: unknown): void {
 const deferredAccessor: PropertyDescriptor = {
   get(this: RuleDiagnostic & Deferring): unknown {
     const deferred = this[deferredKey]!;
-    const data = deferred.make(deferred.args, this.range.start.line);
+    const data = deferred.make(this.range.start.line);
     this[deferredKey] = undefined;
     keepData(this, data);
     return data;
@@ -754,13 +755,13 @@ const deferredAccessor: PropertyDescriptor = {
 };
 
 /** Gives a diagnostic its `data` as made by `deferred` when first read. */
-export function deferFixData(target: RuleDiagnostic, deferred: DeferredFixData<unknown>): void {
+export function deferFixData(target: RuleDiagnostic, deferred: DeferredFixData): void {
   Object.defineProperty(target, deferredKey, { value: deferred, writable: true });
   Object.defineProperty(target, 'data', deferredAccessor);
 }
 
 /** The fix data of a diagnostic not made yet, if it was deferred. */
-export function deferredFixData(entry: RuleDiagnostic): DeferredFixData<unknown> | undefined {
+export function deferredFixData(entry: RuleDiagnostic): DeferredFixData | undefined {
   return (entry as Deferring)[deferredKey];
 }
 

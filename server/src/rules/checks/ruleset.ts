@@ -6,7 +6,7 @@
 import {
   compatMachine, syscallTable, type Machine, type SyscallTable,
 } from '../../tables';
-import { diagnostic, type FixData, type FixEdit } from '../codes';
+import { diagnostic, type DeferredFixData, type FixData, type FixEdit } from '../codes';
 import type { RuleDiagnostic } from '../diagnostics';
 import { lineRange } from '../diagnostics';
 import { identityText } from '../identityText';
@@ -275,10 +275,7 @@ function missingTwins(
     // The fix is made when read (a code action), from the line parsed again then: the
     // document's line would keep its words for good.
     const found = diagnostic('missing-b32-twin', rule.arches[0].range, { machine, names }, {
-      deferredData: {
-        make: twinFixData,
-        args: { text: document.lines[rule.line].text, rule, missing, twinTable, options },
-      },
+      deferredData: new TwinFix(document.lines[rule.line].text, rule, missing, twinTable, options),
     });
     twinDiagnostics.set(rule, { names, diagnostic: found });
     diagnostics.push(found);
@@ -286,20 +283,20 @@ function missingTwins(
   return diagnostics;
 }
 
-/** What the b32 twin fix of a rule needs, besides its line number. */
-interface TwinFixArguments {
-  text: string;
-  rule: RuleModel;
-  missing: string[];
-  twinTable: SyscallTable;
-  options: CheckOptions;
-}
+/** The b32 twin fix of a rule, made when read, from the line parsed again then. */
+class TwinFix implements DeferredFixData {
+  constructor(
+    readonly text: string,
+    readonly rule: RuleModel,
+    readonly missing: string[],
+    readonly twinTable: SyscallTable,
+    readonly options: CheckOptions,
+  ) {}
 
-function twinFixData(
-  { text, rule, missing, twinTable, options }: TwinFixArguments,
-  lineNumber: number,
-): FixData {
-  return twinFix(parseRulesLine(text, lineNumber), rule, missing, twinTable, options);
+  make(lineNumber: number): FixData {
+    return twinFix(parseRulesLine(this.text, lineNumber), this.rule, this.missing,
+      this.twinTable, this.options);
+  }
 }
 
 function twinFix(

@@ -98,11 +98,8 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
   if (state.options.auditVersion === '4.2' && option.name === '-w') {
     const plainWatch = state.line.options.every((each) => watchOptions.has(each.name));
     // Made when read (a code action): nearly every line of a large watch file has one.
-    const deferredData: DeferredFixData<WatchRewrite> | undefined = !plainWatch ? undefined
-      : {
-        make: watchRewriteFixes,
-        args: { text: state.line.text, path: trimmed, directory: path.endsWith('/') },
-      };
+    const deferredData = !plainWatch ? undefined
+      : new WatchRewrite(state.line.text, trimmed, path.endsWith('/'));
     report(state, diagnostic('legacy-watch', option.range, {},
       deferredData ? { deferredData } : {}));
   }
@@ -110,25 +107,25 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
 
 const watchOptions = new Set(['-w', '-p', '-k']);
 
-/** What the rewrite of a -w line needs: the line's text, the path (trimmed) and its kind. */
-interface WatchRewrite {
-  text: string;
-  path: string;
-  /** The path as written ends with "/". */
-  directory: boolean;
-}
+/** The rewrite of a -w line, made when read: from the line's text and the path (trimmed). */
+class WatchRewrite implements DeferredFixData {
+  constructor(
+    readonly text: string,
+    readonly path: string,
+    /** The path as written ends with "/". */
+    readonly directory: boolean,
+  ) {}
 
-/** The fixes of a plain -w line: on a directory for a path ending in "/", else both. */
-function watchRewriteFixes(
-  { text, path, directory }: WatchRewrite,
-  lineNumber: number,
-): FixData {
-  const line = parseRulesLine(text, lineNumber);
-  if (directory) return { fixes: [watchRuleFix(line, path, 'dir', true)] };
-  return {
-    fixes: [watchRuleFix(line, path, 'path', false), watchRuleFix(line, path, 'dir', false)],
-    alone: true,
-  };
+  /** On a directory for a path ending in "/", else on a file or a directory. */
+  make(lineNumber: number): FixData {
+    const line = parseRulesLine(this.text, lineNumber);
+    const path = this.path;
+    if (this.directory) return { fixes: [watchRuleFix(line, path, 'dir', true)] };
+    return {
+      fixes: [watchRuleFix(line, path, 'path', false), watchRuleFix(line, path, 'dir', false)],
+      alone: true,
+    };
+  }
 }
 
 /** The fix that replaces a -w line with its syscall rule, on a file or a directory. */
