@@ -65,6 +65,19 @@ test('a watch line with other options is offered no rewrite that would drop them
   assert.deepEqual(offeredRules('-w /etc/passwd -p wa -F arch=b64 -k p'), []);
 });
 
+test('a path auditctl would split at an operator inside it is offered no rewrite', () => {
+  for (const path of ['/tmp/a!=b/', '/tmp/x&=y/', '/tmp/a>=b', '/tmp/a<=b']) {
+    const line = `-w ${path} -p wa -k k`;
+    assert.deepEqual(offeredRules(line), [], line);
+    // What the rewrite would have been: auditctl reads another field from it.
+    const rewrite = `-a always,exit -F path=${path.replace(/\/$/, '')} -F perm=wa -k k\n`;
+    assert.ok(checkRulesText(rewrite).diagnostics.some((d) => d.code === 'unknown-field'));
+  }
+  // A plain "=", "<" or ">" comes after the "=" of path=, and is kept in the value.
+  assert.equal(offeredRules('-w /tmp/a=b<c>d -p wa')[0].rule,
+    '-a always,exit -F path=/tmp/a=b<c>d -F perm=wa');
+});
+
 test('auditctl 3.0.9 prints nothing for a watch, and neither does the check', () => {
   const codes = checkRulesText('-w /etc/passwd -p wa\n', { auditVersion: '3.0.9' }).diagnostics
     .map((entry) => entry.code);

@@ -5,7 +5,7 @@
 import { diagnostic, type DeferredFixData, type FixData } from '../codes';
 import type { FieldCondition } from '../model';
 import { parseRulesLine, type ParsedOption, type RulesLine } from '../parse';
-import { permLetterBits } from './fields';
+import { permLetterBits, splitFieldPair } from './fields';
 import { argumentRange, lineExtent } from './ranges';
 import { LineState, fail, maxFieldsPerRule, report } from './state';
 import { utf8Length } from '../tokens';
@@ -94,9 +94,11 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
   // rewrites the line as the same kernel rule. A path without a trailing "/" is a file or a
   // directory depending on the loading host (auditctl looks), so both rewrites are offered.
   // A line with more than -w, -p and -k is offered no rewrite: its other options are
-  // errors of their own, and a rewrite would drop them.
+  // errors of their own, and a rewrite would drop them. Nor is a path holding an operator
+  // auditctl finds before the "=" of `-F path=` (`/a!=b`): the rule would read another field.
   if (state.options.auditVersion === '4.2' && option.name === '-w') {
-    const plainWatch = state.line.options.every((each) => watchOptions.has(each.name));
+    const plainWatch = state.line.options.every((each) => watchOptions.has(each.name))
+      && splitFieldPair(`path=${trimmed}`)?.operatorIndex === 4;
     // Made when read (a code action): nearly every line of a large watch file has one.
     const deferredData = !plainWatch ? undefined
       : new WatchRewrite(state.line.text, trimmed, path.endsWith('/'));
