@@ -65,6 +65,13 @@ test('a watch line with other options is offered no rewrite that would drop them
   assert.deepEqual(offeredRules('-w /etc/passwd -p wa -F arch=b64 -k p'), []);
 });
 
+test('a watch line with an error of its own is offered no rewrite', () => {
+  // A bad -p would be carried into perm=; the words of an inline comment would be dropped.
+  assert.deepEqual(offeredRules('-w /etc/pp/ -p ""'), []);
+  assert.deepEqual(offeredRules('-w /etc/cron.d/ -p wa -k cron # trailing comment'), []);
+  assert.deepEqual(offeredRules('-w /etc/pp/ -p wq'), []);
+});
+
 test('a path auditctl would split at an operator inside it is offered no rewrite', () => {
   for (const path of ['/tmp/a!=b/', '/tmp/x&=y/', '/tmp/a>=b', '/tmp/a<=b']) {
     const line = `-w ${path} -p wa -k k`;

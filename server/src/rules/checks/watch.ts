@@ -7,7 +7,8 @@ import type { FieldCondition } from '../model';
 import { parseRulesLine, type ParsedOption, type RulesLine } from '../parse';
 import { permLetterBits, splitFieldPair } from './fields';
 import { argumentRange, lineExtent } from './ranges';
-import { LineState, fail, maxFieldsPerRule, report } from './state';
+import { interpretLine, type LineResult } from './line';
+import { CheckOptions, LineState, fail, maxFieldsPerRule, report } from './state';
 import { utf8Length } from '../tokens';
 
 /** PATH_MAX and NAME_MAX as auditctl checks them. */
@@ -101,7 +102,7 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
       && splitFieldPair(`path=${trimmed}`)?.operatorIndex === 4;
     // Made when read (a code action): nearly every line of a large watch file has one.
     const deferredData = !plainWatch ? undefined
-      : new WatchRewrite(state.line.text, trimmed, path.endsWith('/'));
+      : new WatchRewrite(state.line.text, trimmed, path.endsWith('/'), state.options);
     report(state, diagnostic('legacy-watch', option.range, {},
       deferredData ? { deferredData } : {}));
   }
@@ -116,18 +117,30 @@ class WatchRewrite implements DeferredFixData {
     readonly path: string,
     /** The path as written ends with "/". */
     readonly directory: boolean,
+    /** The check's options: the rewrite is checked as the line was. */
+    readonly options: CheckOptions,
   ) {}
 
-  /** On a directory for a path ending in "/", else on a file or a directory. */
+  /**
+   * On a directory for a path ending in "/", else on a file or a directory. None for a line
+   * with an error of its own (a rewrite would carry it, or silently drop the words that
+   * cause it), and none that the check would refuse.
+   */
   make(lineNumber: number): FixData {
     const line = parseRulesLine(this.text, lineNumber);
+    if (hasError(interpretLine(line, this.options))) return { fixes: [] };
+
     const path = this.path;
-    if (this.directory) return { fixes: [watchRuleFix(line, path, 'dir', true)] };
-    return {
-      fixes: [watchRuleFix(line, path, 'path', false), watchRuleFix(line, path, 'dir', false)],
-      alone: true,
-    };
+    const fixes = this.directory ? [watchRuleFix(line, path, 'dir', true)]
+      : [watchRuleFix(line, path, 'path', false), watchRuleFix(line, path, 'dir', false)];
+    const loadable = fixes.filter((fix) =>
+      !hasError(interpretLine(parseRulesLine(fix.edits[0].newText, lineNumber), this.options)));
+    return this.directory ? { fixes: loadable } : { fixes: loadable, alone: true };
   }
+}
+
+function hasError(result: LineResult): boolean {
+  return result.failed || result.diagnostics.some((entry) => entry.severity === 'error');
 }
 
 /** The fix that replaces a -w line with its syscall rule, on a file or a directory. */
