@@ -211,41 +211,55 @@ export class PartScanner implements RecordSink {
     const exeCodes = textCodes(strings.exe, strings.hexExe);
     const keyCodes = textCodes(strings.key, strings.hexKey);
     const subjIds = new Map(strings.subj.names.map((subj, id) => [subj, id]));
-    // Events of the next range that continue no open event here, in the order met.
-    const later: AuditEvent[] = [];
-    const laterBySerial = new Map<number, AuditEvent[]>();
-    forEachStraddling(next, (part) => {
-      let nodeId = 0;
-      if (part.node !== null) {
-        nodeId = nodeIds.get(part.node) ?? names.nodes.idOfString(part.node);
-        nodeIds.set(part.node, nodeId);
+    const nodeIdOf = (node: string | null) => {
+      if (node === null) return 0;
+      let id = nodeIds.get(node);
+      if (id === undefined) {
+        id = names.nodes.idOfString(node);
+        nodeIds.set(node, id);
       }
-      let event = grouper.openEvent(nodeId, part.timeMs, part.serial);
-      if (event !== undefined) {
-        if (part.daemonStart) grouper.markDaemonStart(event);
-      } else {
-        let sameSerial = laterBySerial.get(part.serial);
-        if (sameSerial === undefined) {
-          sameSerial = [];
-          laterBySerial.set(part.serial, sameSerial);
-        }
-        event = sameSerial.find((e) => e.nodeId === nodeId && e.timeMs === part.timeMs);
-        if (event === undefined) {
-          event = new AuditEvent();
-          event.nodeId = nodeId;
-          event.timeMs = part.timeMs;
-          event.serial = part.serial;
-          sameSerial.push(event);
-          later.push(event);
-        }
-      }
+      return id;
+    };
+    const translate = (part: StraddlingEvent) => {
       const facts = part.facts;
       if (facts.exe !== undefined) facts.exeId = exeCodes.get(facts.exe) ?? FOREIGN_STRING;
       if (facts.key !== undefined) facts.keyId = keyCodes.get(facts.key) ?? FOREIGN_STRING;
       if (facts.subj !== undefined) facts.subjId = subjIds.get(facts.subj) ?? FOREIGN_STRING;
+    };
+
+    // First the parts that continue an open event here; then, once the open events are
+    // counted (and their objects free for reuse), the events of the next range that
+    // continue none, in the order met.
+    const joined: boolean[] = [];
+    forEachStraddling(next, (part) => {
+      const event = grouper.openEvent(nodeIdOf(part.node), part.timeMs, part.serial);
+      joined.push(event !== undefined);
+      if (event === undefined) return;
+      if (part.daemonStart) grouper.markDaemonStart(event);
+      translate(part);
       addStraddlingPart(event, part, next.typeCounts, typeIdOf);
     });
     grouper.flush();
+    const later: AuditEvent[] = [];
+    const laterBySerial = new Map<number, AuditEvent[]>();
+    let index = 0;
+    forEachStraddling(next, (part) => {
+      if (joined[index++]) return;
+      const nodeId = nodeIdOf(part.node);
+      let sameSerial = laterBySerial.get(part.serial);
+      if (sameSerial === undefined) {
+        sameSerial = [];
+        laterBySerial.set(part.serial, sameSerial);
+      }
+      let event = sameSerial.find((e) => e.nodeId === nodeId && e.timeMs === part.timeMs);
+      if (event === undefined) {
+        event = grouper.spareEvent(nodeId, part.timeMs, part.serial);
+        sameSerial.push(event);
+        later.push(event);
+      }
+      translate(part);
+      addStraddlingPart(event, part, next.typeCounts, typeIdOf);
+    });
     for (const event of later) grouper.finish(event);
     const snapshot = this.tally.snapshot(grouper);
     return {

@@ -371,6 +371,18 @@ export class EventGrouper {
     if (event.serial > segment.max) segment.max = event.serial;
   }
 
+  /**
+   * An empty event with this identity, outside the window (one counted before, when there
+   * is one): for events put together from parts read elsewhere, counted with finish().
+   */
+  spareEvent(nodeId: number, timeMs: number, serial: number): AuditEvent {
+    const event = this.pool.pop() ?? new AuditEvent();
+    event.nodeId = nodeId;
+    event.timeMs = timeMs;
+    event.serial = serial;
+    return event;
+  }
+
   /** The open event with this identity, if there is one. */
   openEvent(nodeId: number, timeMs: number, serial: number): AuditEvent | undefined {
     return this.find(nodeId, timeMs, serial);
