@@ -602,7 +602,7 @@ export function scanRange(
 }
 
 /** How much longer the range this thread scans is than a worker's (see scanInWorkers). */
-const firstRangeWeight = 1.15;
+const firstRangeWeight = 1.1;
 
 /** Bytes the calling thread scans between two turns of its event loop. */
 const turnBytes = 4 << 20;
