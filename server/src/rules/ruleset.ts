@@ -146,7 +146,8 @@ export function checkRuleset(
       unread.add(file);
       continue;
     }
-    entries.push(...streamEntries(file, checked));
+    // One push per entry (a spread of a large file's entries overflows the stack).
+    for (const entry of streamEntries(file, checked)) entries.push(entry);
   }
   const streamed = ordered.filter((f) => !unread.has(f.file));
 
