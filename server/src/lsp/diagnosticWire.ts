@@ -6,7 +6,8 @@
  * the verdicts of unchanged lines). Serialising the whole report again took longer than
  * checking the file. Over a stream transport (`--stdio`, the transport the VS Code client
  * starts the server with) the server writes its own JSON: each diagnostic's text is kept
- * with the diagnostic, and a report is the kept texts joined. The JSON is the same as
+ * with the diagnostic as UTF-8 bytes, and a report is the kept bytes put together (joining
+ * the texts into one string and encoding it cost as much again). The JSON is the same as
  * `JSON.stringify` gives, with the report's `items` written last.
  */
 import type { ContentTypeEncoder, Diagnostic, Message } from 'vscode-languageserver/node';
@@ -15,14 +16,14 @@ import type { ContentTypeEncoder, Diagnostic, Message } from 'vscode-languageser
 const reportLists = new WeakSet<readonly unknown[]>();
 
 /**
- * The JSON text of a diagnostic object written once, kept on the object under a symbol
- * (JSON.stringify and for-in skip symbol keys). Far cheaper to read back than a WeakMap
- * entry, with thousands read per report.
+ * The JSON of a diagnostic object written once, as UTF-8, kept on the object under a
+ * symbol (JSON.stringify and for-in skip symbol keys). Far cheaper to read back than a
+ * WeakMap entry, with thousands read per report.
  */
-const keptText = Symbol('diagnostic JSON text');
+const keptBytes = Symbol('diagnostic JSON bytes');
 
-interface WithKeptText {
-  [keptText]?: string;
+interface WithKeptBytes {
+  [keptBytes]?: Buffer;
 }
 
 /**
@@ -34,16 +35,18 @@ export function reportList<T extends object>(items: T[]): T[] {
   return items;
 }
 
-function textOf(item: unknown): string {
-  if (typeof item !== 'object' || item === null) return JSON.stringify(item) ?? 'null';
-
-  const kept = item as WithKeptText;
-  let text = kept[keptText];
-  if (text === undefined) {
-    text = movedText(item as Diagnostic) ?? JSON.stringify(item);
-    kept[keptText] = text;
+function bytesOf(item: unknown): Buffer {
+  if (typeof item !== 'object' || item === null) {
+    return Buffer.from(JSON.stringify(item) ?? 'null');
   }
-  return text;
+
+  const kept = item as WithKeptBytes;
+  let bytes = kept[keptBytes];
+  if (bytes === undefined) {
+    bytes = Buffer.from(movedText(item as Diagnostic) ?? JSON.stringify(item));
+    kept[keptBytes] = bytes;
+  }
+  return bytes;
 }
 
 /** What a diagnostic's JSON holds after its range: the same for a diagnostic moved down. */
@@ -98,32 +101,50 @@ interface Response {
   result?: unknown;
 }
 
-/** A message as JSON text: `JSON.stringify`, except for marked diagnostic lists. */
-export function messageText(message: Message): string {
+const comma = Buffer.from(',');
+const closing = Buffer.from(']}}');
+
+/** A message as UTF-8 JSON: `JSON.stringify`, except for marked diagnostic lists. */
+export function messageBytes(message: Message): Buffer {
   const result = (message as Response).result;
-  if (typeof result !== 'object' || result === null) return JSON.stringify(message);
+  if (typeof result !== 'object' || result === null) return Buffer.from(JSON.stringify(message));
 
   const { items, ...rest } = result as { items?: unknown };
-  if (!Array.isArray(items) || !reportLists.has(items)) return JSON.stringify(message);
-
-  const parts = new Array<string>(items.length);
-  for (let i = 0; i < items.length; i++) parts[i] = textOf(items[i]);
-  const itemsText = `"items":[${parts.join(',')}]`;
+  if (!Array.isArray(items) || !reportLists.has(items)) {
+    return Buffer.from(JSON.stringify(message));
+  }
 
   // The items go before the closing brace of the rest of the report, and the report
   // before the closing brace of the rest of the message.
   const restText = JSON.stringify(rest);
-  const resultText = restText === '{}' ? `{${itemsText}}`
-    : `${restText.slice(0, -1)},${itemsText}}`;
   const { result: _result, ...envelope } = message as Response;
   const envelopeText = JSON.stringify(envelope);
-  return envelopeText === '{}' ? `{"result":${resultText}}`
-    : `${envelopeText.slice(0, -1)},"result":${resultText}}`;
+  const head = `${envelopeText === '{}' ? '{' : `${envelopeText.slice(0, -1)},`}"result":` +
+    `${restText === '{}' ? '{' : `${restText.slice(0, -1)},`}"items":[`;
+
+  const pieces: Buffer[] = [Buffer.from(head)];
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) pieces.push(comma);
+    pieces.push(bytesOf(items[i]));
+  }
+  pieces.push(closing);
+  return Buffer.concat(pieces);
 }
 
-/** The encoder a stream transport's writer takes (vscode-jsonrpc's `contentTypeEncoder`). */
+/** The same as text (for reading back). */
+export function messageText(message: Message): string {
+  return messageBytes(message).toString('utf8');
+}
+
+/**
+ * The encoder a stream transport's writer takes (vscode-jsonrpc's `contentTypeEncoder`).
+ * vscode-jsonrpc writes UTF-8 only; another charset is encoded from the text.
+ */
 export const reportEncoder: ContentTypeEncoder = {
   name: 'application/json',
-  encode: (message, options) =>
-    Promise.resolve(Buffer.from(messageText(message), options.charset)),
+  encode: (message, options) => {
+    const charset = options.charset.toLowerCase();
+    if (charset === 'utf-8' || charset === 'utf8') return Promise.resolve(messageBytes(message));
+    return Promise.resolve(Buffer.from(messageText(message), options.charset));
+  },
 };

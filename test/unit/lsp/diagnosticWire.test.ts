@@ -70,3 +70,10 @@ test('the encoder gives the message as UTF-8 bytes', async () => {
   assert.deepEqual(JSON.parse(Buffer.from(bytes).toString('utf8')),
     JSON.parse(JSON.stringify(message)));
 });
+
+test('an empty report, and one read twice, are the same message', () => {
+  const empty = response(reportList([]));
+  assert.deepEqual(JSON.parse(messageText(empty)), JSON.parse(JSON.stringify(empty)));
+  const items = reportList([diagnosticAt(0, 'a'), diagnosticAt(1, 'b')]);
+  assert.equal(messageText(response(items)), messageText(response(items)));
+});
