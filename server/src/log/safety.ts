@@ -8,6 +8,7 @@ export type SafetyCode =
   | 'execve'
   | 'login-program'
   | 'init-program'
+  | 'audit-program'
   | 'setuid'
   | 'interpreter'
   | 'etc-writes'
@@ -25,6 +26,12 @@ const loginPrograms = new Set([
 
 /** Init systems: PID 1, which starts every service. */
 const initPrograms = new Set(['systemd', 'init', 'openrc-init', 'runit-init', 'upstart']);
+
+/**
+ * The programs that change what is audited: turning auditing off or deleting rules is what
+ * an intruder does first, and their own syscalls are the trace of it.
+ */
+const auditPrograms = new Set(['auditctl', 'augenrules', 'auditd', 'audispd', 'autrace']);
 
 /**
  * Programs Debian and most distributions install set-user-ID root. The log shows others
@@ -138,6 +145,13 @@ export function safetyWarnings(hidden: HiddenActivity): SafetyWarning[] {
       code: 'init-program',
       message: `${exe} is the init system (PID 1): it starts every service, so what it does ` +
         'is where new services and persistence show',
+    });
+  }
+  if (exe !== undefined && name !== undefined && auditPrograms.has(name)) {
+    warnings.push({
+      code: 'audit-program',
+      message: `${exe} changes what the kernel audits (${name}); disabling auditing or ` +
+        'deleting rules is what an intruder does first, and these events are its trace',
     });
   }
   if (exe !== undefined && (hidden.setuidObserved || isKnownSetuid(exe))) {

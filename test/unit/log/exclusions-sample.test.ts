@@ -54,7 +54,7 @@ test('sample log: a key selection names its programs and the rules that log the 
     '-a never,exit -F arch=b64 -S sendto -F exe=/usr/sbin/auditctl -k exclude_auditctl',
     '-a never,exit -F arch=b64 -S connect -F exe=/usr/bin/python3.11 -k exclude_python3.11',
   ]);
-  assert.deepEqual(proposal.warnings.map((w) => w.code), ['interpreter']);
+  assert.deepEqual(proposal.warnings.map((w) => w.code), ['audit-program', 'interpreter']);
   assert.deepEqual(proposal.notes, [
     'the rules for /usr/sbin/auditctl also remove 36 event(s) of the same calls logged ' +
       'under other keys',

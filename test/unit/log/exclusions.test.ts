@@ -5,6 +5,7 @@ import { simulateImpact } from '../../../server/src/log/impact';
 import type { EventProfile, EventProfileBucket } from '../../../server/src/log/report';
 import type { RuleModel } from '../../../server/src/rules/model';
 import { parseRulesLine } from '../../../server/src/rules/parse';
+import { safetyWarnings } from '../../../server/src/log/safety';
 
 const archOf: Record<string, number> = { x86_64: 0xc000003e, i386: 0x40000003 };
 
@@ -311,4 +312,13 @@ test('a syscall number no rule can hold (over 2047, no name) is refused, not wri
   assert.deepEqual(proposal.rules.map((r) => r.text),
     ['-a never,exit -F arch=b64 -S open -F exe=/usr/bin/t -k exclude_t']);
   assert.equal(proposal.refused.filter((why) => /up to 2047/.test(why)).length, 2);
+});
+
+test('safety: the programs that change what is audited are flagged, by name', () => {
+  for (const exe of ['/usr/sbin/auditctl', '/sbin/augenrules', '/usr/sbin/auditd']) {
+    const warnings = safetyWarnings({ exe, syscalls: ['sendto'] });
+    assert.deepEqual(warnings.map((w) => w.code), ['audit-program'], exe);
+    assert.match(warnings[0].message, /intruder/);
+  }
+  assert.deepEqual(safetyWarnings({ exe: '/usr/bin/auditctl-wrapper' }), []);
 });
