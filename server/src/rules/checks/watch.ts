@@ -92,8 +92,9 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
   state.retval = 1;
 
   // auditctl 4.x says "Old style watch rules are slower" (LOG_INFO) for every -w. The fix
-  // rewrites the line as the same kernel rule. A path without a trailing "/" is a file or a
-  // directory depending on the loading host (auditctl looks), so both rewrites are offered.
+  // rewrites the line as the kernel rule it becomes on a host where the path exists. A
+  // path without a trailing "/" is a file or a directory depending on that host (auditctl
+  // looks), so both rewrites are offered.
   // A line with more than -w, -p and -k is offered no rewrite: its other options are
   // errors of their own, and a rewrite would drop them. Nor is a path holding an operator
   // auditctl finds before the "=" of `-F path=` (`/a!=b`): the rule would read another field.
@@ -131,11 +132,15 @@ class WatchRewrite implements DeferredFixData {
     if (hasError(interpretLine(line, this.options))) return { fixes: [] };
 
     const path = this.path;
-    const fixes = this.directory ? [watchRuleFix(line, path, 'dir', true)]
-      : [watchRuleFix(line, path, 'path', false), watchRuleFix(line, path, 'dir', false)];
+    const fixes = this.directory ? [watchRuleFix(line, path, 'dir')]
+      : [watchRuleFix(line, path, 'path'), watchRuleFix(line, path, 'dir')];
     const loadable = fixes.filter((fix) =>
       !hasError(interpretLine(parseRulesLine(fix.edits[0].newText, lineNumber), this.options)));
-    return this.directory ? { fixes: loadable } : { fixes: loadable, alone: true };
+    // Never preferred, never in a fix-all: the rewrite depends on the loading host. A -w
+    // on a path missing there still loads (the kernel watches for it to appear), where
+    // `dir=` fails and stops auditctl -R; and without a trailing "/" the host says whether
+    // the path is a file or a directory.
+    return { fixes: loadable, alone: true };
   }
 }
 
@@ -144,13 +149,13 @@ function hasError(result: LineResult): boolean {
 }
 
 /** The fix that replaces a -w line with its syscall rule, on a file or a directory. */
-function watchRuleFix(line: RulesLine, path: string, field: 'path' | 'dir', only: boolean) {
+function watchRuleFix(line: RulesLine, path: string, field: 'path' | 'dir') {
   const rule = equivalentWatchRule(line, path, field);
-  const what = field === 'dir' ? 'a directory' : 'a file';
+  const what = field === 'dir' ? 'a directory that exists where the rules load' : 'a file';
   return {
     title: `Rewrite as a syscall rule on ${what}: ${rule}`,
     edits: [{ range: lineExtent(line), newText: rule }],
-    preferred: only,
+    preferred: false,
   };
 }
 
