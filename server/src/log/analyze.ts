@@ -195,31 +195,14 @@ export class PartScanner implements RecordSink {
     const lines = this.lineOffset + this.scanner.lines;
     const grouper = this.grouper;
     const names = this.names;
-    const nodeIds = new Map<string, number>();
-    const typeIds = new Map<string, number>();
-    const typeIdOf = (type: string) => {
-      let id = typeIds.get(type);
-      if (id === undefined) {
-        id = names.types.idOfString(type);
-        typeIds.set(type, id);
-      }
-      return id;
-    };
+    const typeIdOf = (type: string) => names.types.idOfString(type);
     // The other thread's strings take this scan's ids where it has them, so that its
     // events fall into the profile slots of this range instead of slots of their own.
     const strings = this.strings;
     const exeCodes = textCodes(strings.exe, strings.hexExe);
     const keyCodes = textCodes(strings.key, strings.hexKey);
     const subjIds = new Map(strings.subj.names.map((subj, id) => [subj, id]));
-    const nodeIdOf = (node: string | null) => {
-      if (node === null) return 0;
-      let id = nodeIds.get(node);
-      if (id === undefined) {
-        id = names.nodes.idOfString(node);
-        nodeIds.set(node, id);
-      }
-      return id;
-    };
+    const nodeIdOf = (node: string | null) => (node === null ? 0 : names.nodes.idOfString(node));
     const translate = (part: StraddlingEvent) => {
       const facts = part.facts;
       if (facts.exe !== undefined) facts.exeId = exeCodes.get(facts.exe) ?? FOREIGN_STRING;
@@ -332,24 +315,11 @@ function boundarySnapshots(
   const bySerial = new Map<number, AuditEvent[]>();
   const joined: AuditEvent[] = [];
   const cutOf: number[] = [];
-  const nodeIds = new Map<string, number>();
-  const typeIds = new Map<string, number>();
-  const typeIdOf = (type: string) => {
-    let id = typeIds.get(type);
-    if (id === undefined) {
-      id = names.types.idOfString(type);
-      typeIds.set(type, id);
-    }
-    return id;
-  };
+  const typeIdOf = (type: string) => names.types.idOfString(type);
   for (const { piece, cut } of pieces) {
     const typeCounts = piece.typeCounts;
     forEachStraddling(piece, (part) => {
-      let nodeId = 0;
-      if (part.node !== null) {
-        nodeId = nodeIds.get(part.node) ?? names.nodes.idOfString(part.node);
-        nodeIds.set(part.node, nodeId);
-      }
+      const nodeId = part.node === null ? 0 : names.nodes.idOfString(part.node);
       let sameSerial = bySerial.get(part.serial);
       if (sameSerial === undefined) {
         sameSerial = [];

@@ -202,9 +202,17 @@ export class ByteInterner {
     return id;
   }
 
+  /** Ids of names given as strings (another scan's), kept: each would need a Buffer. */
+  private readonly byString = new Map<string, number>();
+
   idOfString(name: string): number {
-    const buf = Buffer.from(name, 'latin1');
-    return this.idOf(buf, 0, buf.length);
+    let id = this.byString.get(name);
+    if (id === undefined) {
+      const buf = Buffer.from(name, 'latin1');
+      id = this.idOf(buf, 0, buf.length);
+      this.byString.set(name, id);
+    }
+    return id;
   }
 }
 
