@@ -5,7 +5,7 @@
 import { diagnostic, type DeferredFixData, type FixData } from '../codes';
 import type { FieldCondition } from '../model';
 import { parseRulesLine, type ParsedOption, type RulesLine } from '../parse';
-import { permLetterBits, splitFieldPair } from './fields';
+import { permLetterBits } from './fields';
 import { argumentRange, lineExtent } from './ranges';
 import { interpretLine, type LineResult } from './line';
 import { CheckOptions, LineState, fail, maxFieldsPerRule, report } from './state';
@@ -96,11 +96,10 @@ export function applyWatch(state: LineState, option: ParsedOption): void {
   // path without a trailing "/" is a file or a directory depending on that host (auditctl
   // looks), so both rewrites are offered.
   // A line with more than -w, -p and -k is offered no rewrite: its other options are
-  // errors of their own, and a rewrite would drop them. Nor is a path holding an operator
-  // auditctl finds before the "=" of `-F path=` (`/a!=b`): the rule would read another field.
+  // errors of their own, and a rewrite would drop them. A rewrite the check refuses (a
+  // path holding `!=`, which auditctl splits `-F path=/a!=b` at) is left out when made.
   if (state.options.auditVersion === '4.2' && option.name === '-w') {
-    const plainWatch = state.line.options.every((each) => watchOptions.has(each.name))
-      && splitFieldPair(`path=${trimmed}`)?.operatorIndex === 4;
+    const plainWatch = state.line.options.every((each) => watchOptions.has(each.name));
     // Made when read (a code action): nearly every line of a large watch file has one.
     const deferredData = !plainWatch ? undefined
       : new WatchRewrite(state.line.text, trimmed, path.endsWith('/'), state.options);
