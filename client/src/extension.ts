@@ -32,9 +32,9 @@ export function activate(context: ExtensionContext): void {
   registerNoiseView(context, outputChannel);
 
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
-  // Over stdio the server writes its own JSON for diagnostic reports and keeps each
-  // diagnostic's text between reports (server/src/lsp/diagnosticWire.ts); Node's IPC
-  // channel would serialise every report whole again.
+  // Over stdio the server writes its own JSON for diagnostic reports, from each message's
+  // kept text (server/src/lsp/diagnosticWire.ts); Node's IPC channel would serialise
+  // every report whole again.
   const serverOptions: ServerOptions = {
     run: { module: serverModule, transport: TransportKind.stdio },
     debug: {

@@ -28,7 +28,8 @@ if (!process.argv.some((arg) => transports.some((flag) => arg.startsWith(flag)))
 
 if (process.argv.includes('--stdio')) {
   // The same stdio transport vscode-languageserver sets up for --stdio, with a writer whose
-  // encoder keeps the JSON text of diagnostics between reports (lsp/diagnosticWire.ts).
+  // encoder writes diagnostic reports from the engine's diagnostics and their kept texts
+  // (lsp/diagnosticWire.ts).
   // stdout carries the protocol, so nothing else may print there.
   for (const name of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
     console[name] = (...args: unknown[]) => process.stderr.write(`${format(...args)}\n`);

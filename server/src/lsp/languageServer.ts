@@ -52,7 +52,7 @@ import {
   semanticTokens,
 } from '../rules/semanticTokens';
 import { AnalysisCache, AnalysisRequest, DocumentAnalysis, RulesFolder } from './analysis';
-import { reportList } from './diagnosticWire';
+import { DiagnosticList, type LspForms } from './diagnosticWire';
 import { ServerLogger } from './logger';
 import { RulesetFeatures, crossFileMoveActions } from './rulesetAnalysis';
 import { WorkspaceRulesets } from './workspaceRulesets';
@@ -232,14 +232,7 @@ export function startLanguageServer(connection: Connection): void {
 
   // The fix edits stay on the server (code actions read them from the cached analysis),
   // so diagnostics travel without their `data`: a 10,000-line file reports thousands.
-  // Each engine diagnostic is turned into its LSP form once: an edit re-checks a line and
-  // keeps the other lines' diagnostic objects, so a report after it reuses their LSP forms
-  // (and, over a stream transport, their JSON text: see diagnosticWire.ts).
-  const lspForms = new WeakMap<RuleDiagnostic, { uri: string; lsp: Diagnostic }>();
   const toLspDiagnostic = (uri: string, diagnostic: RuleDiagnostic): Diagnostic => {
-    const known = lspForms.get(diagnostic);
-    if (known?.uri === uri) return known.lsp;
-
     const href = documentationLink(diagnostic.code);
     const result: Diagnostic = {
       range: plainRange(diagnostic.range),
@@ -259,13 +252,22 @@ export function startLanguageServer(connection: Connection): void {
         message: related.message,
       }));
     }
-    lspForms.set(diagnostic, { uri, lsp: result });
     return result;
   };
 
+  // Reports hold the engine's diagnostics and are written from them (diagnosticWire.ts):
+  // over stdio without an LSP object per diagnostic, elsewhere through their LSP forms.
+  // The forms change with the documentation links, so a new initialize makes new ones.
+  const newLspForms = (): LspForms => ({
+    lsp: toLspDiagnostic,
+    plain: (diagnostic) => diagnostic.related === undefined,
+  });
+  let lspForms = newLspForms();
+
   const diagnosticsFor = (document: TextDocument): Diagnostic[] =>
-    reportList(analyse(document).reported.map((diagnostic) =>
-      toLspDiagnostic(document.uri, diagnostic)));
+    // The list serialises as the Diagnostic[] the protocol names.
+    new DiagnosticList(document.uri, analyse(document).reported, lspForms) as unknown as
+      Diagnostic[];
 
   const pushDiagnostics = (document: TextDocument) => {
     if (pullDiagnostics) return;
@@ -323,6 +325,7 @@ export function startLanguageServer(connection: Connection): void {
     if (typeof options.diagnosticsDocument === 'string') {
       diagnosticsDocument = options.diagnosticsDocument;
       documentationLinks.clear();
+      lspForms = newLspForms();
     }
     // Clients without workspace/configuration (simple editor setups) may pass the
     // settings here: { settings: { auditd: {...} } } or { auditd: {...} }.
