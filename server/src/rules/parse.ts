@@ -281,15 +281,23 @@ export function splitRulesText(
 
 const noTokens: Token[] = [];
 
+/**
+ * The problems of every line that has none, shared (most lines have none). Frozen, so a
+ * reader that pushes onto it fails loudly instead of changing every line.
+ */
+const noProblems: ParseProblem[] = Object.freeze([]) as never as ParseProblem[];
+
 export function parseRulesLine(text: string, line: number): RulesLine {
+  // Until a problem turns up, the items are the options: one list serves as both.
+  const options: ParsedOption[] = [];
   const result: RulesLine = {
     line,
     text,
     kind: 'blank',
-    tokens: [],
-    items: [],
-    options: [],
-    problems: [],
+    tokens: noTokens,
+    items: options,
+    options,
+    problems: noProblems,
     droppedTokens: noTokens,
     overlong: text.length > maxLineBytes / 3 && Buffer.byteLength(text, 'utf8') > maxLineBytes,
   };
@@ -381,11 +389,13 @@ function readShortOption(
 }
 
 function pushOption(result: RulesLine, option: ParsedOption): void {
-  result.items.push(option);
+  if (result.items !== result.options) result.items.push(option);
   result.options.push(option);
 }
 
 function pushProblem(result: RulesLine, problem: ParseProblem): void {
+  if (result.items === result.options) result.items = result.options.slice();
+  if (result.problems === noProblems) result.problems = [];
   result.items.push(problem);
   result.problems.push(problem);
 }

@@ -95,6 +95,8 @@ const BACKSLASH = 0x5c;
 export function tokenizeLine(line: string, lineNumber = 0): Token[] {
   const tokens: Token[] = [];
   const length = auditctlLineEnd(line);
+  const backslash = line.indexOf('\\');
+  if (backslash === -1 || backslash >= length) return plainWords(line, length, lineNumber, tokens);
   let i = 0;
 
   while (i < length) {
@@ -128,6 +130,23 @@ export function tokenizeLine(line: string, lineNumber = 0): Token[] {
     tokens.push(new LineToken(line, start, i, lineNumber, escaped && !isFirst ? text : undefined));
   }
 
+  return tokens;
+}
+
+/**
+ * The words of a line without a backslash before `length`: nothing is escaped, so each
+ * word runs to the next space, found by the string search rather than a character loop.
+ */
+function plainWords(line: string, length: number, lineNumber: number, tokens: Token[]): Token[] {
+  let i = 0;
+  while (i < length) {
+    while (i < length && line.charCodeAt(i) === SPACE) i++;
+    if (i >= length) break;
+    const space = line.indexOf(' ', i);
+    const end = space === -1 || space > length ? length : space;
+    tokens.push(new LineToken(line, i, end, lineNumber));
+    i = end;
+  }
   return tokens;
 }
 
