@@ -215,7 +215,7 @@ export class EventGrouper {
       event.timeMs !== timeMs ||
       event.nodeId !== nodeId
     ) {
-      event = this.find(nodeId, timeMs, serial) ?? this.create(nodeId, timeMs, serial);
+      event = this.findRecordEvent(view) ?? this.createRecordEvent(view);
       this.last = event;
     }
 
@@ -252,6 +252,25 @@ export class EventGrouper {
 
   /** Open DAEMON_START events. */
   private openRestarts = 0;
+
+  /**
+   * find() and create() for the record's identity, read from the view here: a time in
+   * milliseconds is no small integer, and passed as an argument it would be boxed, one
+   * allocation per event.
+   */
+  private findRecordEvent(view: RecordView): AuditEvent | undefined {
+    const serial = view.serial;
+    const timeMs = view.seconds * 1000 + view.millis;
+    const nodeId = view.nodeId;
+    for (let e = this.open[serial & this.openMask]; e !== undefined; e = e.chain) {
+      if (e.serial === serial && e.timeMs === timeMs && e.nodeId === nodeId) return e;
+    }
+    return undefined;
+  }
+
+  private createRecordEvent(view: RecordView): AuditEvent {
+    return this.create(view.nodeId, view.seconds * 1000 + view.millis, view.serial);
+  }
 
   private find(nodeId: number, timeMs: number, serial: number): AuditEvent | undefined {
     for (let e = this.open[serial & this.openMask]; e !== undefined; e = e.chain) {
