@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { analyzeMdatpStatistics, type MdatpReport } from '../log/mdatp';
 import type { Command, CommandIo } from './io';
-import { terminalSafe } from './terminalText';
+import { formatCount, terminalSafe } from './terminalText';
 
 export const mdatpUsage = `usage: auditd-tools mdatp [--format text|json] [--top N] [--suggest N]
          FILE
@@ -73,22 +73,20 @@ async function readInput(file: string, io: CommandIo): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-const number = new Intl.NumberFormat('en-US');
-
 /** The report as text; every line is escaped for the terminal (paths come from a file). */
 export function mdatpText(report: MdatpReport, top: number): string {
   const out: string[] = [];
   const add = (line: string) => out.push(`${terminalSafe(line)}\n`);
   const paths = report.byPath.length;
-  add(`${number.format(report.processes)} process${report.processes === 1 ? '' : 'es'}, ` +
-    `${number.format(report.totalFilesScanned)} file` +
+  add(`${formatCount(report.processes)} process${report.processes === 1 ? '' : 'es'}, ` +
+    `${formatCount(report.totalFilesScanned)} file` +
     `${report.totalFilesScanned === 1 ? '' : 's'} scanned, ` +
-    `${number.format(paths)} executable path${paths === 1 ? '' : 's'}`);
+    `${formatCount(paths)} executable path${paths === 1 ? '' : 's'}`);
   add('');
   add('Files scanned by executable');
   for (const ranked of report.byPath.slice(0, top)) {
     const names = ranked.names.join(', ');
-    add(`  ${number.format(ranked.filesScanned).padStart(10)}  ` +
+    add(`  ${formatCount(ranked.filesScanned).padStart(10)}  ` +
       `${(ranked.share * 100).toFixed(1).padStart(5)}%  ${ranked.path ?? '(no path)'}` +
       `${names ? `  [${names}]` : ''}`);
   }

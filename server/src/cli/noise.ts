@@ -14,7 +14,7 @@ import { skipReasonText } from '../log/scan';
 import { suggestExclusions, type SuggestionSet } from '../log/suggestions';
 import { checkRuleset } from '../rules/ruleset';
 import { readInput } from './check';
-import { terminalSafe } from './terminalText';
+import { formatCount, terminalSafe } from './terminalText';
 import { distinctLogFiles, gunzippedIfCompressed } from '../log/logInputs';
 import type { RuleModel } from '../rules/model';
 import { auditVersions, type AuditVersion } from '../tables';
@@ -353,8 +353,6 @@ function suggestionImpact(suggested: SuggestionSet): object {
 
 // --- text ----------------------------------------------------------------------------
 
-const number = new Intl.NumberFormat('en-US');
-
 function size(bytes: number): string {
   if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(1)} GiB`;
   if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
@@ -368,7 +366,7 @@ function share(part: number, whole: number): string {
 
 /** `1 event`, `2 events`: the count and the word, plural unless the count is one. */
 function counted(count: number, word: string, plural = `${word}s`): string {
-  return `${number.format(count)} ${count === 1 ? word : plural}`;
+  return `${formatCount(count)} ${count === 1 ? word : plural}`;
 }
 
 function duration(minutes: number): string {
@@ -447,14 +445,14 @@ export function textReport(
     out.add(`At ${rate} the log rotates ${every} (max_log_file = ${rotation.maxLogFileMB} MB)`);
   }
   if (report.lostRecords > 0 || report.restarts > 0) {
-    out.add(`Lost serials: ${number.format(report.lostRecords)}; auditd starts: ` +
+    out.add(`Lost serials: ${formatCount(report.lostRecords)}; auditd starts: ` +
       `${report.restarts}`);
   }
   if (report.skippedLines > 0) {
     const reasons = Object.entries(report.skippedByReason)
       .map(([reason, count]) => `${reason} ${count}`).join(', ');
     out.add(`Skipped ${report.skippedLines === 1 ? '1 line that is not an audit record'
-      : `${number.format(report.skippedLines)} lines that are not audit records`} ` +
+      : `${formatCount(report.skippedLines)} lines that are not audit records`} ` +
       `(${reasons}):`);
     for (const sample of report.skippedSamples.slice(0, 5)) {
       out.add(`  ${sample.file}:${sample.line}: ${skipReasonText[sample.reason]}: ` +
@@ -469,34 +467,34 @@ export function textReport(
       out.add(`Executables (events; log bytes)`);
       out.addSafe(table(['events', 'share', 'bytes', 'executable'],
         report.byExe.slice(0, top).map((row) => [
-          number.format(row.events), share(row.events, events), size(row.bytes),
+          formatCount(row.events), share(row.events, events), size(row.bytes),
           row.exe + (row.deleted ? ' (deleted)' : ''),
         ]), 3));
     } else if (section === 'syscall') {
       out.add(`Syscalls (events)`);
       out.addSafe(table(['events', 'share', 'syscall'],
         report.bySyscall.slice(0, top).map((row) => [
-          number.format(row.events), share(row.events, events), syscallLabel(row),
+          formatCount(row.events), share(row.events, events), syscallLabel(row),
         ]), 2));
     } else if (section === 'key') {
       out.add(`Keys (events)`);
       if (report.byKey.length === 0) out.add('  no event carries a key');
       else {
         out.addSafe(table(['events', 'share', 'key'], report.byKey.slice(0, top).map((row) => [
-          number.format(row.events), share(row.events, events), row.key,
+          formatCount(row.events), share(row.events, events), row.key,
         ]), 2));
       }
     } else if (section === 'type') {
       out.add(`Record types (records)`);
       out.addSafe(table(['records', 'share', 'type'], report.byType.slice(0, top).map((row) => [
-        number.format(row.records), share(row.records, report.records),
+        formatCount(row.records), share(row.records, report.records),
         row.knownAs ? `${row.type} (${row.knownAs})` : row.type,
       ]), 2));
     } else {
       out.add(`Executable x syscall (events)`);
       out.addSafe(table(['events', 'share', 'syscall', 'executable'],
         report.byExeSyscall.slice(0, top).map((row) => [
-          number.format(row.events), share(row.events, events), syscallLabel(row), row.exe,
+          formatCount(row.events), share(row.events, events), syscallLabel(row), row.exe,
         ]), 2));
     }
   }

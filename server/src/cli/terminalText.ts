@@ -66,3 +66,14 @@ export function sourceExcerpt(line: string, start: number, end: number): SourceE
 
   return { text, indent, width: Math.max(1, width) };
 }
+
+let countFormat: Intl.NumberFormat | undefined;
+
+/**
+ * A count with thousands separators (12,345). The formatter is made on first use: making it
+ * loads the locale data, about 20 ms, which a command printing JSON never needs.
+ */
+export function formatCount(count: number): string {
+  countFormat ??= new Intl.NumberFormat('en-US');
+  return countFormat.format(count);
+}
