@@ -35,6 +35,8 @@ export interface ClientOptions {
   /** What workspace/configuration answers for the `auditd` section. */
   settings?: Record<string, unknown>;
   initializationOptions?: Record<string, unknown>;
+  /** Declare workspace/configuration (default true; simple editor setups do not). */
+  configuration?: boolean;
   /** Workspace folders (file URIs) announced at initialize, with folder change support. */
   workspaceFolders?: string[];
   /** The hover formats announced (default markdown, then plaintext). */
@@ -49,6 +51,8 @@ export interface LogMessage {
 export class LspTestClient {
   readonly connection: MessageConnection;
   readonly logMessages: LogMessage[] = [];
+  /** window/showMessage notifications: what the editor shows the user. */
+  readonly shownMessages: LogMessage[] = [];
   readonly published = new Map<string, unknown[]>();
   refreshRequests = 0;
   codeLensRefreshRequests = 0;
@@ -99,6 +103,9 @@ export class LspTestClient {
     connection.onNotification('window/logMessage', (message: LogMessage) => {
       this.logMessages.push(message);
     });
+    connection.onNotification('window/showMessage', (message: LogMessage) => {
+      this.shownMessages.push(message);
+    });
     connection.onNotification(
       'textDocument/publishDiagnostics',
       (params: { uri: string; diagnostics: unknown[] }) => {
@@ -147,7 +154,7 @@ export class LspTestClient {
           codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } } },
         },
         workspace: {
-          configuration: true,
+          configuration: options.configuration ?? true,
           diagnostics: { refreshSupport: true },
           semanticTokens: { refreshSupport: true },
           codeLens: { refreshSupport: true },

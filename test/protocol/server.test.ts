@@ -772,6 +772,50 @@ describe('a client without pull diagnostics, and logging', () => {
   });
 });
 
+describe('settings the server sets aside', () => {
+  test('a bad value or an unknown code is shown once, then again only when it changes',
+    async (t) => {
+      const settings = {
+        auditVersion: '9.9',
+        diagnostics: { severity: { 'no-such-code': 'ignore', 'syscall-number': 'loud' } },
+      };
+      const client = await LspTestClient.start({ settings });
+      t.after(() => client.stop());
+      await waitFor(() => client.shownMessages.length > 0, 'a message about the settings');
+      const [shown] = client.shownMessages;
+      assert.equal(shown.type, 2, 'a warning');
+      assert.match(shown.message, /auditd\.auditVersion "9\.9" is not one of 3\.0\.9, 4\.2/);
+      assert.match(shown.message, /"no-such-code", which is not a diagnostic code/);
+      assert.match(shown.message, /severity of syscall-number is "loud"/);
+
+      // The same settings again (any configuration change makes the client send them all).
+      await client.changeSettings(settings);
+      await client.changeSettings({ ...settings, defaultArch: 'aarch64' });
+      const name = uri('settings.rules');
+      await client.open(name, '-a always,exit -F arch=b64 -S 263 -k delete\n');
+      await client.pullDiagnostics(name);
+      assert.equal(client.shownMessages.length, 1, 'nothing new to show');
+
+      await client.changeSettings({ defaultArch: 'sparc' });
+      await waitFor(() => client.shownMessages.length > 1, 'a message about the new setting');
+      assert.match(client.shownMessages[1].message, /auditd\.defaultArch "sparc" is not one of/);
+
+      await client.changeSettings({});
+      await client.pullDiagnostics(name);
+      assert.equal(client.shownMessages.length, 2, 'good settings show nothing');
+    });
+
+  test('settings given at initialize by a client without workspace/configuration', async (t) => {
+    const client = await LspTestClient.start({
+      configuration: false,
+      initializationOptions: { settings: { auditd: { logLevel: 'chatty' } } },
+    });
+    t.after(() => client.stop());
+    await waitFor(() => client.shownMessages.length > 0, 'a message about the settings');
+    assert.match(client.shownMessages[0].message, /auditd\.logLevel "chatty" is not one of/);
+  });
+});
+
 describe('language server over Node IPC', () => {
   test('initialize, diagnostics and hover', async (t) => {
     const client = await LspTestClient.start({ transport: 'ipc' });

@@ -22,7 +22,9 @@ import {
   InitializeResult,
   InsertTextFormat,
   MarkupKind,
+  MessageType,
   ResponseError,
+  ShowMessageNotification,
   SymbolKind,
   TextDocumentSyncKind,
   TextDocuments,
@@ -56,7 +58,7 @@ import { DiagnosticList, type LspForms } from './diagnosticWire';
 import { ServerLogger } from './logger';
 import { RulesetFeatures, crossFileMoveActions } from './rulesetAnalysis';
 import { WorkspaceRulesets } from './workspaceRulesets';
-import { ServerSettings, defaultSettings, readSettings } from './settings';
+import { ServerSettings, defaultSettings, readSettings, settingsProblems } from './settings';
 
 const severities: Record<Severity, DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -291,6 +293,24 @@ export function startLanguageServer(connection: Connection): void {
     }
   }
 
+  // Settings set aside are shown once, when they change: the client asks again for every
+  // configuration change, whatever part of it changed.
+  let shownSettingsProblems = '';
+  /** Settings given in initializationOptions, by clients without workspace/configuration. */
+  let settingsAtInitialize: unknown;
+  const reportSettingsProblems = (section: unknown) => {
+    const problems = settingsProblems(section);
+    const text = problems.join(' ');
+    if (text !== '' && text !== shownSettingsProblems) {
+      problems.forEach((problem) => logger.warn(problem));
+      // A notification, not a request: nothing to answer, and every client shows it.
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Warning, message: text,
+      });
+    }
+    shownSettingsProblems = text;
+  };
+
   const loadSettings = async (initial?: unknown) => {
     let section: unknown = initial;
     if (configurationRequests) {
@@ -303,6 +323,7 @@ export function startLanguageServer(connection: Connection): void {
     const settings: ServerSettings = readSettings(section);
     cache.setSettings(settings);
     logger.setLevel(settings.logLevel);
+    reportSettingsProblems(section);
     logger.info(
       `settings: arch ${settings.defaultArch}, audit ${settings.auditVersion}, ` +
       `log level ${settings.logLevel}`,
@@ -334,6 +355,7 @@ export function startLanguageServer(connection: Connection): void {
     const settings = readSettings(initialSettings);
     cache.setSettings(settings);
     logger.setLevel(settings.logLevel);
+    settingsAtInitialize = initialSettings;
 
     return {
       capabilities: {
@@ -367,6 +389,7 @@ export function startLanguageServer(connection: Connection): void {
 
   connection.onInitialized(() => {
     if (configurationRequests) void loadSettings();
+    else reportSettingsProblems(settingsAtInitialize);
   });
 
   connection.onDidChangeConfiguration(async (change) => {

@@ -3,8 +3,9 @@
  * with their defaults. Anything malformed in the user's settings falls back to the
  * default rather than failing the request that needed it.
  */
+import { codeTable } from '../rules/codes';
 import { AuditVersion, Machine, auditVersions, defaultAuditVersion, machines } from '../tables';
-import { LogLevel, isLogLevel } from './logger';
+import { LogLevel, isLogLevel, logLevels } from './logger';
 
 export type SeverityOverride = 'ignore' | 'information' | 'warning' | 'error';
 
@@ -52,4 +53,40 @@ export function readSettings(section: unknown): ServerSettings {
   }
 
   return { defaultArch, auditVersion, severity, logLevel };
+}
+
+/**
+ * What readSettings set aside, one sentence each: a value that is not one of the choices
+ * (the default is used instead) and a severity for a code no diagnostic has. An editor
+ * with a settings schema flags these where they are written; other editors do not, and a
+ * typo would otherwise only show as a setting that does nothing.
+ */
+export function settingsProblems(section: unknown): string[] {
+  if (typeof section !== 'object' || section === null) return [];
+  const raw = section as Record<string, unknown>;
+  const problems: string[] = [];
+  const choice = (name: string, choices: readonly string[], fallback: string) => {
+    const value = raw[name];
+    if (value === undefined || value === null || choices.includes(value as string)) return;
+    problems.push(`auditd.${name} ${JSON.stringify(value)} is not one of ` +
+      `${choices.join(', ')}; ${fallback} is used.`);
+  };
+  choice('defaultArch', machines, defaultSettings.defaultArch);
+  choice('auditVersion', auditVersions, defaultSettings.auditVersion);
+  choice('logLevel', logLevels, defaultSettings.logLevel);
+
+  const diagnostics = raw.diagnostics as Record<string, unknown> | undefined;
+  const severityRaw = diagnostics?.severity ?? raw['diagnostics.severity'];
+  if (typeof severityRaw === 'object' && severityRaw !== null) {
+    for (const [code, value] of Object.entries(severityRaw)) {
+      if (!codeTable.has(code)) {
+        problems.push(`auditd.diagnostics.severity names ${JSON.stringify(code)}, which is ` +
+          'not a diagnostic code; the codes are listed in docs/diagnostics.md.');
+      } else if (typeof value !== 'string' || !severityOverrides.includes(value)) {
+        problems.push(`auditd.diagnostics.severity of ${code} is ${JSON.stringify(value)}, not ` +
+          `one of ${severityOverrides.join(', ')}; the code keeps its own severity.`);
+      }
+    }
+  }
+  return problems;
 }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultSettings, readSettings } from '../../../server/src/lsp/settings';
+import {
+  defaultSettings, readSettings, settingsProblems,
+} from '../../../server/src/lsp/settings';
 import { ServerLogger } from '../../../server/src/lsp/logger';
 import { analyseRequest, applySeverities } from '../../../server/src/lsp/analysis';
 
@@ -71,4 +73,27 @@ test('the logger is quiet by default and levelled', () => {
   logger.setLevel('off');
   logger.error('gone');
   assert.equal(lines.length, 3);
+});
+
+test('settings set aside are named: bad choices, unknown codes, bad severities', () => {
+  assert.deepEqual(settingsProblems(undefined), []);
+  assert.deepEqual(settingsProblems({
+    defaultArch: 'aarch64', auditVersion: '3.0.9', logLevel: 'debug',
+    diagnostics: { severity: { 'syscall-number': 'ignore' } },
+  }), []);
+  const problems = settingsProblems({
+    defaultArch: 'sparc', auditVersion: 4.2, logLevel: 'chatty',
+    'diagnostics.severity': { 'syscall-numbr': 'ignore', 'missing-arch': 'loud' },
+  });
+  assert.deepEqual(problems, [
+    'auditd.defaultArch "sparc" is not one of ' +
+      'x86_64, i386, aarch64, armeb, ppc, ppc64, ppc64le, s390, s390x, riscv32, riscv64; ' +
+      'x86_64 is used.',
+    'auditd.auditVersion 4.2 is not one of 3.0.9, 4.2; 4.2 is used.',
+    'auditd.logLevel "chatty" is not one of off, error, warn, info, debug; error is used.',
+    'auditd.diagnostics.severity names "syscall-numbr", which is not a diagnostic code; ' +
+      'the codes are listed in docs/diagnostics.md.',
+    'auditd.diagnostics.severity of missing-arch is "loud", not one of ' +
+      'ignore, information, warning, error; the code keeps its own severity.',
+  ]);
 });
