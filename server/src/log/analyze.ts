@@ -353,16 +353,28 @@ function boundarySnapshots(
 
 // --- inputs ---------------------------------------------------------------------------
 
-/** Rotation index of audit.log.N[.gz] (0 for audit.log), and the set's base name. */
+/**
+ * The set a log belongs to (its base name) and its age in the set, larger for older files:
+ * audit.log.N[.gz] as auditd rotates (N), audit.log-DATE[.gz] as logrotate's dateext
+ * names them (-20261201, -2026120113, -2026-12-01, or seconds: older dates are older), and
+ * 0 for the log being written.
+ */
 function rotation(path: string): { base: string; index: number } {
   const name = path.replace(/\.gz$/, '');
-  const match = /^(.*)\.(\d+)$/.exec(name);
-  return match ? { base: match[1], index: Number(match[2]) } : { base: name, index: 0 };
+  const numbered = /^(.*)\.(\d+)$/.exec(name);
+  if (numbered) return { base: numbered[1], index: Number(numbered[2]) };
+  const dated = /^(.*)-(\d{8}|\d{10}|\d{4}-\d{2}-\d{2})$/.exec(name);
+  if (dated) {
+    // Dates of one set share a format; any of them is older than the log being written.
+    return { base: dated[1], index: 1e12 - Number(dated[2].replaceAll('-', '')) };
+  }
+  return { base: name, index: 0 };
 }
 
 /**
  * Orders inputs so that a rotated set is read oldest first: audit.log.3, audit.log.2,
- * audit.log.1, audit.log (auditd renames audit.log to .1 and shifts the rest up).
+ * audit.log.1, audit.log (auditd renames audit.log to .1 and shifts the rest up), or
+ * audit.log-20261201.gz, audit.log-20261202, audit.log (logrotate with dateext).
  */
 export function orderLogInputs(inputs: readonly LogInput[]): LogInput[] {
   const indexed = inputs.map((input, position) => ({ input, position }));

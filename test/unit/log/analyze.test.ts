@@ -31,6 +31,24 @@ test('a rotated set is read oldest first, whatever order it is given in', () => 
   );
 });
 
+test('a set rotated by logrotate with dateext is read oldest date first', () => {
+  assert.deepEqual(
+    orderLogInputs(['/var/log/audit/audit.log', '/var/log/audit/audit.log-20261202',
+      '/var/log/audit/audit.log-20261130.gz', 'other.log', '/var/log/audit/audit.log-20261201']),
+    ['/var/log/audit/audit.log-20261130.gz', '/var/log/audit/audit.log-20261201',
+      '/var/log/audit/audit.log-20261202', '/var/log/audit/audit.log', 'other.log'],
+  );
+  assert.deepEqual(
+    orderLogInputs(['audit.log-2026-12-02', 'audit.log', 'audit.log-2026-11-30']),
+    ['audit.log-2026-11-30', 'audit.log-2026-12-02', 'audit.log'],
+  );
+  // Seconds since the epoch (dateformat -%s), across a change in the number's first digit.
+  assert.deepEqual(
+    orderLogInputs(['audit.log', 'audit.log-2000000000', 'audit.log-1999999999']),
+    ['audit.log-1999999999', 'audit.log-2000000000', 'audit.log'],
+  );
+});
+
 test('rotated files, a .gz among them, and stdin give the counts of the whole log', async () => {
   const dir = scratch();
   try {
