@@ -15,8 +15,11 @@ const loadPanel = () => import('./panel.js');
 
 export const analyzeLogNoiseCommand = 'auditd.analyzeLogNoise';
 
-/** audit.log, audit.log.1 ... audit.log.N, optionally gzip-compressed. */
-const auditLogName = /^audit\.log(\.\d+)?(\.gz)?$/;
+/**
+ * audit.log, audit.log.1 ... audit.log.N, audit.log-20261201 (logrotate's dateext),
+ * optionally gzip-compressed.
+ */
+const auditLogName = /^audit\.log(\.\d+|-[\d-]+)?(\.gz)?$/;
 const promptDisabledKey = 'auditd.noiseView.promptDisabled';
 
 export function isAuditLogName(fileName: string): boolean {
