@@ -15,7 +15,10 @@ import { suggestExclusions, type SuggestionSet } from '../log/suggestions';
 import { checkRuleset } from '../rules/ruleset';
 import { readInput } from './check';
 import { formatCount, terminalSafe } from './terminalText';
-import { distinctLogFiles, gunzippedIfCompressed } from '../log/logInputs';
+import {
+  compressionMagicLength, distinctLogFiles, gunzippedIfCompressed, unreadCompression,
+  unreadCompressionError,
+} from '../log/logInputs';
 import type { RuleModel } from '../rules/model';
 import { auditVersions, type AuditVersion } from '../tables';
 
@@ -25,7 +28,8 @@ export const noiseUsage = `usage: auditd-tools noise [--format text|json] [--top
 
 Ranks the events of audit logs by executable, syscall, key and record type, and suggests
 exclusion rules with the events and bytes they would remove. LOG may be a file, a rotated
-set (audit.log audit.log.1 ... are read oldest first), a .gz file, or - for stdin.
+set (audit.log audit.log.1 ... are read oldest first), a .gz file, or - for stdin
+(plain or gzip; xz, zstd and bzip2 are refused: decompress them first).
 
 Exit status: 0 done; 1 no audit record in the input (lines, but none a record: not a
 log, or interpreted ausearch -i output); 2 bad usage or an input that cannot be read.
@@ -210,12 +214,12 @@ function unreadableLog(path: string, error: unknown): string {
 }
 
 /** The first bytes of a file, without reading the rest (logs can be gigabytes). */
-function fileHead(path: string, length: number): string {
+function fileHead(path: string, length: number): Buffer {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(length);
     const read = readSync(fd, buffer, 0, length, 0);
-    return buffer.toString('latin1', 0, read);
+    return buffer.subarray(0, read);
   } finally {
     closeSync(fd);
   }
@@ -247,12 +251,21 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
       io.stderr(`auditd-tools noise: ${unreadableLog(log, error)}\n`);
       return 2;
     }
+    // xz, zstd and bzip2 bytes would read as lines that are not records; say what they are.
+    // A pipe's bytes are looked at as they are read (gunzippedIfCompressed).
+    const compression = statSync(log).isFile()
+      ? unreadCompression(fileHead(log, compressionMagicLength)) : undefined;
+    if (compression !== undefined) {
+      const error = unreadCompressionError(compression, log);
+      io.stderr(`auditd-tools noise: ${unreadableLog(log, error)}\n`);
+      return 2;
+    }
   }
 
   // The same command opens Defender for Endpoint's statistics (a JSON file, not a log).
   // Only a regular file is sniffed: a pipe cannot be read twice.
   if (parsed.logs.length === 1 && parsed.logs[0] !== '-' && statSync(parsed.logs[0]).isFile()) {
-    const head = fileHead(parsed.logs[0], 4096);
+    const head = fileHead(parsed.logs[0], 4096).toString('latin1');
     if (looksLikeMdatpStatistics(head)) {
       return printMdatpReport(readFileSync(parsed.logs[0], 'utf8'), parsed.logs[0],
         parsed.format, parsed.top ?? 10, io, parsed.suggest);

@@ -1,8 +1,10 @@
 /**
  * What the log engine does to its inputs before reading them: a gzip stream on standard
- * input is recognised by its magic bytes (as a file is), and a file named twice (the same
- * path, a `./` variant, a hard or symbolic link) is read once, so its records and bytes
- * are not counted twice while its events (matched by serial) are.
+ * input is recognised by its magic bytes (as a file is), an xz, zstd or bzip2 one is
+ * refused by name (logrotate's `compresscmd` may make any of them, and their bytes read as
+ * text would only be skipped lines), and a file named twice (the same path, a `./` variant,
+ * a hard or symbolic link) is read once, so its records and bytes are not counted twice
+ * while its events (matched by serial) are.
  */
 import { statSync } from 'node:fs';
 import { Readable } from 'node:stream';
@@ -11,11 +13,55 @@ import { createGunzip } from 'node:zlib';
 /** The first two bytes of every gzip member (RFC 1952). */
 const gzipMagic = [0x1f, 0x8b];
 
+/** Compressions the reader does not undo, by the magic bytes that start their streams. */
+const unreadCompressions: readonly { format: string; magic: readonly number[] }[] = [
+  { format: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
+  { format: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd] },
+  // "BZh" and the block size, 1 to 9 (hundreds of kB).
+  { format: 'bzip2', magic: [0x42, 0x5a, 0x68] },
+];
+
+/** The most bytes `unreadCompression` looks at. */
+export const compressionMagicLength = 6;
+
+/** The compression (xz, zstd or bzip2) the bytes start with, if one the reader cannot undo. */
+export function unreadCompression(head: Uint8Array): string | undefined {
+  for (const { format, magic } of unreadCompressions) {
+    if (head.length < magic.length || !magic.every((byte, i) => head[i] === byte)) continue;
+    if (format === 'bzip2' && !(head[3] >= 0x31 && head[3] <= 0x39)) continue;
+    return format;
+  }
+  return undefined;
+}
+
+/** A path as one shell word, for a command the user may copy. */
+function shellWord(path: string): string {
+  return /^[\w@%+=:,./-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The error for an input compressed with `format`: what it is and the command that reads
+ * it (FILE for standard input, whose file is not known). Its code makes the CLI report it
+ * as an input that cannot be read.
+ */
+export function unreadCompressionError(format: string, path?: string): NodeJS.ErrnoException {
+  const file = path === undefined ? 'FILE' : shellWord(path);
+  const error: NodeJS.ErrnoException = new Error(`compressed with ${format} (of the ` +
+    `compressions only gzip is read); decompress it first: ${format} -dc ${file} | ` +
+    'auditd-tools noise -');
+  error.code = 'EUNREADCOMPRESSION';
+  if (path !== undefined) error.path = path;
+  return error;
+}
+
 function asBuffer(chunk: Buffer | string): Buffer {
   return typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
 }
 
-/** The stream's bytes, decompressed when they start with the gzip magic. */
+/**
+ * The stream's bytes, decompressed when they start with the gzip magic. A stream that
+ * starts with the magic of xz, zstd or bzip2 fails with `unreadCompressionError`.
+ */
 export async function* gunzippedIfCompressed(
   stream: AsyncIterable<Buffer | string>,
 ): AsyncGenerator<Buffer> {
@@ -23,7 +69,7 @@ export async function* gunzippedIfCompressed(
   const head: Buffer[] = [];
   let headBytes = 0;
   let done = false;
-  while (headBytes < gzipMagic.length) {
+  while (headBytes < compressionMagicLength) {
     const next = await iterator.next();
     if (next.done) {
       done = true;
@@ -42,6 +88,9 @@ export async function* gunzippedIfCompressed(
       yield asBuffer(next.value);
     }
   }
+
+  const other = unreadCompression(Buffer.concat(head).subarray(0, compressionMagicLength));
+  if (other !== undefined) throw unreadCompressionError(other);
 
   const start = Buffer.concat(head).subarray(0, gzipMagic.length);
   const compressed = start.length === gzipMagic.length &&

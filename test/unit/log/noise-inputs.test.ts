@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { linkSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,4 +100,48 @@ test('a sparse log gets its rate per day and no projection of centuries', async 
   const { status, stdout } = await run(['-'], sparse);
   assert.equal(status, 0);
   assert.match(stdout, /^At \d+ B per day the log rotates less than once a year \(max_log_file/m);
+});
+
+function hasCommand(name: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+}
+
+// The start of each stream as its tool writes it, for a host without the tool.
+const compressions = [
+  { format: 'xz', header: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04] },
+  { format: 'zstd', header: [0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x58] },
+  { format: 'bzip2', header: [...Buffer.from('BZh91AY&SY')] },
+];
+
+for (const { format, header } of compressions) {
+  const made = hasCommand(format);
+  const how = made ? `made by ${format}`
+    : `its header written by hand (${format} is not installed)`;
+  test(`a log compressed with ${format} (${how}) is refused by name, file and stdin, status 2`,
+    async (t) => {
+      const dir = mkdtempSync(join(tmpdir(), 'noise-inputs-'));
+      t.after(() => rmSync(dir, { recursive: true, force: true }));
+      const packed = made ? spawnSync(format, ['-c'], { input: log }).stdout
+        : Buffer.concat([Buffer.from(header), Buffer.from(log)]);
+      const path = join(dir, `audit.log.1.${format}`);
+      writeFileSync(path, packed);
+
+      const file = await run([path]);
+      assert.equal(file.status, 2);
+      assert.equal(file.stdout, '');
+      assert.equal(file.stderr, `auditd-tools noise: cannot read ${path}: compressed with ` +
+        `${format} (of the compressions only gzip is read); decompress it first: ` +
+        `${format} -dc ${path} | auditd-tools noise -\n`);
+
+      const stdin = await run(['--format', 'json', '-'], packed);
+      assert.equal(stdin.status, 2);
+      assert.equal(stdin.stdout, '');
+      assert.match(stdin.stderr, new RegExp(`^auditd-tools noise: cannot read <stdin>: ` +
+        `compressed with ${format} .*: ${format} -dc FILE \\| auditd-tools noise -\\n$`));
+    });
+}
+
+test('a log that starts with "BZh" and no block size is a log, not bzip2', async () => {
+  const { status, stderr } = await run(['-'], `BZh\n${log}`);
+  assert.equal(status, 0, stderr);
 });
