@@ -375,6 +375,12 @@ const table: CodeInfo[] = [
     message: 'Both arch fields are sent and the kernel needs both to match, so this rule can ' +
       'never match.',
   },
+  {
+    code: 'foreign-arch', severity: 'warning', title: 'Arch of another machine',
+    message: '-F arch={value} names {machine} syscalls: auditctl loads the rule, but it never ' +
+      'matches on {target} kernels, which report only {reported} syscalls. To check rules ' +
+      'meant for {machine}, use --arch {machine} (auditd.defaultArch in the editor).',
+  },
   // --- fields ----------------------------------------------------------------------
   {
     code: 'list-before-field', severity: 'error', title: '-F before the list',

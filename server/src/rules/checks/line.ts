@@ -689,6 +689,7 @@ function ruleWarnings(state: LineState, rule: RuleModel): void {
   if (rule.arches.length > 1) {
     report(state, diagnostic('multiple-arch', rule.arches[1].range));
   }
+  foreignArchWarnings(state, rule);
 
   const syscallsNamed = rule.syscalls.written.length > 0 && !rule.syscalls.all;
   if (syscallsNamed && rule.arches.length === 0 && (rule.list === 'exit')) {
@@ -735,6 +736,35 @@ function ruleWarnings(state: LineState, rule: RuleModel): void {
       option: extra ? `-F ${extra.field}` : '-S',
     }));
   }
+}
+
+/**
+ * An exit rule whose `-F arch=` names a machine the target's kernel never reports. auditctl
+ * resolves -S against that machine's table and loads the rule, but the kernel compares
+ * each syscall's AUDIT_ARCH with it: a target runs its own syscalls and those of the 32-bit
+ * machine it runs as compat, nothing else. A delete removes a rule whatever it matches,
+ * and `arch!=` of another machine holds for every syscall.
+ */
+function foreignArchWarnings(state: LineState, rule: RuleModel): void {
+  if (rule.list !== 'exit' || rule.operation === 'delete') return;
+  const target = state.options.hostMachine;
+  const compat = kernelCompatMachine(target);
+  for (const arch of rule.arches) {
+    if (arch.operator !== '=' || arch.machine === target || arch.machine === compat) continue;
+    report(state, diagnostic('foreign-arch', arch.range, {
+      value: arch.raw, machine: arch.machine, target,
+      reported: compat ? `${target} and ${compat}` : target,
+    }));
+  }
+}
+
+/**
+ * The 32-bit machine a target's kernel reports for compat syscalls: the b32 twin, and ppc
+ * on ppc64le too. auditctl has no b32 there (reference §4), but a ppc64le kernel built with
+ * CONFIG_COMPAT reports its 32-bit tasks as AUDIT_ARCH_PPC, so a ppc rule can match.
+ */
+function kernelCompatMachine(target: Machine): Machine | undefined {
+  return target === 'ppc64le' ? 'ppc' : compatMachine(target);
 }
 
 /**
