@@ -36,8 +36,9 @@ log, or interpreted ausearch -i output); 2 bad usage or an input that cannot be 
 
   --format F     text (default) or json (every field, each list whole unless --top)
   --top N        rows per ranking (default 10 in text)
-  --by RANKING   print only that ranking (with the totals and suggestions): exe, syscall,
-                 key, type or exe-syscall (the executable x syscall drill-down)
+  --by RANKING   in the text output, print only that ranking (with the totals and
+                 suggestions): exe, syscall, key, type or exe-syscall (the executable x
+                 syscall drill-down); the JSON output keeps every ranking
   --max-log-file MB
                  auditd.conf's max_log_file for the rotation projection (default 8)
   --audit-version V

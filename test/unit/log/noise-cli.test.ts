@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { parseNoiseArguments, runNoise } from '../../../server/src/cli/noise';
+import { noiseUsage, parseNoiseArguments, runNoise } from '../../../server/src/cli/noise';
 import { corpusLogs, hasCorpus, repoRoot, syscallRecord } from './log-helpers';
 
 async function run(args: string[], stdin?: string) {
@@ -71,6 +71,25 @@ test('text output prints the ranking asked for with --by', async () => {
   assert.match(stdout, /sendto \(x86_64 44\)\s+\/usr\/sbin\/named/);
   assert.doesNotMatch(stdout, /Record types/);
 });
+
+test('--by chooses the text ranking only: the JSON keeps every ranking, as the usage says',
+  async () => {
+    const { status, stdout, stderr } = await run(['--by', 'key', '--format', 'json', '-'],
+      busyLog);
+    assert.equal(status, 0, stderr);
+    const report = JSON.parse(stdout);
+    assert.equal(report.byExe[0].exe, '/usr/sbin/named');
+    assert.equal(report.bySyscall[0].name, 'sendto');
+    assert.deepEqual(report.byKey, [{ key: 'reads', events: 1 }]);
+    assert.equal(report.byType[0].type, 'SYSCALL');
+    assert.equal(report.byExeSyscall[0].exe, '/usr/sbin/named');
+    assert.ok(Array.isArray(report.suggestions));
+
+    const by = noiseUsage.slice(noiseUsage.indexOf('--by RANKING'),
+      noiseUsage.indexOf('\n  --max-log-file'));
+    assert.match(by.replace(/\s+/g, ' '),
+      /in the text output, print only that ranking .*; the JSON output keeps every ranking/);
+  });
 
 test('bad arguments and missing files: a clear message and status 2', async () => {
   assert.match(String(parseNoiseArguments(['--by', 'pid', 'x'])), /--by takes one of/);
