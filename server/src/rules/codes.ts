@@ -338,8 +338,8 @@ const table: CodeInfo[] = [
   },
   {
     code: 'syscall-number-unassigned', severity: 'warning', title: 'Unassigned syscall number',
-    message: 'No syscall has number {number} on {machine}; auditctl accepts it but it never ' +
-      'matches.',
+    // {detail}: that no table names the number, or which newer table does (see syscalls.ts).
+    message: '{detail}',
   },
   {
     code: 'syscall-number-trailing', severity: 'warning', title: 'Trailing characters in number',

@@ -53,7 +53,7 @@ export function applySyscalls(state: LineState, option: ParsedOption): void {
     onNumber(number, element, digits, range) {
       const name = table?.byNumber.get(number);
       if (name) state.syscallNames.push(name);
-      numberWarnings(state, element, digits, number, name, machine, range);
+      numberWarnings(state, element, digits, number, name, machine, version, range);
     },
     onUnknown(element, range) {
       reportUnknownSyscall(state, element, text, machine, version, range);
@@ -76,6 +76,7 @@ function numberWarnings(
   number: number,
   name: string | undefined,
   machine: Machine,
+  version: AuditVersion,
   range: ReturnType<typeof argumentPartRange>,
 ): void {
   if (length < element.length) {
@@ -88,8 +89,30 @@ function numberWarnings(
       data: replaceFix(`Replace ${number} with ${name}`, range, name),
     }));
   } else {
-    report(state, diagnostic('syscall-number-unassigned', range, { number, machine }));
+    report(state, diagnostic('syscall-number-unassigned', range, {
+      detail: unassignedDetail(number, machine, version),
+    }));
   }
+}
+
+/**
+ * Why a number the version's table does not name matters. The table only names numbers
+ * for auditctl; the kernel matches the number itself. So where another table of the
+ * machine names it (a syscall newer than auditctl 3.0.9, such as fchmodat2), the rule
+ * matches it on every kernel that has that syscall.
+ */
+function unassignedDetail(number: number, machine: Machine, version: AuditVersion): string {
+  const newestFirst = [...auditVersions].reverse();
+  for (const other of newestFirst) {
+    if (other === version) continue;
+    const name = syscallTable(machine, other)?.byNumber.get(number);
+    if (name === undefined) continue;
+    return `auditctl ${version}'s ${machine} table has no name for syscall ${number} ` +
+      `(auditctl ${other}'s names it ${name}): auditctl accepts the number, and the rule ` +
+      `matches it on kernels that have ${name}.`;
+  }
+  return `No syscall has number ${number} on ${machine}; auditctl accepts it but it never ` +
+    'matches.';
 }
 
 function reportUnknownSyscall(
