@@ -19,6 +19,7 @@ import {
   compressionMagicLength, distinctLogFiles, gunzippedIfCompressed, unreadCompression,
   unreadCompressionError,
 } from '../log/logInputs';
+import type { RuleDiagnostic } from '../rules/diagnostics';
 import type { RuleModel } from '../rules/model';
 import { auditVersions, type AuditVersion } from '../tables';
 
@@ -180,13 +181,26 @@ export function parseNoiseArguments(args: readonly string[]): NoiseArguments | s
   return parsed;
 }
 
+/** A line of `--rules` that auditctl would not load, as the checker says. */
+export interface RejectedRuleLine {
+  /** FILE:LINE */
+  at: string;
+  code: string;
+  message: string;
+}
+
 /** The rules of `--rules`: the rules a file or a rules.d folder loads, and how many. */
 export interface RulesInForce {
   source: string;
   rules: RuleModel[];
   /** Where auditctl stops loading them (FILE:LINE), when it does: later rules are not in force. */
   stopsAt?: string;
+  /** The lines auditctl would reject, in file order: none of them is in force. */
+  rejected: RejectedRuleLine[];
 }
+
+/** Codes of lines the kernel refuses once the whole ruleset is read (not in each file's check). */
+const refusedInStream = new Set(['duplicate-rule', 'after-immutable']);
 
 /**
  * Reads `--rules` the way `check` reads its inputs (readInput: a file, or a rules.d folder
@@ -202,7 +216,24 @@ function readRules(path: string, version: AuditVersion | undefined): RulesInForc
   const stop = result.diagnostics.find((d) => d.code === 'load-stops');
   const stopsAt = stop === undefined ? undefined
     : `${stop.file ?? path}:${stop.range.start.line + 1}`;
-  return { source: path, rules: result.loadedRules, stopsAt };
+
+  // A line fails to load where its file's check finds an error that does not depend on the
+  // host (as the load simulation decides), or the kernel refuses it in the stream. A last
+  // line that fails stops nothing, so no load-stops says so: these are said line by line.
+  const rejected = new Map<string, RejectedRuleLine>();
+  const reject = (file: string, found: RuleDiagnostic) => {
+    const at = `${file}:${found.range.start.line + 1}`;
+    if (!rejected.has(at)) rejected.set(at, { at, code: found.code, message: found.message });
+  };
+  for (const [file, checked] of result.perFile) {
+    for (const found of checked.diagnostics) {
+      if (found.severity === 'error' && !found.hostDependent) reject(file, found);
+    }
+  }
+  for (const found of result.diagnostics) {
+    if (refusedInStream.has(found.code)) reject(found.file ?? path, found);
+  }
+  return { source: path, rules: result.loadedRules, stopsAt, rejected: [...rejected.values()] };
 }
 
 /** Why a log cannot be read, in words (no stack trace, no raw errno text). */
@@ -332,7 +363,8 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
   if (parsed.format === 'json') {
     const rulesSummary = rulesInForce === undefined ? {}
       : { rulesInForce: { source: rulesInForce.source, rules: rulesInForce.rules.length,
-        place: parsed.place, stopsAt: rulesInForce.stopsAt ?? null },
+        place: parsed.place, stopsAt: rulesInForce.stopsAt ?? null,
+        rejected: rulesInForce.rejected },
         alreadyInForce: suggested.alreadyInForce };
     io.stdout(JSON.stringify({ ...jsonReport(report, parsed.top), ...rulesSummary,
       suggestionImpact: suggestionImpact(suggested) }, null, 2) + '\n');
@@ -523,6 +555,9 @@ export function textReport(
     if (inForce.stopsAt !== undefined) {
       out.add(`  auditctl stops loading them at ${terminalSafe(inForce.stopsAt)}: the rules ` +
         'after it are not in force (auditd-tools check says why)');
+    }
+    for (const line of inForce.rejected) {
+      out.add(`  ${line.at} does not load, so it is not in force (${line.code}): ${line.message}`);
     }
   }
   if (report.suggestions.length === 0) out.add('  none');

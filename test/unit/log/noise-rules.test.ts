@@ -36,7 +36,7 @@ test('--rules: a suggestion the rules already make is dropped, and the output sa
     const report = JSON.parse(json.stdout);
     assert.ok(!report.suggestions.some((s: JsonSuggestion) => s.rule.includes('named')));
     assert.deepEqual(report.rulesInForce,
-      { source: rules, rules: 1, place: 'before', stopsAt: null });
+      { source: rules, rules: 1, place: 'before', stopsAt: null, rejected: [] });
     assert.equal(report.alreadyInForce.length, 1);
     assert.match(report.alreadyInForce[0], new RegExp(`/usr/sbin/named: ${rules}:2 already`));
 
@@ -115,4 +115,51 @@ test('--rules that auditctl stops loading: the output says where, and counts non
       `${rules}:1: the rules after it are not in force`));
     const json = JSON.parse((await run(['--format', 'json', '--rules', rules, sampleLog])).stdout);
     assert.equal(json.rulesInForce.stopsAt, `${rules}:1`);
+    assert.deepEqual(json.rulesInForce.rejected.map((line: { at: string }) => line.at),
+      [`${rules}:1`]);
+  });
+
+test('--rules whose only or last line auditctl rejects: the line and the checker\'s message',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'noise-rules-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const bogus = '-a never,exit -F arch=b64 -S bogus -F exe=/usr/sbin/named';
+    const only = join(dir, 'only.rules');
+    writeFileSync(only, `${bogus}\n`);
+    const last = join(dir, 'last.rules');
+    writeFileSync(last, `-w /etc/shadow -p wa -k shadow\n${bogus}\n`);
+
+    for (const [rules, line, count] of [[only, 1, '0 rules'], [last, 2, '1 rule']] as const) {
+      const text = await run(['--rules', rules, sampleLog]);
+      assert.equal(text.status, 0, text.stderr);
+      assert.match(text.stdout, new RegExp(`\\(${count}\\).*\\n  ${rules}:${line} does not ` +
+        'load, so it is not in force \\(unknown-syscall\\): "bogus" is not a syscall .*' +
+        'auditctl: "Syscall name unknown: bogus"\n'));
+      // Nothing after the line is lost, so auditctl stopping there changes nothing.
+      assert.doesNotMatch(text.stdout, /stops loading/);
+
+      const json = await run(['--format', 'json', '--rules', rules, sampleLog]);
+      const { rulesInForce } = JSON.parse(json.stdout);
+      assert.equal(rulesInForce.stopsAt, null);
+      assert.equal(rulesInForce.rejected.length, 1);
+      assert.equal(rulesInForce.rejected[0].at, `${rules}:${line}`);
+      assert.equal(rulesInForce.rejected[0].code, 'unknown-syscall');
+      assert.match(rulesInForce.rejected[0].message, /Syscall name unknown: bogus/);
+    }
+  });
+
+test('--rules with -c: every rejected line is named, the duplicate the kernel refuses too',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'noise-rules-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const rules = join(dir, 'continue.rules');
+    writeFileSync(rules, '-c\n-a never,exit -F arch=b64 -S bogus\n' +
+      '-w /etc/shadow -p wa -k shadow\n-w /etc/shadow -p wa -k shadow\n');
+
+    const { stdout } = await run(['--format', 'json', '--rules', rules, sampleLog]);
+    const { rulesInForce } = JSON.parse(stdout);
+    assert.equal(rulesInForce.rules, 1);
+    assert.equal(rulesInForce.stopsAt, null);
+    assert.deepEqual(rulesInForce.rejected.map((line: { at: string; code: string }) =>
+      `${line.at} ${line.code}`), [`${rules}:2 unknown-syscall`, `${rules}:4 duplicate-rule`]);
   });
