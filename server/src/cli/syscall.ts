@@ -6,6 +6,8 @@ import {
   auditVersions, defaultAuditVersion, machines, syscallTable, versionsWithSyscall,
   type AuditVersion, type Machine,
 } from '../tables';
+import { maxSyscallNumber, readSyscallNumber } from '../rules/checks/syscalls';
+import { startsWithDigit } from '../rules/checks/numbers';
 import { archMachine, parseCommandArgs } from './arguments';
 import type { Command, CommandIo } from './io';
 
@@ -13,7 +15,8 @@ export const syscallUsage = `usage: auditd-tools syscall NAME|NUMBER [--arch ARC
          [--audit-version 3.0.9|4.2]
 
 Prints the number of a syscall name, or the name of a syscall number, on ARCH (default
-x86_64; also b64, b32, or any machine name auditctl knows), then on every other arch.`;
+x86_64; also b64, b32, or any machine name auditctl knows), then on every other arch.
+NUMBER is read as -S reads it: decimal, 0x hex or 0 octal, from 0 to ${maxSyscallNumber}.`;
 
 async function runSyscall(args: readonly string[], io: CommandIo): Promise<number> {
   const parsed = parseCommandArgs(syscallCommand, args, {
@@ -40,14 +43,24 @@ async function runSyscall(args: readonly string[], io: CommandIo): Promise<numbe
   }
 
   const query = parsed.positionals[0];
-  const byNumber = /^\d+$/.test(query);
+  // No syscall name starts with a digit, so such a word is a number, as for -S.
+  const byNumber = startsWithDigit(query);
+  const read = byNumber ? readSyscallNumber(query) : undefined;
   const lookup = (machine: Machine): string | undefined => {
     const table = syscallTable(machine, version);
     if (!table) return undefined;
-    if (byNumber) return table.byNumber.get(Number(query));
+    if (byNumber) return read ? table.byNumber.get(read.number) : undefined;
     const number = table.byName.get(query.toLowerCase());
     return number === undefined ? undefined : String(number);
   };
+
+  // 0x3b is shown with the number -S makes of it, and 2abc with what auditctl ignores.
+  let shown = byNumber ? query : query.toLowerCase();
+  if (read && read.length < query.length) {
+    shown = `${query} (read as ${read.number}; auditctl ignores "${query.slice(read.length)}")`;
+  } else if (read && query !== String(read.number)) {
+    shown = `${query} (${read.number})`;
+  }
 
   const primary = lookup(chosen);
   const lines: string[] = [];
@@ -56,15 +69,16 @@ async function runSyscall(args: readonly string[], io: CommandIo): Promise<numbe
     if (!byNumber) {
       const versions = versionsWithSyscall(query, chosen);
       if (versions.length > 0) why = ` (it is in auditctl ${versions.join(', ')})`;
+    } else if (!read) {
+      why = ` (-S takes numbers from 0 to ${maxSyscallNumber})`;
     }
     lines.push(`${query}: no such syscall on ${chosen} in auditctl ${version}${why}`);
   } else {
-    lines.push(byNumber
-      ? `${query} on ${chosen} is ${primary}`
-      : `${query.toLowerCase()} on ${chosen} is ${primary}`);
+    lines.push(`${shown} on ${chosen} is ${primary}`);
   }
 
-  lines.push('', `${byNumber ? 'number' : 'name'} ${query} on every arch (auditctl ${version}):`);
+  lines.push('', `${byNumber ? 'number' : 'name'} ${byNumber ? shown : query} on every arch ` +
+    `(auditctl ${version}):`);
   const width = Math.max(...machines.map((machine) => machine.length));
   for (const machine of machines) {
     if (!syscallTable(machine, version)) continue;

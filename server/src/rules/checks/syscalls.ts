@@ -18,6 +18,19 @@ import { closestNames, didYouMeanFixes, replaceFix } from './suggest';
 /** The largest syscall number a rule holds: AUDIT_BITMASK_SIZE (64) words of 32 bits. */
 export const maxSyscallNumber = 2047;
 
+/**
+ * A -S element that is not a name, read as auditctl reads it: strtol base 0 (decimal, 0x
+ * hex, leading-0 octal) when it starts with a digit, the rest ignored, 0..2047. `length` is
+ * how many characters were read. Undefined where auditctl reports the name unknown.
+ */
+export function readSyscallNumber(element: string): { number: number; length: number } |
+  undefined {
+  if (!startsWithDigit(element)) return undefined;
+  const read = readSigned(element);
+  if (read.overflow || read.value > BigInt(maxSyscallNumber)) return undefined;
+  return { number: Number(read.value), length: read.length };
+}
+
 export function applySyscalls(state: LineState, option: ParsedOption): void {
   const list = state.selection?.list;
   const selected = state.selection !== undefined;
@@ -253,14 +266,11 @@ function addSyscallElements(
       continue;
     }
 
-    if (startsWithDigit(element)) {
-      const read = readSigned(element);
-      if (!read.overflow && read.value <= BigInt(maxSyscallNumber)) {
-        const number = Number(read.value);
-        state.syscallNumbers.push(number);
-        handlers.onNumber(number, element, read.length, range);
-        continue;
-      }
+    const read = readSyscallNumber(element);
+    if (read) {
+      state.syscallNumbers.push(read.number);
+      handlers.onNumber(read.number, element, read.length, range);
+      continue;
     }
 
     unknown = true;
