@@ -154,7 +154,15 @@ const examples = {
   'syscall-without-list': { example: '-S open', fix: `${b64} -S open` },
   'syscall-ignored-on-list': { example: '-S open -a always,user', fix: '-a always,user' },
   'syscall-number': { example: `${b64} -S 263`, fix: `${b64} -S unlinkat` },
-  'syscall-number-unassigned': { example: `${b64} -S 2000`, fix: 'Name the syscall you mean.' },
+  'syscall-number-unassigned': {
+    example: `${b64} -S 2000`,
+    fix: 'Name the syscall you mean. A number that another auditctl version\'s table names is ' +
+      'not unassigned: with --audit-version 3.0.9, `-S 452` on x86_64 is reported as ' +
+      '"auditctl 3.0.9\'s x86_64 table has no name for syscall 452 (auditctl 4.2\'s names it ' +
+      'fchmodat2): auditctl accepts the number, and the rule matches it on kernels that have ' +
+      'fchmodat2." Keep the number while 3.0.9 loads the rules; write the name once every ' +
+      'host has auditctl 4.2.',
+  },
   'syscall-number-trailing': { example: `${b64} -S 2abc`, fix: `${b64} -S open` },
   'missing-arch': {
     example: '-a always,exit -S open -k files', fix: `${b64} -S open -k files\n` +
@@ -166,6 +174,11 @@ const examples = {
   },
   'arch-after-syscall': { example: '-a always,exit -S open -F arch=b64', fix: `${b64} -S open` },
   'bad-arch': { example: '-a always,exit -F arch=x64 -S open', fix: `${b64} -S open` },
+  'foreign-arch': {
+    example: '-a always,exit -F arch=aarch64 -S openat -k files',
+    fix: 'Check rules meant for another machine with --arch (auditd.defaultArch in the ' +
+      'editor) set to it; on this target, write -F arch=b64 (and its b32 twin).',
+  },
   'multiple-arch': {
     example: '-a always,exit -F arch=b32 -F arch=b64 -S open',
     fix: `${b64} -S open\n-a always,exit -F arch=b32 -S open`,
