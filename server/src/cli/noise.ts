@@ -11,7 +11,9 @@ import { looksLikeMdatpStatistics } from '../log/mdatp';
 import { printMdatpReport } from './mdatp';
 import type { NoiseReport } from '../log/report';
 import { skipReasonText } from '../log/scan';
-import { suggestExclusions, type SuggestionSet } from '../log/suggestions';
+import {
+  suggestExclusions, type InForceExclusion, type SuggestionSet,
+} from '../log/suggestions';
 import { checkRuleset } from '../rules/ruleset';
 import { readInput } from './check';
 import { formatCount, terminalSafe } from './terminalText';
@@ -364,7 +366,7 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
     const rulesSummary = rulesInForce === undefined ? {}
       : { rulesInForce: { source: rulesInForce.source, rules: rulesInForce.rules.length,
         place: parsed.place, stopsAt: rulesInForce.stopsAt ?? null,
-        rejected: rulesInForce.rejected },
+        rejected: rulesInForce.rejected, excludes: suggested.inForce ?? null },
         alreadyInForce: suggested.alreadyInForce };
     io.stdout(JSON.stringify({ ...jsonReport(report, parsed.top), ...rulesSummary,
       suggestionImpact: suggestionImpact(suggested) }, null, 2) + '\n');
@@ -577,6 +579,7 @@ export function textReport(
 export function suggestionSummary(suggested: SuggestionSet, report: NoiseReport): string {
   const out = new TextLines();
   const combined = suggested.combined;
+  const inForce = suggested.inForce;
   for (const reason of suggested.alreadyInForce) out.add(`  already in force: ${reason}`);
   if (suggested.suggestions.length > 0) {
     out.add('');
@@ -585,8 +588,13 @@ export function suggestionSummary(suggested: SuggestionSet, report: NoiseReport)
       `(${share(combined.bytes, report.bytes)})`);
     const before = combined.rotation.minutesPerRotationBefore;
     const after = combined.rotation.minutesPerRotationAfter;
-    if (combined.bytes === 0 && before !== null) {
+    if (inForce !== undefined && inForce.bytes > 0) {
+      inForceRotation(out, inForce, report, true);
+    } else if (combined.bytes === 0 && before !== null) {
       out.add('  the log would rotate as often as before');
+    } else if (before !== null && after !== null && duration(after) === duration(before)) {
+      out.add(`  the log would still rotate about every ${duration(before)}: the suggestions ` +
+        'remove too few bytes to change that');
     } else if (before !== null && after !== null) {
       out.add(`  the log would rotate every ${duration(after)} instead of every ` +
         `${duration(before)}`);
@@ -601,6 +609,45 @@ export function suggestionSummary(suggested: SuggestionSet, report: NoiseReport)
     out.add('  Put the never rules above the always rules they pre-empt (first match wins),');
     out.add('  for example in /etc/audit/rules.d/20-exclusions.rules.');
   }
+  if (suggested.suggestions.length === 0 && suggested.alreadyInForce.length > 0 &&
+    inForce !== undefined && inForce.bytes > 0) {
+    out.add('');
+    out.add('No suggestion is left: the rules in force already exclude what would be suggested');
+    inForceRotation(out, inForce, report, false);
+  }
   for (const reason of suggested.refused) out.add(`  no rule: ${reason}`);
   return out.toString();
+}
+
+/**
+ * The rotation with the rules in force loaded: the log holds events they exclude, so it was
+ * recorded without them, and its own interval is not the one they would give.
+ */
+function inForceRotation(
+  out: TextLines,
+  inForce: InForceExclusion,
+  report: NoiseReport,
+  withSuggestions: boolean,
+): void {
+  out.add(`  the rules in force exclude ${counted(inForce.events, 'event')} ` +
+    `(${share(inForce.events, report.events)}) and ${size(inForce.bytes)} ` +
+    `(${share(inForce.bytes, report.bytes)}) of this log: it was recorded without them`);
+  const asRecorded = report.rotation.minutesPerRotation;
+  if (asRecorded === null) return;
+  const loaded = inForce.minutesPerRotation;
+  const rotation = loaded === null ? 'with them the log would stop growing from these events'
+    : `with them the log would rotate every ${duration(loaded)} instead of every ` +
+      `${duration(asRecorded)} as recorded`;
+  if (!withSuggestions) {
+    out.add(`  ${rotation}`);
+    return;
+  }
+  const both = inForce.withSuggestions.minutesPerRotation;
+  if (loaded !== null && both !== null && duration(both) === duration(loaded)) {
+    out.add(`  ${rotation}; the suggestions would not change that much`);
+  } else {
+    out.add(`  ${rotation};`);
+    out.add(both === null ? '  with the suggestions too it would stop growing from these events'
+      : `  with the suggestions too, every ${duration(both)}`);
+  }
 }

@@ -42,6 +42,21 @@ export interface SuggestionSet {
   refused: string[];
   /** Offenders left out because the rules in force already exclude them, and by which. */
   alreadyInForce: string[];
+  /** What the rules in force exclude of this log, when rules in force are given. */
+  inForce?: InForceExclusion;
+}
+
+/**
+ * The events of the log the rules in force exclude: on their own, and with every suggested
+ * rule. A log holds such events only if it was recorded without those rules, so its rate
+ * is not the one they leave; the rotation intervals are projected from the bytes that stay.
+ */
+export interface InForceExclusion {
+  events: number;
+  bytes: number;
+  /** null when nothing of the log stays, or the log has no rate. */
+  minutesPerRotation: number | null;
+  withSuggestions: { events: number; bytes: number; minutesPerRotation: number | null };
 }
 
 function asSuggestion(proposal: ExclusionProposal, impact: ImpactResult): ExclusionSuggestion {
@@ -161,6 +176,51 @@ function inForceEffects(
   return { notes };
 }
 
+/**
+ * What the rules in force exclude of the log, alone and with the generated rules placed as
+ * the simulation places them. Only the exit and user lists are walked: the generated rules
+ * are `never` rules there, so an event the rules in force exclude stays excluded with them.
+ */
+function inForceExclusion(
+  report: NoiseReport,
+  existingRules: readonly RuleModel[],
+  generated: readonly GeneratedRule[],
+  placement: ImpactOptions['placement'],
+  minutesPerRotationAsRecorded: number | null,
+): InForceExclusion {
+  const existing: InForce[] = existingRules.map((rule) => ({ ...rule, existing: rule }));
+  const suggested: InForce[] = generated.map((rule) => ({ ...rule.model,
+    operation: 'append' }));
+  const ordered = placement === 'after' ? [...existing, ...suggested]
+    : [...suggested, ...existing];
+  const alone = { events: 0, bytes: 0 };
+  const together = { events: 0, bytes: 0 };
+  for (const bucket of report.profile.buckets) {
+    const facts = bucketFacts(bucket);
+    if (facts.list !== 'exit' && facts.list !== 'user') continue;
+    const excluded = firstMatch(existing, facts).outcome === 'suppress';
+    if (excluded) {
+      alone.events += bucket.events;
+      alone.bytes += bucket.bytes;
+    }
+    if (excluded || (suggested.length > 0 &&
+      firstMatch(ordered, facts).outcome === 'suppress')) {
+      together.events += bucket.events;
+      together.bytes += bucket.bytes;
+    }
+  }
+
+  // The interval grows as the bytes that stay shrink (the same span, fewer bytes).
+  const minutes = (removed: number) => minutesPerRotationAsRecorded === null ||
+    report.bytes <= removed ? null
+    : minutesPerRotationAsRecorded * report.bytes / (report.bytes - removed);
+  return {
+    ...alone,
+    minutesPerRotation: minutes(alone.bytes),
+    withSuggestions: { ...together, minutesPerRotation: minutes(together.bytes) },
+  };
+}
+
 /** Exclusion rules for the programs that fill the log most. */
 export function suggestExclusions(
   report: NoiseReport,
@@ -221,5 +281,9 @@ export function suggestExclusions(
     return asSuggestion(proposal, impact);
   });
   const combined = impacts[impacts.length - 1];
-  return { suggestions, combined, refused, alreadyInForce };
+  const inForce = options.existingRules && options.existingRules.length > 0
+    ? inForceExclusion(report, options.existingRules, allRules, options.placement,
+      combined.rotation.minutesPerRotationBefore)
+    : undefined;
+  return { suggestions, combined, refused, alreadyInForce, inForce };
 }

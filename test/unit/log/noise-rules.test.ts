@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runNoise } from '../../../server/src/cli/noise';
+import { runNoise, suggestionSummary } from '../../../server/src/cli/noise';
+import type { NoiseReport } from '../../../server/src/log/report';
+import type { SuggestionSet } from '../../../server/src/log/suggestions';
 import { repoRoot } from './log-helpers';
 
 const samples = join(repoRoot, 'samples');
@@ -36,7 +38,9 @@ test('--rules: a suggestion the rules already make is dropped, and the output sa
     const report = JSON.parse(json.stdout);
     assert.ok(!report.suggestions.some((s: JsonSuggestion) => s.rule.includes('named')));
     assert.deepEqual(report.rulesInForce,
-      { source: rules, rules: 1, place: 'before', stopsAt: null, rejected: [] });
+      { source: rules, rules: 1, place: 'before', stopsAt: null, rejected: [],
+        excludes: report.rulesInForce.excludes });
+    assert.ok(report.rulesInForce.excludes.events > 2900);
     assert.equal(report.alreadyInForce.length, 1);
     assert.match(report.alreadyInForce[0], new RegExp(`/usr/sbin/named: ${rules}:2 already`));
 
@@ -163,3 +167,57 @@ test('--rules with -c: every rejected line is named, the duplicate the kernel re
     assert.deepEqual(rulesInForce.rejected.map((line: { at: string; code: string }) =>
       `${line.at} ${line.code}`), [`${rules}:2 unknown-syscall`, `${rules}:4 duplicate-rule`]);
   });
+
+test('--rules holding the suggestions: the rotation with them, not "1.1 instead of 1.1"',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'noise-rules-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const first = JSON.parse((await run(['--format', 'json', '--suggest', '4', sampleLog]))
+      .stdout);
+    const suggested = (first.suggestions as JsonSuggestion[]).map((s) => s.rule);
+    assert.equal(suggested.length, 4);
+    const three = join(dir, 'three.rules');
+    writeFileSync(three, suggested.slice(0, 3).join('\n') + '\n');
+    const four = join(dir, 'four.rules');
+    writeFileSync(four, suggested.join('\n') + '\n');
+
+    // What the README's run suggests, given back: the auditctl suggestion is left.
+    const text = await run(['--rules', three, sampleLog]);
+    assert.equal(text.status, 0, text.stderr);
+    assert.doesNotMatch(text.stdout, /every ([\d.]+ \w+) instead of every \1\b/);
+    assert.match(text.stdout, /^All suggestions together remove 38 events .*\n  the rules in /m);
+    assert.match(text.stdout, new RegExp('  the rules in force exclude 3,482 events ' +
+      '\\(92\\.5%\\) and 2\\.9 MiB \\(88\\.5%\\) of this log: it was recorded without them\\n' +
+      '  with them the log would rotate every 9\\.2 minutes instead of every 1\\.1 minutes as ' +
+      'recorded;\\n  with the suggestions too, every 10\\.2 minutes\\n'));
+
+    const json = JSON.parse((await run(['--format', 'json', '--rules', three, sampleLog]))
+      .stdout);
+    assert.equal(json.rulesInForce.excludes.events, 3482);
+    assert.equal(json.rulesInForce.excludes.withSuggestions.events, 3482 + 38);
+
+    const none = await run(['--suggest', '4', '--rules', four, sampleLog]);
+    assert.match(none.stdout, /Suggested exclusions\n.*\n  none\n/);
+    assert.match(none.stdout, new RegExp('\\nNo suggestion is left: the rules in force ' +
+      'already exclude what would be suggested\\n  the rules in force exclude 3,520 events .*' +
+      '\\n  with them the log would rotate every 10\\.2 minutes instead of every 1\\.1 ' +
+      'minutes as recorded\\n'));
+    assert.doesNotMatch(none.stdout, /All suggestions together/);
+  });
+
+test('suggestions too small to change the rotation say so, not "1.1 instead of 1.1"', () => {
+  const report = { events: 1000, bytes: 8_000_000, rotation: { minutesPerRotation: 1.06 } };
+  const suggested = {
+    suggestions: [{ rule: '-a never,exit -F exe=/usr/bin/true', events: 10, bytes: 9000 }],
+    combined: { events: 10, records: 10, bytes: 9000, undecidedEvents: 0, estimated: false,
+      perRule: [], remainingEvents: 990, remainingBytes: 7_991_000,
+      rotation: { maxLogFileMB: 8, minutesPerRotationBefore: 1.06,
+        minutesPerRotationAfter: 1.0612 } },
+    refused: [], alreadyInForce: [],
+  };
+  const text = suggestionSummary(suggested as unknown as SuggestionSet,
+    report as unknown as NoiseReport);
+  assert.match(text, new RegExp('\\n  the log would still rotate about every 1\\.1 ' +
+    'minutes: the suggestions remove too few bytes to change that\\n'));
+  assert.doesNotMatch(text, /instead of/);
+});
