@@ -716,6 +716,41 @@ describe('a file in a rules.d folder is checked with its siblings', () => {
     assert.ok(shadow.relatedInformation?.some((r) => r.location.uri.endsWith('/20-more.rules')));
   });
 
+  test('a sibling too large to read beside an open file is named, not read', async (t) => {
+    const folder = join(tempFolder('lsp-'), 'audit', 'rules.d');
+    mkdirSync(folder, { recursive: true });
+    // 9 MiB of a rule the edited file repeats: were it read, the duplicate would show.
+    const line = '-w /etc/passwd -p wa -k identity\n';
+    const junk = join(folder, '10-junk.rules');
+    writeFileSync(junk, line.repeat(Math.ceil((9 << 20) / line.length)));
+    const stig = join(folder, '30-stig.rules');
+    writeFileSync(stig, line);
+
+    const client = await LspTestClient.start();
+    t.after(() => client.stop());
+    const name = pathToFileURL(stig).href;
+    await client.open(name, line);
+    const diagnostics = await client.pullDiagnostics(name);
+    const codes = codesOf(diagnostics);
+    assert.ok(codes.includes('0:sibling-not-read') && !codes.includes('0:duplicate-rule'),
+      codes.join(', '));
+    assert.match(diagnostics[0].message, new RegExp('10-junk\\.rules in this folder holds ' +
+      '9\\.0 MiB, more than the editor reads beside an open file \\(8\\.0 MiB\\)'));
+    assert.deepEqual(diagnostics[0].range,
+      { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } });
+
+    // Cut down to a rules file's size, it is read again: the duplicate shows.
+    writeFileSync(junk, line);
+    const before = client.refreshRequests;
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(junk).href, type: 2 }],
+    });
+    await waitFor(() => client.refreshRequests > before, 'a refresh after a file event');
+    const after = codesOf(await client.pullDiagnostics(name));
+    assert.ok(after.includes('0:duplicate-rule') && !after.includes('0:sibling-not-read'),
+      after.join(', '));
+  });
+
   test('a file outside rules.d is checked on its own', async (t) => {
     const folder = tempFolder('lsp-');
     writeFileSync(join(folder, '10-base.rules'), '-w /etc/passwd -p wa -k identity\n');

@@ -8,7 +8,8 @@
  * a `-e 2` in 99-finalize.rules, shows in the file being edited. Any other document is
  * checked on its own, as `auditctl -R` loads it, with the same whole-ruleset analysis.
  */
-import type { RuleDiagnostic } from '../rules/diagnostics';
+import { diagnostic } from '../rules/codes';
+import { lineRange, type RuleDiagnostic } from '../rules/diagnostics';
 import type { RuleModel } from '../rules/model';
 import type { RulesDocument } from '../rules/parse';
 import { RulesFileText, RulesetCache, checkRuleset } from '../rules/ruleset';
@@ -33,6 +34,8 @@ export interface DocumentAnalysis {
 export interface RulesFolder {
   siblings: () => RulesFileText[];
   signature: string;
+  /** Siblings left out for their size: the check of this file goes without them. */
+  notRead?: readonly { file: string; bytes: number; limit: number }[];
 }
 
 export interface AnalysisRequest {
@@ -117,8 +120,13 @@ export function analyseRequest(
   if (!checked) throw new Error(`the ruleset check lost ${request.file}`);
 
   const diagnostics = result.diagnostics.filter(
-    (diagnostic) => (diagnostic.file ?? request.file) === request.file,
+    (entry) => (entry.file ?? request.file) === request.file,
   );
+  for (const sibling of request.folder?.notRead ?? []) {
+    diagnostics.unshift(diagnostic('sibling-not-read', lineRange(0, 0, 0), {
+      file: sibling.file, size: mebibytes(sibling.bytes), limit: mebibytes(sibling.limit),
+    }));
+  }
   return {
     file: request.file,
     document: checked.document,
@@ -128,6 +136,10 @@ export function analyseRequest(
     files: result.files,
     checkMillis: performance.now() - started,
   };
+}
+
+function mebibytes(bytes: number): string {
+  return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MiB`;
 }
 
 /** The user's per-code severities: `ignore` drops the diagnostic. */

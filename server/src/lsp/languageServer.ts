@@ -139,6 +139,14 @@ export function startLanguageServer(connection: Connection): void {
 
   const unreadable = new Set<string>();
 
+  /**
+   * The largest sibling read beside an edited file. Each check of the file reads and checks
+   * its siblings again: a junk file of 100 MB in rules.d cost about 2 s a keystroke and
+   * 900 MB. Real rules files are far below this; `auditd-tools check` reads the folder whole
+   * (up to 64 MiB a file).
+   */
+  const siblingByteLimit = 8 << 20;
+
   /** augenrules reads only `*.rules`; open documents count with their unsaved text. */
   const rulesFolder = (folder: string, self: string): RulesFolder | undefined => {
     let names: string[];
@@ -152,6 +160,7 @@ export function startLanguageServer(connection: Connection): void {
     for (const document of rulesDocuments()) open.set(fileOf(document.uri), document);
 
     const siblings: { file: string; read: () => string | undefined; stamp: string }[] = [];
+    const notRead: { file: string; bytes: number; limit: number }[] = [];
     for (const name of names.sort()) {
       const file = path.join(folder, name);
       if (file === self) continue;
@@ -163,6 +172,10 @@ export function startLanguageServer(connection: Connection): void {
       try {
         const stat = statSync(file);
         if (!stat.isFile()) continue;
+        if (stat.size > siblingByteLimit) {
+          notRead.push({ file, bytes: stat.size, limit: siblingByteLimit });
+          continue;
+        }
         siblings.push({
           file,
           read: () => {
@@ -181,7 +194,11 @@ export function startLanguageServer(connection: Connection): void {
       }
     }
     return {
-      signature: siblings.map((sibling) => `${sibling.file}@${sibling.stamp}`).join('\n'),
+      signature: [
+        ...siblings.map((sibling) => `${sibling.file}@${sibling.stamp}`),
+        ...notRead.map((sibling) => `${sibling.file}@${sibling.bytes} not read`),
+      ].join('\n'),
+      notRead,
       siblings: () =>
         siblings.flatMap((sibling) => {
           const text = sibling.read();

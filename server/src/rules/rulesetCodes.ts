@@ -25,6 +25,12 @@ export const rulesetCodeTable: readonly CodeInfo[] = [
     auditctl: 'Error - {file} is world writable',
   },
   {
+    code: 'sibling-not-read', severity: 'warning', title: 'Sibling file not read',
+    message: '{file} in this folder holds {size}, more than the editor reads beside an ' +
+      'open file ({limit}): this file is checked without it. augenrules loads it with ' +
+      'this file; auditd-tools check on the folder reads it.',
+  },
+  {
     code: 'control-line-dropped', severity: 'information', title: 'Control line dropped',
     message: 'augenrules keeps only the last {option} line of rules.d ({kept}) and drops ' +
       'this one.',
