@@ -8,7 +8,9 @@ import {
   ExclusionProposal, ExclusionSelection, GeneratedRule, proposeExclusion,
 } from './exclusions';
 import { ImpactOptions, ImpactResult, bucketFacts, simulateImpacts } from './impact';
-import { firstMatch, matchEvent, subsumes, type OrderedRuleInput } from '../rules/match';
+import {
+  firstMatch, kernelOrder, matchEvent, subsumes, type OrderedRuleInput,
+} from '../rules/match';
 import type { NoiseReport, Suggestion } from './report';
 
 export interface SuggestionOptions {
@@ -104,6 +106,34 @@ interface InForce extends OrderedRuleInput {
 }
 
 /**
+ * The rule in force that keeps every task's syscalls out of the log, if there is one. The
+ * kernel runs the task list when a task is created: a task whose first matching task rule
+ * is `never` gets no audit context, and none of its syscalls is logged, whatever the exit
+ * list says (10-no-audit.rules: `-a task,never`). Only a first task rule without fields
+ * decides for every task; one with fields tests the task as it was created, which the log
+ * does not show, so it decides nothing here.
+ */
+function taskNeverForAll(rules: readonly RuleModel[]): RuleModel | undefined {
+  const first = kernelOrder(rules).find((rule) => rule.list === 'task');
+  if (!first || first.fields.length > 0 || first.comparisons.length > 0) return undefined;
+  return first.action === 'never' ? first : undefined;
+}
+
+const taskNeverText = 'a task rule without fields: no task gets syscall auditing';
+
+/** The in-force verdict on a syscall event, the task list's before the exit list's. */
+function inForceMatch(
+  existing: readonly InForce[],
+  taskNever: RuleModel | undefined,
+  facts: ReturnType<typeof bucketFacts>,
+): { outcome: string; rule?: InForce } {
+  if (taskNever !== undefined && facts.list === 'exit') {
+    return { outcome: 'suppress', rule: { ...taskNever, existing: taskNever } };
+  }
+  return firstMatch(existing, facts);
+}
+
+/**
  * What the rules in force do to a proposal: a `never` rule that already covers every
  * generated rule makes it redundant (`covering`); otherwise notes say which rules already
  * exclude some of its events, and which decide first for them (an `-A` rule, or the
@@ -116,12 +146,16 @@ function inForceEffects(
   placement: ImpactOptions['placement'],
 ): { covering?: string; notes: string[] } {
   const loaded = existingRules.filter((rule) => rule.operation !== 'delete');
-  const coverOf = (generated: GeneratedRule) => loaded.find((rule) =>
-    rule.list === generated.model.list && rule.action === 'never' &&
-    subsumes(rule, generated.model));
+  const taskNever = taskNeverForAll(existingRules);
+  const coverOf = (generated: GeneratedRule) =>
+    (generated.model.list === 'exit' ? taskNever : undefined) ??
+    loaded.find((rule) =>
+      rule.list === generated.model.list && rule.action === 'never' &&
+      subsumes(rule, generated.model));
   const covers = proposal.rules.map(coverOf);
   if (covers.every((rule) => rule !== undefined)) {
-    const sources = [...new Set(covers.map((rule) => ruleSource(rule!)))];
+    const sources = [...new Set(covers.map((rule) => ruleSource(rule!) +
+      (rule === taskNever ? ` (${taskNeverText})` : '')))];
     return { covering: `${sources.join(', ')} already exclude${sources.length > 1 ? '' : 's'}` +
       ` every event the suggested rule${proposal.rules.length > 1 ? 's' : ''} would`,
     notes: [] };
@@ -141,7 +175,7 @@ function inForceEffects(
     if (!proposal.rules.some((rule) => matchEvent(rule.model, facts).verdict === 'match')) {
       continue;
     }
-    const already = firstMatch(existing, facts);
+    const already = inForceMatch(existing, taskNever, facts);
     if (already.outcome === 'suppress' && already.rule?.existing) {
       const source = ruleSource(already.rule.existing);
       excludedBy.set(source, (excludedBy.get(source) ?? 0) + bucket.events);
@@ -193,12 +227,13 @@ function inForceExclusion(
     operation: 'append' }));
   const ordered = placement === 'after' ? [...existing, ...suggested]
     : [...suggested, ...existing];
+  const taskNever = taskNeverForAll(existingRules);
   const alone = { events: 0, bytes: 0 };
   const together = { events: 0, bytes: 0 };
   for (const bucket of report.profile.buckets) {
     const facts = bucketFacts(bucket);
     if (facts.list !== 'exit' && facts.list !== 'user') continue;
-    const excluded = firstMatch(existing, facts).outcome === 'suppress';
+    const excluded = inForceMatch(existing, taskNever, facts).outcome === 'suppress';
     if (excluded) {
       alone.events += bucket.events;
       alone.bytes += bucket.bytes;

@@ -221,3 +221,36 @@ test('suggestions too small to change the rotation say so, not "1.1 instead of 1
     'minutes: the suggestions remove too few bytes to change that\\n'));
   assert.doesNotMatch(text, /instead of/);
 });
+
+test('--rules: a task rule without fields keeps every syscall out; one with fields decides ' +
+  'nothing', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'noise-rules-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const plain = await run(['--format', 'json', sampleLog]);
+  const base = JSON.parse(plain.stdout);
+  const syscallEvents = base.bySyscall.reduce(
+    (sum: number, row: { events: number }) => sum + row.events, 0);
+
+  // Upstream's 10-no-audit.rules: no task gets an audit context, so no SYSCALL is logged.
+  const noAudit = join(dir, '10-no-audit.rules');
+  writeFileSync(noAudit, '-D\n-a task,never\n');
+  const json = await run(['--format', 'json', '--rules', noAudit, sampleLog]);
+  assert.equal(json.status, 0, json.stderr);
+  const report = JSON.parse(json.stdout);
+  assert.deepEqual(report.suggestions, []);
+  assert.ok(report.alreadyInForce.length >= 3, report.alreadyInForce.join('\n'));
+  for (const entry of report.alreadyInForce) {
+    assert.match(entry, new RegExp(`${noAudit}:2 \\(a task rule without fields: no task ` +
+      'gets syscall auditing\\) already excludes every event'));
+  }
+  assert.equal(report.rulesInForce.excludes.events, syscallEvents);
+
+  // With a field, the rule tests the task as it was created, which the log does not show.
+  const rootOnly = join(dir, 'root-only.rules');
+  writeFileSync(rootOnly, '-D\n-a task,never -F uid=0\n');
+  const fields = JSON.parse((await run(['--format', 'json', '--rules', rootOnly, sampleLog]))
+    .stdout);
+  assert.deepEqual(fields.suggestions.map((s: JsonSuggestion) => s.rule),
+    base.suggestions.map((s: JsonSuggestion) => s.rule));
+  assert.equal(fields.rulesInForce.excludes.events, 0);
+});
