@@ -322,6 +322,17 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
     io.stderr(`auditd-tools noise: note: ${terminalSafe(input)} is the same file as ` +
       `${terminalSafe(sameAs)}; read once\n`);
   }
+  // audit.log.2 beside audit.log.2.gz is most often one rotation kept twice, as written and
+  // compressed: its records would be counted twice (and its events joined, as repeats of
+  // the same serials), so say so rather than guess which one to drop.
+  const given = new Set(distinct.inputs);
+  for (const input of distinct.inputs) {
+    if (input.endsWith('.gz') && given.has(input.slice(0, -3))) {
+      io.stderr(`auditd-tools noise: note: ${terminalSafe(input.slice(0, -3))} and ` +
+        `${terminalSafe(input)} are both read; if one is the other compressed, its records ` +
+        'are counted twice: name one of them\n');
+    }
+  }
   // A pipe (process substitution, a FIFO) cannot be sought: it is read as a stream, the way
   // '-' is, and may be gzip too.
   const inputs: LogInput[] = distinct.inputs.map((input) =>

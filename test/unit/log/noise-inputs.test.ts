@@ -81,6 +81,20 @@ test('the same file given twice is read once, with a note', async (t) => {
   }
 });
 
+test('a rotation given both as written and compressed is named in a note', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'noise-inputs-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'audit.log'), log);
+  writeFileSync(join(dir, 'audit.log.1'), log);
+  writeFileSync(join(dir, 'audit.log.1.gz'), gzipSync(log));
+  const both = await run(['--format', 'json', ...['audit.log', 'audit.log.1', 'audit.log.1.gz']
+    .map((name) => join(dir, name))]);
+  assert.equal(both.status, 0, both.stderr);
+  assert.match(both.stderr, /note: .*audit\.log\.1 and .*audit\.log\.1\.gz are both read; if one /);
+  const one = await run(['--format', 'json', join(dir, 'audit.log'), join(dir, 'audit.log.1')]);
+  assert.equal(one.stderr, '');
+});
+
 test('a damaged .gz among the logs is named alone in the message', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'noise-inputs-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
