@@ -529,6 +529,14 @@ export function textReport(
           formatCount(row.events), share(row.events, events), size(row.bytes),
           row.exe + (row.deleted ? ' (deleted)' : ''),
         ]), 3));
+      // aureport lists these as "(null)"; the ranking leaves them out, so the shares above
+      // would not add up without this line.
+      if (report.eventsWithoutExe > 0) {
+        out.add(`  and ${counted(report.eventsWithoutExe, 'event')} ` +
+          `(${share(report.eventsWithoutExe, events).trim()}) that ` +
+          `${report.eventsWithoutExe === 1 ? 'names' : 'name'} no executable ` +
+          '(exe=(null), or no record naming one)');
+      }
     } else if (section === 'syscall') {
       out.add(`Syscalls (events)`);
       out.addSafe(table(['events', 'share', 'syscall'],

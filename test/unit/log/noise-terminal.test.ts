@@ -50,3 +50,15 @@ test('JSON output keeps the values exact (JSON escapes them itself)', async () =
   const report = JSON.parse(stdout);
   assert.ok(report.byExe.some((row: { exe: string }) => row.exe === title));
 });
+
+test('events that name no executable are counted under the executables', async () => {
+  const log = [
+    syscallRecord('1700000000.001:1', { exe: '(null)', comm: '"kworker/0:1"' }),
+    syscallRecord('1700000000.002:2', { exe: '(null)', comm: '"kworker/0:1"' }),
+    syscallRecord('1700000000.003:3', { exe: '"/usr/bin/cat"' }),
+  ].join('\n') + '\n';
+  const { status, stdout } = await run(['--by', 'exe', '-'], log);
+  assert.equal(status, 0);
+  assert.match(stdout, /^ +1 +33\.3% .* \/usr\/bin\/cat$/m);
+  assert.match(stdout, /^ {2}and 2 events \(66\.7%\) that name no executable \(exe=\(null\)/m);
+});
