@@ -650,7 +650,8 @@ function inForceRotation(
 ): void {
   out.add(`  the rules in force exclude ${counted(inForce.events, 'event')} ` +
     `(${share(inForce.events, report.events)}) and ${size(inForce.bytes)} ` +
-    `(${share(inForce.bytes, report.bytes)}) of this log: it was recorded without them`);
+    `(${share(inForce.bytes, report.bytes)}) of this log;`);
+  out.add('  it was recorded without them');
   const asRecorded = report.rotation.minutesPerRotation;
   if (asRecorded === null) return;
   const loaded = inForce.minutesPerRotation;

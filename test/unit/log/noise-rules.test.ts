@@ -187,7 +187,7 @@ test('--rules holding the suggestions: the rotation with them, not "1.1 instead 
     assert.doesNotMatch(text.stdout, /every ([\d.]+ \w+) instead of every \1\b/);
     assert.match(text.stdout, /^All suggestions together remove 38 events .*\n  the rules in /m);
     assert.match(text.stdout, new RegExp('  the rules in force exclude 3,482 events ' +
-      '\\(92\\.5%\\) and 2\\.9 MiB \\(88\\.5%\\) of this log: it was recorded without them\\n' +
+      '\\(92\\.5%\\) and 2\\.9 MiB \\(88\\.5%\\) of this log;\\n  it was recorded without them\\n' +
       '  with them the log would rotate every 9\\.2 minutes instead of every 1\\.1 minutes as ' +
       'recorded;\\n  with the suggestions too, every 10\\.2 minutes\\n'));
 
@@ -200,6 +200,7 @@ test('--rules holding the suggestions: the rotation with them, not "1.1 instead 
     assert.match(none.stdout, /Suggested exclusions\n.*\n  none\n/);
     assert.match(none.stdout, new RegExp('\\nNo suggestion is left: the rules in force ' +
       'already exclude what would be suggested\\n  the rules in force exclude 3,520 events .*' +
+      '\\n  it was recorded without them' +
       '\\n  with them the log would rotate every 10\\.2 minutes instead of every 1\\.1 ' +
       'minutes as recorded\\n'));
     assert.doesNotMatch(none.stdout, /All suggestions together/);
