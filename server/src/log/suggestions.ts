@@ -9,7 +9,7 @@ import {
 } from './exclusions';
 import { ImpactOptions, ImpactResult, bucketFacts, simulateImpacts } from './impact';
 import {
-  firstMatch, kernelOrder, matchEvent, subsumes, type OrderedRuleInput,
+  firstMatch, kernelOrder, matchEvent, mayOverlap, subsumes, type OrderedRuleInput,
 } from '../rules/match';
 import type { NoiseReport, Suggestion } from './report';
 
@@ -145,13 +145,19 @@ function inForceEffects(
   existingRules: readonly RuleModel[],
   placement: ImpactOptions['placement'],
 ): { covering?: string; notes: string[] } {
-  const loaded = existingRules.filter((rule) => rule.operation !== 'delete');
   const taskNever = taskNeverForAll(existingRules);
-  const coverOf = (generated: GeneratedRule) =>
-    (generated.model.list === 'exit' ? taskNever : undefined) ??
-    loaded.find((rule) =>
-      rule.list === generated.model.list && rule.action === 'never' &&
-      subsumes(rule, generated.model));
+  // A never rule covers a generated one only where it decides: no always rule that may
+  // match the same events comes before it in the kernel's order (first match wins).
+  const inOrder = kernelOrder(existingRules);
+  const coverOf = (generated: GeneratedRule) => {
+    if (generated.model.list === 'exit' && taskNever !== undefined) return taskNever;
+    for (const rule of inOrder) {
+      if (rule.list !== generated.model.list) continue;
+      if (rule.action === 'never' && subsumes(rule, generated.model)) return rule;
+      if (rule.action !== 'never' && mayOverlap(rule, generated.model)) return undefined;
+    }
+    return undefined;
+  };
   const covers = proposal.rules.map(coverOf);
   if (covers.every((rule) => rule !== undefined)) {
     const sources = [...new Set(covers.map((rule) => ruleSource(rule!) +

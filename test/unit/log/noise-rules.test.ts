@@ -255,3 +255,26 @@ test('--rules: a task rule without fields keeps every syscall out; one with fiel
     base.suggestions.map((s: JsonSuggestion) => s.rule));
   assert.equal(fields.rulesInForce.excludes.events, 0);
 });
+
+test('--rules: a never rule behind an always rule that decides first does not cover a ' +
+  'suggestion', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'noise-rules-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const envRule = '-a never,exit -F arch=b64 -S execve -F exe=/usr/bin/env';
+  const shadowed = join(dir, 'shadowed.rules');
+  writeFileSync(shadowed, `-a always,exit -F arch=b64 -S execve -k exec\n${envRule}\n`);
+  const report = JSON.parse((await run(['--format', 'json', '--rules', shadowed, sampleLog]))
+    .stdout);
+  assert.deepEqual(report.alreadyInForce, []);
+  assert.ok(report.suggestions.some((s: JsonSuggestion) => s.rule.includes('/usr/bin/env')));
+  assert.equal(report.rulesInForce.excludes.events, 0);
+
+  // The same never rule first covers it; an always rule on other syscalls does not matter.
+  const first = join(dir, 'first.rules');
+  writeFileSync(first, `-a always,exit -F arch=b64 -S openat -k open\n${envRule}\n` +
+    '-a always,exit -F arch=b64 -S execve -k exec\n');
+  const covered = JSON.parse((await run(['--format', 'json', '--rules', first, sampleLog]))
+    .stdout);
+  assert.ok(!covered.suggestions.some((s: JsonSuggestion) => s.rule.includes('/usr/bin/env')));
+  assert.match(covered.alreadyInForce.join('\n'), new RegExp(`/usr/bin/env: ${first}:2 already`));
+});
