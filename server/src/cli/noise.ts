@@ -31,8 +31,9 @@ export const noiseUsage = `usage: auditd-tools noise [--format text|json] [--top
 
 Ranks the events of audit logs by executable, syscall, key and record type, and suggests
 exclusion rules with the events and bytes they would remove. LOG may be a file, a rotated
-set (audit.log audit.log.1 ... are read oldest first), a .gz file, or - for stdin
-(plain or gzip; xz, zstd and bzip2 are refused: decompress them first).
+set (audit.log audit.log.1 ..., or audit.log-20261201 ... as logrotate's dateext names
+them, read oldest first), a .gz file, or - for stdin (plain or gzip; xz, zstd, bzip2 and
+lz4 are refused: decompress them first).
 
 Exit status: 0 done; 1 no audit record in the input (lines, but none a record: not a
 log, or interpreted ausearch -i output); 2 bad usage or an input that cannot be read.
@@ -285,7 +286,7 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
       io.stderr(`auditd-tools noise: ${unreadableLog(log, error)}\n`);
       return 2;
     }
-    // xz, zstd and bzip2 bytes would read as lines that are not records; say what they are.
+    // xz, zstd, bzip2 and lz4 bytes would read as lines that are not records; say what they are.
     // A pipe's bytes are looked at as they are read (gunzippedIfCompressed).
     const compression = statSync(log).isFile()
       ? unreadCompression(fileHead(log, compressionMagicLength)) : undefined;

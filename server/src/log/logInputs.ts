@@ -1,6 +1,6 @@
 /**
  * What the log engine does to its inputs before reading them: a gzip stream on standard
- * input is recognised by its magic bytes (as a file is), an xz, zstd or bzip2 one is
+ * input is recognised by its magic bytes (as a file is), an xz, zstd, bzip2 or lz4 one is
  * refused by name (logrotate's `compresscmd` may make any of them, and their bytes read as
  * text would only be skipped lines), and a file named twice (the same path, a `./` variant,
  * a hard or symbolic link) is read once, so its records and bytes are not counted twice
@@ -13,23 +13,35 @@ import { createGunzip } from 'node:zlib';
 /** The first two bytes of every gzip member (RFC 1952). */
 const gzipMagic = [0x1f, 0x8b];
 
-/** Compressions the reader does not undo, by the magic bytes that start their streams. */
-const unreadCompressions: readonly { format: string; magic: readonly number[] }[] = [
+/**
+ * Compressions the reader does not undo, by the magic bytes that start their streams; a
+ * byte given as [low, high] may be any in that range.
+ */
+const unreadCompressions: readonly {
+  format: string;
+  magic: readonly (number | readonly [number, number])[];
+}[] = [
   { format: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
   { format: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd] },
+  // A skippable frame first (pzstd writes one): magic 0x184D2A50 to 0x184D2A5F.
+  { format: 'zstd', magic: [[0x50, 0x5f], 0x2a, 0x4d, 0x18] },
   // "BZh" and the block size, 1 to 9 (hundreds of kB).
-  { format: 'bzip2', magic: [0x42, 0x5a, 0x68] },
+  { format: 'bzip2', magic: [0x42, 0x5a, 0x68, [0x31, 0x39]] },
+  // The LZ4 frame format, and the legacy one `lz4 -l` writes.
+  { format: 'lz4', magic: [0x04, 0x22, 0x4d, 0x18] },
+  { format: 'lz4', magic: [0x02, 0x21, 0x4c, 0x18] },
 ];
 
 /** The most bytes `unreadCompression` looks at. */
 export const compressionMagicLength = 6;
 
-/** The compression (xz, zstd or bzip2) the bytes start with, if one the reader cannot undo. */
+/** The compression (xz, zstd, bzip2, lz4) the bytes start with, if the reader cannot undo it. */
 export function unreadCompression(head: Uint8Array): string | undefined {
   for (const { format, magic } of unreadCompressions) {
-    if (head.length < magic.length || !magic.every((byte, i) => head[i] === byte)) continue;
-    if (format === 'bzip2' && !(head[3] >= 0x31 && head[3] <= 0x39)) continue;
-    return format;
+    if (head.length < magic.length) continue;
+    const matches = magic.every((byte, i) => (typeof byte === 'number' ? head[i] === byte
+      : head[i] >= byte[0] && head[i] <= byte[1]));
+    if (matches) return format;
   }
   return undefined;
 }
@@ -60,7 +72,7 @@ function asBuffer(chunk: Buffer | string): Buffer {
 
 /**
  * The stream's bytes, decompressed when they start with the gzip magic. A stream that
- * starts with the magic of xz, zstd or bzip2 fails with `unreadCompressionError`.
+ * starts with the magic of xz, zstd, bzip2 or lz4 fails with `unreadCompressionError`.
  */
 export async function* gunzippedIfCompressed(
   stream: AsyncIterable<Buffer | string>,

@@ -122,20 +122,25 @@ function hasCommand(name: string): boolean {
 
 // The start of each stream as its tool writes it, for a host without the tool.
 const compressions = [
-  { format: 'xz', header: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04] },
-  { format: 'zstd', header: [0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x58] },
-  { format: 'bzip2', header: [...Buffer.from('BZh91AY&SY')] },
+  { format: 'xz', tool: ['xz', '-c'], header: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00, 0x04] },
+  { format: 'zstd', tool: ['zstd', '-c'], header: [0x28, 0xb5, 0x2f, 0xfd, 0x04, 0x58] },
+  // pzstd starts with a skippable frame that holds the size of the frame after it.
+  { format: 'zstd', tool: ['pzstd', '-c', '-q'],
+    header: [0x50, 0x2a, 0x4d, 0x18, 0x04, 0x00, 0x00, 0x00] },
+  { format: 'bzip2', tool: ['bzip2', '-c'], header: [...Buffer.from('BZh91AY&SY')] },
+  { format: 'lz4', tool: ['lz4', '-c'], header: [0x04, 0x22, 0x4d, 0x18, 0x64, 0x40] },
+  { format: 'lz4', tool: ['lz4', '-l', '-c'], header: [0x02, 0x21, 0x4c, 0x18] },
 ];
 
-for (const { format, header } of compressions) {
-  const made = hasCommand(format);
-  const how = made ? `made by ${format}`
-    : `its header written by hand (${format} is not installed)`;
+for (const { format, tool, header } of compressions) {
+  const made = hasCommand(tool[0]);
+  const how = made ? `made by ${tool.join(' ')}`
+    : `its header written by hand (${tool[0]} is not installed)`;
   test(`a log compressed with ${format} (${how}) is refused by name, file and stdin, status 2`,
     async (t) => {
       const dir = mkdtempSync(join(tmpdir(), 'noise-inputs-'));
       t.after(() => rmSync(dir, { recursive: true, force: true }));
-      const packed = made ? spawnSync(format, ['-c'], { input: log }).stdout
+      const packed = made ? spawnSync(tool[0], tool.slice(1), { input: log }).stdout
         : Buffer.concat([Buffer.from(header), Buffer.from(log)]);
       const path = join(dir, `audit.log.1.${format}`);
       writeFileSync(path, packed);
