@@ -579,7 +579,8 @@ export function textReport(
         'after it are not in force (auditd-tools check says why)');
     }
     for (const line of inForce.rejected) {
-      out.add(`  ${line.at} does not load, so it is not in force (${line.code}): ${line.message}`);
+      out.add(`  ${line.at} does not load, so it is not in force (${line.code}):`);
+      out.add(`    ${line.message}`);
     }
   }
   if (report.suggestions.length === 0) out.add('  none');

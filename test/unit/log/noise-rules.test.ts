@@ -137,7 +137,7 @@ test('--rules whose only or last line auditctl rejects: the line and the checker
       const text = await run(['--rules', rules, sampleLog]);
       assert.equal(text.status, 0, text.stderr);
       assert.match(text.stdout, new RegExp(`\\(${count}\\).*\\n  ${rules}:${line} does not ` +
-        'load, so it is not in force \\(unknown-syscall\\): "bogus" is not a syscall .*' +
+        'load, so it is not in force \\(unknown-syscall\\):\\n    "bogus" is not a syscall .*' +
         'auditctl: "Syscall name unknown: bogus"\n'));
       // Nothing after the line is lost, so auditctl stopping there changes nothing.
       assert.doesNotMatch(text.stdout, /stops loading/);
