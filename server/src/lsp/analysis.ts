@@ -138,8 +138,10 @@ export function analyseRequest(
   };
 }
 
+/** Rounded up, so that a size just over the limit does not print as the limit. */
 function mebibytes(bytes: number): string {
-  return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MiB`;
+  const tenths = Math.ceil(bytes / (1 << 20) * 10);
+  return bytes < 10 << 20 ? `${(tenths / 10).toFixed(1)} MiB` : `${Math.ceil(tenths / 10)} MiB`;
 }
 
 /** The user's per-code severities: `ignore` drops the diagnostic. */

@@ -35,8 +35,11 @@ export function readSettings(section: unknown): ServerSettings {
   const defaultArch = (machines as readonly unknown[]).includes(raw.defaultArch)
     ? (raw.defaultArch as Machine)
     : defaultSettings.defaultArch;
-  const auditVersion = (auditVersions as readonly unknown[]).includes(raw.auditVersion)
-    ? (raw.auditVersion as AuditVersion)
+  // A client configured by hand (a Lua table, JSON) may write 4.2 as a number.
+  const version = typeof raw.auditVersion === 'number' ? String(raw.auditVersion)
+    : raw.auditVersion;
+  const auditVersion = (auditVersions as readonly unknown[]).includes(version)
+    ? (version as AuditVersion)
     : defaultSettings.auditVersion;
   const logLevel = isLogLevel(raw.logLevel) ? raw.logLevel : defaultSettings.logLevel;
 
@@ -68,6 +71,7 @@ export function settingsProblems(section: unknown): string[] {
   const choice = (name: string, choices: readonly string[], fallback: string) => {
     const value = raw[name];
     if (value === undefined || value === null || choices.includes(value as string)) return;
+    if (typeof value === 'number' && choices.includes(String(value))) return;
     problems.push(`auditd.${name} ${JSON.stringify(value)} is not one of ` +
       `${choices.join(', ')}; ${fallback} is used.`);
   };

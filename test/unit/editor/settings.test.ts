@@ -22,9 +22,12 @@ test('settings: defaults, the nested severity object, and malformed values', () 
       severity: { 'syscall-number': 'ignore' },
     },
   );
-  const bad = readSettings({ defaultArch: 'sparc', auditVersion: 4.2, logLevel: 'chatty' });
+  const bad = readSettings({ defaultArch: 'sparc', auditVersion: 4.3, logLevel: 'chatty' });
   assert.equal(bad.defaultArch, 'x86_64');
   assert.equal(bad.auditVersion, '4.2');
+  // 4.2 written as a number (a hand-written client configuration) means the version.
+  assert.equal(readSettings({ auditVersion: 4.2 }).auditVersion, '4.2');
+  assert.deepEqual(settingsProblems({ auditVersion: 4.2 }), []);
   assert.equal(bad.logLevel, 'error');
 });
 
@@ -82,14 +85,14 @@ test('settings set aside are named: bad choices, unknown codes, bad severities',
     diagnostics: { severity: { 'syscall-number': 'ignore' } },
   }), []);
   const problems = settingsProblems({
-    defaultArch: 'sparc', auditVersion: 4.2, logLevel: 'chatty',
+    defaultArch: 'sparc', auditVersion: 4.3, logLevel: 'chatty',
     'diagnostics.severity': { 'syscall-numbr': 'ignore', 'missing-arch': 'loud' },
   });
   assert.deepEqual(problems, [
     'auditd.defaultArch "sparc" is not one of ' +
       'x86_64, i386, aarch64, armeb, ppc, ppc64, ppc64le, s390, s390x, riscv32, riscv64; ' +
       'x86_64 is used.',
-    'auditd.auditVersion 4.2 is not one of 3.0.9, 4.2; 4.2 is used.',
+    'auditd.auditVersion 4.3 is not one of 3.0.9, 4.2; 4.2 is used.',
     'auditd.logLevel "chatty" is not one of off, error, warn, info, debug; error is used.',
     'auditd.diagnostics.severity names "syscall-numbr", which is not a diagnostic code; ' +
       'the codes are listed in docs/diagnostics.md.',
