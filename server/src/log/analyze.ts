@@ -356,17 +356,20 @@ function boundarySnapshots(
 /**
  * The set a log belongs to (its base name) and its age in the set, larger for older files:
  * audit.log.N[.gz] as auditd rotates (N), audit.log-DATE[.gz] as logrotate's dateext
- * names them (-20261201, -2026120113, -2026-12-01, or seconds: older dates are older), and
- * 0 for the log being written.
+ * names them (-20261201, -2026120113, -2026-12-01, seconds, or -20261201-SECONDS: older
+ * dates are older), and 0 for the log being written.
  */
 function rotation(path: string): { base: string; index: number } {
   const name = path.replace(/\.gz$/, '');
   const numbered = /^(.*)\.(\d+)$/.exec(name);
   if (numbered) return { base: numbered[1], index: Number(numbered[2]) };
-  const dated = /^(.*)-(\d{8}|\d{10}|\d{4}-\d{2}-\d{2})$/.exec(name);
+  // The shortest base: audit.log-20261201-1764547200 is audit.log's, not audit.log-20261201's.
+  const dated = /^(.*?)-(\d{8}|\d{10}|\d{4}-\d{2}-\d{2}|\d{8}-(\d{9,10}))$/.exec(name);
   if (dated) {
     // Dates of one set share a format; any of them is older than the log being written.
-    return { base: dated[1], index: 1e12 - Number(dated[2].replaceAll('-', '')) };
+    // In -YYYYMMDD-SECONDS the seconds order the files of one day too.
+    const date = dated[3] ?? dated[2].replaceAll('-', '');
+    return { base: dated[1], index: 1e12 - Number(date) };
   }
   return { base: name, index: 0 };
 }

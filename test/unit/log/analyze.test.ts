@@ -42,6 +42,11 @@ test('a set rotated by logrotate with dateext is read oldest date first', () => 
     orderLogInputs(['audit.log-2026-12-02', 'audit.log', 'audit.log-2026-11-30']),
     ['audit.log-2026-11-30', 'audit.log-2026-12-02', 'audit.log'],
   );
+  // dateformat -%Y%m%d-%s: two rotations of one day, ordered by their seconds.
+  assert.deepEqual(
+    orderLogInputs(['audit.log', 'audit.log-20261201-1764590400', 'audit.log-20261201-1764547200']),
+    ['audit.log-20261201-1764547200', 'audit.log-20261201-1764590400', 'audit.log'],
+  );
   // Seconds since the epoch (dateformat -%s), across a change in the number's first digit.
   assert.deepEqual(
     orderLogInputs(['audit.log', 'audit.log-2000000000', 'audit.log-1999999999']),
