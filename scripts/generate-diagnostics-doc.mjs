@@ -169,7 +169,8 @@ const examples = {
       '"auditctl 3.0.9\'s x86_64 table has no name for syscall 452 (auditctl 4.2\'s names it ' +
       'fchmodat2): auditctl accepts the number, and the rule matches it on kernels that have ' +
       'fchmodat2." Keep the number while 3.0.9 loads the rules; write the name once every ' +
-      'host has auditctl 4.2.',
+      'host has auditctl 4.2. Nor is 2032 to 2047: the kernel reads them as syscall classes ' +
+      '(`-S 2039` loads as kill,tkill,tgkill on x86_64); name the syscalls instead.',
   },
   'syscall-number-trailing': { example: `${b64} -S 2abc`, fix: `${b64} -S open` },
   'missing-arch': {

@@ -6,7 +6,9 @@ import {
   auditVersions, defaultAuditVersion, machines, syscallTable, versionsWithSyscall,
   type AuditVersion, type Machine,
 } from '../tables';
-import { maxSyscallNumber, readSyscallNumber } from '../rules/checks/syscalls';
+import {
+  maxSyscallNumber, readSyscallNumber, syscallClassDetail,
+} from '../rules/checks/syscalls';
 import { startsWithDigit } from '../rules/checks/numbers';
 import { archMachine, parseCommandArgs } from './arguments';
 import type { Command, CommandIo } from './io';
@@ -73,6 +75,9 @@ async function runSyscall(args: readonly string[], io: CommandIo): Promise<numbe
       why = ` (-S takes numbers from 0 to ${maxSyscallNumber})`;
     }
     lines.push(`${query}: no such syscall on ${chosen} in auditctl ${version}${why}`);
+    // -S takes such a number, and the kernel makes syscalls of it all the same.
+    const asClass = read ? syscallClassDetail(read.number) : undefined;
+    if (asClass) lines.push(asClass);
   } else {
     lines.push(`${shown} on ${chosen} is ${primary}`);
   }

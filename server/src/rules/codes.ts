@@ -338,7 +338,8 @@ const table: CodeInfo[] = [
   },
   {
     code: 'syscall-number-unassigned', severity: 'warning', title: 'Unassigned syscall number',
-    // {detail}: that no table names the number, or which newer table does (see syscalls.ts).
+    // {detail}: that no table names the number, which newer table does, or that the kernel
+    // reads it as a syscall class (see syscalls.ts).
     message: '{detail}',
   },
   {

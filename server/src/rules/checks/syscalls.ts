@@ -109,12 +109,42 @@ function numberWarnings(
 }
 
 /**
+ * The syscall classes the kernel reads from the top 16 numbers of a rule's mask
+ * (kernel/auditfilter.c, audit_to_entry_common): number 2047 - i is class i, replaced by
+ * that class's syscalls when the rule loads. The names are the AUDIT_CLASS_* constants of
+ * linux/audit.h; classes 10 to 15 are not registered, so their numbers add no syscall.
+ */
+const syscallClassNames = [
+  'dir_write', 'dir_write_32', 'chattr', 'chattr_32', 'read', 'read_32', 'write', 'write_32',
+  'signal', 'signal_32',
+];
+const syscallClassCount = 16;
+export const firstSyscallClassNumber = maxSyscallNumber + 1 - syscallClassCount;
+
+/** What -S makes of a number the kernel reads as a syscall class; undefined for others. */
+export function syscallClassDetail(number: number): string | undefined {
+  if (number < firstSyscallClassNumber || number > maxSyscallNumber) return undefined;
+  const index = maxSyscallNumber - number;
+  const name = syscallClassNames[index];
+  const what = name === undefined
+    ? `${number} is an unregistered class (class ${index}): it adds no syscall`
+    : `expands ${number} (class ${index}, ${name}) into the syscalls of that class`;
+  return `${number} is a syscall class, not a syscall: the kernel reads ` +
+    `${firstSyscallClassNumber} to ${maxSyscallNumber} as classes, and ${what}.`;
+}
+
+/**
  * Why a number the version's table does not name matters. The table only names numbers
  * for auditctl; the kernel matches the number itself. So where another table of the
  * machine names it (a syscall newer than auditctl 3.0.9, such as fchmodat2), the rule
- * matches it on every kernel that has that syscall.
+ * matches it on every kernel that has that syscall. The top 16 numbers are no syscall of any
+ * table but classes the kernel expands.
  */
-function unassignedDetail(number: number, machine: Machine, version: AuditVersion): string {
+export function unassignedDetail(
+  number: number, machine: Machine, version: AuditVersion,
+): string {
+  const asClass = syscallClassDetail(number);
+  if (asClass) return asClass;
   const newestFirst = [...auditVersions].reverse();
   for (const other of newestFirst) {
     if (other === version) continue;
