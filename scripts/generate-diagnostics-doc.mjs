@@ -173,6 +173,7 @@ const examples = {
       '(`-S 2039` loads as kill,tkill,tgkill on x86_64); name the syscalls instead.',
   },
   'syscall-number-trailing': { example: `${b64} -S 2abc`, fix: `${b64} -S open` },
+  'syscall-number-wrapped': { example: `${b64} -S 4294967355`, fix: `${b64} -S execve` },
   'missing-arch': {
     example: '-a always,exit -S open -k files', fix: `${b64} -S open -k files\n` +
       '-a always,exit -F arch=b32 -S open -k files',

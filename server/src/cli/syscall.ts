@@ -18,7 +18,8 @@ export const syscallUsage = `usage: auditd-tools syscall NAME|NUMBER [--arch ARC
 
 Prints the number of a syscall name, or the name of a syscall number, on ARCH (default
 x86_64; also b64, b32, or any machine name auditctl knows), then on every other arch.
-NUMBER is read as -S reads it: decimal, 0x hex or 0 octal, from 0 to ${maxSyscallNumber}.`;
+NUMBER is read as -S reads it: decimal, 0x hex or 0 octal, cut to its low 32 bits as a
+signed int, from 0 to ${maxSyscallNumber}.`;
 
 async function runSyscall(args: readonly string[], io: CommandIo): Promise<number> {
   const parsed = parseCommandArgs(syscallCommand, args, {
@@ -60,6 +61,8 @@ async function runSyscall(args: readonly string[], io: CommandIo): Promise<numbe
   let shown = byNumber ? query : query.toLowerCase();
   if (read && read.length < query.length) {
     shown = `${query} (read as ${read.number}; auditctl ignores "${query.slice(read.length)}")`;
+  } else if (read?.wrapped) {
+    shown = `${query} (read as ${read.number}; auditctl keeps the low 32 bits)`;
   } else if (read && query !== String(read.number)) {
     shown = `${query} (${read.number})`;
   }

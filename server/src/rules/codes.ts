@@ -348,6 +348,13 @@ const table: CodeInfo[] = [
     fix: 'replace-text',
   },
   {
+    code: 'syscall-number-wrapped', severity: 'warning', title: 'Syscall number cut to 32 bits',
+    // {named}: " (execve on x86_64)" where the table names the number read, else empty.
+    message: 'auditctl keeps the low 32 bits of {value} as a signed int and reads it as ' +
+      'syscall {number}{named}.',
+    fix: 'replace-text',
+  },
+  {
     code: 'missing-arch', severity: 'warning', title: '-S without -F arch',
     message: 'Without -F arch the names resolve against the host\'s table ({machine}) and the ' +
       'rule also applies to 32-bit calls with those numbers.{mismatch}',

@@ -2,7 +2,8 @@
  * `-S` as auditctl reads it: the list checks of setopt's case 'S', then each comma
  * element resolved against the table of the rule's machine (the last -F arch before it,
  * else the host), by name (case-insensitive), `all` (case-sensitive), or a number read
- * with strtol when the word starts with a digit (0..2047, no check that it exists).
+ * with strtol when the word starts with a digit (cut to an int, 0..2047, no check that it
+ * exists).
  */
 import {
   auditVersions, compatMachine, nativeMachine, syscallTable, uringOpTable, type AuditVersion,
@@ -18,17 +19,25 @@ import { closestNames, didYouMeanFixes, replaceFix } from './suggest';
 /** The largest syscall number a rule holds: AUDIT_BITMASK_SIZE (64) words of 32 bits. */
 export const maxSyscallNumber = 2047;
 
+const maxLong = (1n << 63n) - 1n;
+
 /**
  * A -S element that is not a name, read as auditctl reads it: strtol base 0 (decimal, 0x
- * hex, leading-0 octal) when it starts with a digit, the rest ignored, 0..2047. `length` is
- * how many characters were read. Undefined where auditctl reports the name unknown.
+ * hex, leading-0 octal) when it starts with a digit, the rest ignored. libaudit keeps
+ * strtol's long in an int, so only the low 32 bits count, read signed: 4294967355 is 59,
+ * 4294967295 is -1. strtol saturates beyond LONG_MAX, whose low 32 bits are -1. The int
+ * must then be 0..2047. `length` is how many characters were read; `wrapped` says the
+ * number written is not the number read. Undefined where auditctl reports the name
+ * unknown.
  */
-export function readSyscallNumber(element: string): { number: number; length: number } |
-  undefined {
+export function readSyscallNumber(element: string):
+  { number: number; length: number; wrapped: boolean } | undefined {
   if (!startsWithDigit(element)) return undefined;
   const read = readSigned(element);
-  if (read.overflow || read.value > BigInt(maxSyscallNumber)) return undefined;
-  return { number: Number(read.value), length: read.length };
+  const long = read.overflow ? maxLong : read.value;
+  const number = Number(BigInt.asIntN(32, long));
+  if (number < 0 || number > maxSyscallNumber) return undefined;
+  return { number, length: read.length, wrapped: long !== BigInt(number) };
 }
 
 export function applySyscalls(state: LineState, option: ParsedOption): void {
@@ -63,10 +72,10 @@ export function applySyscalls(state: LineState, option: ParsedOption): void {
   const text = option.argument!.text;
 
   const unknown = addSyscallElements(state, option, table, {
-    onNumber(number, element, digits, range) {
-      const name = table?.byNumber.get(number);
+    onNumber(read, element, range) {
+      const name = table?.byNumber.get(read.number);
       if (name) state.syscallNames.push(name);
-      numberWarnings(state, element, digits, number, name, machine, version, range);
+      numberWarnings(state, element, read, name, machine, version, range);
     },
     onUnknown(element, range) {
       reportUnknownSyscall(state, element, text, machine, version, range);
@@ -85,14 +94,20 @@ export function applySyscalls(state: LineState, option: ParsedOption): void {
 function numberWarnings(
   state: LineState,
   element: string,
-  length: number,
-  number: number,
+  read: SyscallNumber,
   name: string | undefined,
   machine: Machine,
   version: AuditVersion,
   range: ReturnType<typeof argumentPartRange>,
 ): void {
-  if (length < element.length) {
+  const { number, length } = read;
+  if (read.wrapped) {
+    // Reported alone: the number read is rarely the one meant, trailing characters or not.
+    const value = element.slice(0, length);
+    report(state, diagnostic('syscall-number-wrapped', range, {
+      value, number, named: name ? ` (${name} on ${machine})` : '',
+    }, { data: replaceFix(`Replace with ${number}`, range, String(number)) }));
+  } else if (length < element.length) {
     report(state, diagnostic('syscall-number-trailing', range, { value: element, number }, {
       data: replaceFix('Keep the number only', range, String(number)),
     }));
@@ -247,11 +262,12 @@ function applyUringOps(state: LineState, option: ParsedOption): void {
 }
 
 type PartRange = ReturnType<typeof argumentPartRange>;
+type SyscallNumber = NonNullable<ReturnType<typeof readSyscallNumber>>;
 
 /** What differs between -S on a syscall list and on the io_uring list. */
 interface ElementHandlers {
-  /** A number auditctl takes (strtol, 0..2047), already added to the rule's mask. */
-  onNumber(number: number, element: string, digits: number, range: PartRange): void;
+  /** A number auditctl takes (strtol cut to an int, 0..2047), already in the rule's mask. */
+  onNumber(read: SyscallNumber, element: string, range: PartRange): void;
   /** An element that is neither a name of the table nor such a number. */
   onUnknown(element: string, range: PartRange): void;
 }
@@ -299,7 +315,7 @@ function addSyscallElements(
     const read = readSyscallNumber(element);
     if (read) {
       state.syscallNumbers.push(read.number);
-      handlers.onNumber(read.number, element, read.length, range);
+      handlers.onNumber(read, element, range);
       continue;
     }
 
