@@ -187,7 +187,9 @@ const examples = {
   'foreign-arch': {
     example: '-a always,exit -F arch=aarch64 -S openat -k files',
     fix: 'Check rules meant for another machine with --arch (auditd.defaultArch in the ' +
-      'editor) set to it; on this target, write -F arch=b64 (and its b32 twin).',
+      'editor) set to it, or for a 32-bit machine to the 64-bit one that runs it as compat ' +
+      '(`--arch aarch64` for arm, `--arch x86_64` for i386), which accepts both; on this ' +
+      'target, write -F arch=b64 (and its b32 twin).',
   },
   'multiple-arch': {
     example: '-a always,exit -F arch=b32 -F arch=b64 -S open',

@@ -387,7 +387,7 @@ const table: CodeInfo[] = [
     code: 'foreign-arch', severity: 'warning', title: 'Arch of another machine',
     message: '-F arch={value} names {machine} syscalls: auditctl loads the rule, but it never ' +
       'matches on {target} kernels, which report only {reported} syscalls. To check rules ' +
-      'meant for {machine}, use --arch {machine} (auditd.defaultArch in the editor).',
+      'meant for {meantFor}, use --arch {checkWith} (auditd.defaultArch in the editor).',
   },
   // --- fields ----------------------------------------------------------------------
   {

@@ -5,7 +5,7 @@
  * line's diagnostics, its resolved rule (if it builds one) and its effect on the file.
  */
 import {
-  compatMachine, fieldInfo, syscallTable, type ListName, type Machine,
+  compatMachine, fieldInfo, nativeMachine, syscallTable, type ListName, type Machine,
 } from '../../tables';
 import { diagnostic } from '../codes';
 import type { RuleDiagnostic } from '../diagnostics';
@@ -751,9 +751,14 @@ function foreignArchWarnings(state: LineState, rule: RuleModel): void {
   const compat = kernelCompatMachine(target);
   for (const arch of rule.arches) {
     if (arch.operator !== '=' || arch.machine === target || arch.machine === compat) continue;
+    // A 32-bit machine is checked as the 64-bit one that runs it as compat: --arch armeb
+    // would flag the aarch64 rules beside it, --arch aarch64 accepts both.
+    const native = nativeMachine(arch.machine);
     report(state, diagnostic('foreign-arch', arch.range, {
       value: arch.raw, machine: arch.machine, target,
       reported: compat ? `${target} and ${compat}` : target,
+      meantFor: native ? `${native} or ${arch.machine}` : arch.machine,
+      checkWith: native ?? arch.machine,
     }));
   }
 }
