@@ -7,7 +7,7 @@ import {
   type AuditVersion, type Machine,
 } from '../tables';
 import {
-  maxSyscallNumber, readSyscallNumber, syscallClassDetail,
+  maxSyscallNumber, readSyscallNumber, unassignedDetail,
 } from '../rules/checks/syscalls';
 import { startsWithDigit } from '../rules/checks/numbers';
 import { archMachine, parseCommandArgs } from './arguments';
@@ -78,9 +78,9 @@ async function runSyscall(args: readonly string[], io: CommandIo): Promise<numbe
       why = ` (-S takes numbers from 0 to ${maxSyscallNumber})`;
     }
     lines.push(`${query}: no such syscall on ${chosen} in auditctl ${version}${why}`);
-    // -S takes such a number, and the kernel makes syscalls of it all the same.
-    const asClass = read ? syscallClassDetail(read.number) : undefined;
-    if (asClass) lines.push(asClass);
+    // -S takes such a number all the same: say what the checker says of it (a syscall a
+    // newer auditctl names, a syscall class, or a number that never matches).
+    if (read) lines.push(unassignedDetail(read.number, chosen, version));
   } else {
     lines.push(`${shown} on ${chosen} is ${primary}`);
   }

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { main } from '../../../server/src/cli';
 import { columnOf, diagnosticsOf, expectOne, rejects } from './check-helpers';
 
 const line = '-a never,exit -F arch=b64 -S 452,clone3,write,2000 -F exe=/usr/bin/newsc -k x';
@@ -41,4 +42,23 @@ test('4.2 names 452, so it is a syscall by number there', () => {
   const unassigned = diagnosticsOf(text).filter((entry) =>
     entry.code === 'syscall-number-unassigned');
   assert.deepEqual(unassigned, []);
+});
+
+test('syscall says of a number what the checker says of it in -S', async () => {
+  for (const [version, number] of [
+    ['3.0.9', '452'], ['4.2', '2000'], ['4.2', '2039'], ['3.0.9', '0x1c4'],
+  ] as const) {
+    const text = `-a always,exit -F arch=b64 -S ${number} -k x`;
+    const [checked] = diagnosticsOf(text, { auditVersion: version })
+      .filter((entry) => entry.code === 'syscall-number-unassigned');
+    let stdout = '';
+    const status = await main(['syscall', '--audit-version', version, number], {
+      stdout: (chunk) => { stdout += chunk; },
+      stderr: () => {},
+    });
+    assert.equal(status, 1, number);
+    const [first, second] = stdout.split('\n');
+    assert.equal(first, `${number}: no such syscall on x86_64 in auditctl ${version}`);
+    assert.equal(second, checked.message, number);
+  }
 });
