@@ -63,10 +63,10 @@ const examples = {
   'sibling-not-read': {
     // Found by the language server when it lists the folder of the file being edited.
     listing: '$ ls -l rules.d\n-rw-r----- 1 root root      1843 30-stig.rules\n' +
-      '-rw-r----- 1 root root 104857600 99-junk.rules',
-    args: { file: '/etc/audit/rules.d/99-junk.rules', size: '100 MiB', limit: '8.0 MiB' },
+      '-rw-r----- 1 root root  20971520 99-junk.rules',
+    args: { file: '/etc/audit/rules.d/99-junk.rules', size: '20 MiB', limit: '8.0 MiB' },
     fix: 'Move the file out of rules.d if it is not rules; otherwise check the folder with ' +
-      '`auditd-tools check /etc/audit/rules.d`.',
+      '`auditd-tools check /etc/audit/rules.d`, which reads files up to 64 MiB.',
   },
   'byte-order-mark': { example: '\ufeff-D\n-w /etc/passwd -p wa -k identity', fix: '-D' },
   'world-writable-rules-file': {

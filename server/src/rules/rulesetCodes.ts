@@ -28,7 +28,7 @@ export const rulesetCodeTable: readonly CodeInfo[] = [
     code: 'sibling-not-read', severity: 'warning', title: 'Sibling file not read',
     message: '{file} in this folder holds {size}, more than the editor reads beside an ' +
       'open file ({limit}): this file is checked without it. augenrules loads it with ' +
-      'this file; auditd-tools check on the folder reads it.',
+      'this file; auditd-tools check on the folder reads files up to 64 MiB.',
   },
   {
     code: 'control-line-dropped', severity: 'information', title: 'Control line dropped',
