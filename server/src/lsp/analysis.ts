@@ -124,7 +124,8 @@ export function analyseRequest(
   );
   for (const sibling of request.folder?.notRead ?? []) {
     diagnostics.unshift(diagnostic('sibling-not-read', lineRange(0, 0, 0), {
-      file: sibling.file, size: mebibytes(sibling.bytes), limit: mebibytes(sibling.limit),
+      file: sibling.file, size: sizeOver(sibling.bytes, sibling.limit),
+      limit: mebibytes(sibling.limit),
     }));
   }
   return {
@@ -138,10 +139,14 @@ export function analyseRequest(
   };
 }
 
-/** Rounded up, so that a size just over the limit does not print as the limit. */
 function mebibytes(bytes: number): string {
-  const tenths = Math.ceil(bytes / (1 << 20) * 10);
-  return bytes < 10 << 20 ? `${(tenths / 10).toFixed(1)} MiB` : `${Math.ceil(tenths / 10)} MiB`;
+  return `${(bytes / (1 << 20)).toFixed(bytes < 10 << 20 ? 1 : 0)} MiB`;
+}
+
+/** A size beside the limit it is over: in bytes where both would round alike. */
+function sizeOver(bytes: number, limit: number): string {
+  const size = mebibytes(bytes);
+  return size === mebibytes(limit) ? `${bytes.toLocaleString('en-US')} bytes` : size;
 }
 
 /** The user's per-code severities: `ignore` drops the diagnostic. */
