@@ -1,20 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { main } from '../../../server/src/cli';
+import { runCli } from '../cliRun';
 
 const fixtures = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'mdatp');
 
-async function run(args: string[], stdin?: string) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(args, {
-    stdout: (text) => { stdout += text; },
-    stderr: (text) => { stderr += text; },
-    stdin: stdin === undefined ? undefined : (async function* () { yield stdin; })(),
-  });
-  return { status, stdout, stderr };
-}
+const run = (args: string[], stdin?: string) => runCli(args, stdin);
 
 test('mdatp command: ranking, commands and warnings as text', async () => {
   const { status, stdout, stderr } = await run(['mdatp', join(fixtures, 'build-server.json')]);

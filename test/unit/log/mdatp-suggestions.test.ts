@@ -1,22 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { main } from '../../../server/src/cli';
+import { runCli } from '../cliRun';
 import { repoRoot } from './log-helpers';
 
 const fixtures = join(repoRoot, 'test', 'fixtures', 'mdatp');
 
-async function run(args: string[], stdin?: string) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(args, {
-    stdout: (text: string) => { stdout += text; },
-    stderr: (text: string) => { stderr += text; },
-    stdin: stdin === undefined ? undefined : Readable.from([stdin]),
-  });
-  return { status, stdout, stderr };
-}
+const run = (args: string[], stdin?: string) => runCli(args, stdin);
 
 const suggestedPart = (stdout: string) => stdout.slice(stdout.indexOf('Suggested exclusions'));
 

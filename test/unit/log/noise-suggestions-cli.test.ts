@@ -2,19 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { main } from '../../../server/src/cli';
+import { runCli } from '../cliRun';
 
 const samples = join(__dirname, '..', '..', '..', '..', 'samples');
 
-async function run(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(args, {
-    stdout: (text) => { stdout += text; },
-    stderr: (text) => { stderr += text; },
-  });
-  return { status, stdout, stderr };
-}
+const run = (args: string[]) => runCli(args);
 
 test('noise --format json: suggestions with their detail and the combined impact', async () => {
   const plain = await run(['noise', '--format', 'json', join(samples, 'audit.log')]);

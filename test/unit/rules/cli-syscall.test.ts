@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { main } from '../../../server/src/cli';
+import { runCli } from '../cliRun';
 import { checkRulesText } from '../../../server/src/rules/check';
 import { syscallTable } from '../../../server/src/tables';
 
-async function run(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(args, {
-    stdout: (text) => { stdout += text; },
-    stderr: (text) => { stderr += text; },
-  });
-  return { status, stdout, stderr };
-}
+const run = (...args: string[]) => runCli(args);
 
 test('syscall takes a hex number as -S does: 0x3b is execve on x86_64', async () => {
   const result = await run('syscall', '0x3b');

@@ -1,18 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { main } from '../../../server/src/cli';
+import { runCli } from '../cliRun';
 import { repoRoot } from './check-helpers';
 
-async function run(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const status = await main(args, {
-    stdout: (text) => { stdout += text; },
-    stderr: (text) => { stderr += text; },
-  });
-  return { status, stdout, stderr };
-}
+const run = (...args: string[]) => runCli(args);
 
 test('--version prints the package version and exits 0', async () => {
   const { version } = JSON.parse(readFileSync(`${repoRoot}/package.json`, 'utf8')) as

@@ -3,17 +3,10 @@
 // loads as kill,tkill,tgkill and 2032 to 2037 load with no syscall at all.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { main } from '../../../server/src/cli';
+import { runCli } from '../cliRun';
 import { columnOf, diagnosticsOf, expectOne, rejects } from './check-helpers';
 
-async function run(...args: string[]) {
-  let stdout = '';
-  const status = await main(args, {
-    stdout: (text) => { stdout += text; },
-    stderr: () => {},
-  });
-  return { status, stdout };
-}
+const run = (...args: string[]) => runCli(args);
 
 test('a class number is reported as the class the kernel expands, not as never matching', () => {
   const cases: [string, string][] = [

@@ -3,19 +3,12 @@
 // auditctl 3.0.9 on x86_64 (-F arch=b64), the accepted ones listed back by auditctl -l.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { main } from '../../../server/src/cli';
+import { runCli } from '../cliRun';
 import type { FixData } from '../../../server/src/rules/codes';
 import { readSyscallNumber } from '../../../server/src/rules/checks/syscalls';
 import { columnOf, diagnosticsOf, expectOne, rejects } from './check-helpers';
 
-async function run(...args: string[]) {
-  let stdout = '';
-  const status = await main(args, {
-    stdout: (text) => { stdout += text; },
-    stderr: () => {},
-  });
-  return { status, stdout };
-}
+const run = (...args: string[]) => runCli(args);
 
 test('-S numbers are cut to a signed 32-bit int as auditctl 3.0.9 loads them', () => {
   const loaded: [string, number][] = [
