@@ -146,10 +146,13 @@ function inForceEffects(
   placement: ImpactOptions['placement'],
 ): { covering?: string; notes: string[] } {
   const taskNever = taskNeverForAll(existingRules);
-  // A never rule covers a generated one only where it decides: no always rule that may
+  // A never rule covers a generated one where it decides: proven when no rule that may
   // match the same events comes before it in the kernel's order (first match wins).
+  // mayOverlap cannot see that a watch's path and perm keep it off these syscalls, so a
+  // never rule behind one covers when, besides, the rules in force exclude every event of
+  // this log the generated rules match.
   const inOrder = kernelOrder(existingRules);
-  const coverOf = (generated: GeneratedRule) => {
+  const decidingCover = (generated: GeneratedRule) => {
     if (generated.model.list === 'exit' && taskNever !== undefined) return taskNever;
     for (const rule of inOrder) {
       if (rule.list !== generated.model.list) continue;
@@ -158,14 +161,18 @@ function inForceEffects(
     }
     return undefined;
   };
-  const covers = proposal.rules.map(coverOf);
-  if (covers.every((rule) => rule !== undefined)) {
+  const anyCover = (generated: GeneratedRule) => inOrder.find((rule) =>
+    rule.list === generated.model.list && rule.action === 'never' &&
+    subsumes(rule, generated.model));
+  const covering = (covers: (RuleModel | undefined)[]) => {
     const sources = [...new Set(covers.map((rule) => ruleSource(rule!) +
       (rule === taskNever ? ` (${taskNeverText})` : '')))];
-    return { covering: `${sources.join(', ')} already exclude${sources.length > 1 ? '' : 's'}` +
-      ` every event the suggested rule${proposal.rules.length > 1 ? 's' : ''} would`,
-    notes: [] };
-  }
+    return `${sources.join(', ')} already exclude${sources.length > 1 ? '' : 's'}` +
+      ` every event the suggested rule${proposal.rules.length > 1 ? 's' : ''} would`;
+  };
+  const proven = proposal.rules.map(decidingCover);
+  if (proven.every((rule) => rule !== undefined)) return { covering: covering(proven), notes: [] };
+  const subsumed = proposal.rules.map((rule) => decidingCover(rule) ?? anyCover(rule));
 
   const existing: InForce[] = existingRules.map((rule) => ({ ...rule, existing: rule }));
   const generated: InForce[] = proposal.rules.map((rule) => ({ ...rule.model,
@@ -175,14 +182,18 @@ function inForceEffects(
   const excludedBy = new Map<string, number>();
   const decidedBy = new Map<string, number>();
   const mayDecideBy = new Map<string, number>();
+  let matched = 0;
+  let excluded = 0;
   for (const bucket of report.profile.buckets) {
     const facts = bucketFacts(bucket);
     if (facts.list !== 'exit' && facts.list !== 'user') continue;
     if (!proposal.rules.some((rule) => matchEvent(rule.model, facts).verdict === 'match')) {
       continue;
     }
+    matched += bucket.events;
     const already = inForceMatch(existing, taskNever, facts);
     if (already.outcome === 'suppress' && already.rule?.existing) {
+      excluded += bucket.events;
       const source = ruleSource(already.rule.existing);
       excludedBy.set(source, (excludedBy.get(source) ?? 0) + bucket.events);
       continue;
@@ -198,6 +209,10 @@ function inForceEffects(
       const source = ruleSource(undecided);
       mayDecideBy.set(source, (mayDecideBy.get(source) ?? 0) + bucket.events);
     }
+  }
+
+  if (subsumed.every((rule) => rule !== undefined) && matched > 0 && excluded === matched) {
+    return { covering: covering(subsumed), notes: [] };
   }
 
   const notes: string[] = [];

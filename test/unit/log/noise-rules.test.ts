@@ -277,4 +277,15 @@ test('--rules: a never rule behind an always rule that decides first does not co
     .stdout);
   assert.ok(!covered.suggestions.some((s: JsonSuggestion) => s.rule.includes('/usr/bin/env')));
   assert.match(covered.alreadyInForce.join('\n'), new RegExp(`/usr/bin/env: ${first}:2 already`));
+
+  // A watch above it may match execve as far as the rules alone tell (its perm keeps it off
+  // execve, which the overlap test does not see); on this log's events it decides nothing.
+  const watched = join(dir, 'watched.rules');
+  writeFileSync(watched, `-w /etc/passwd -p wa -k identity\n${envRule}\n`);
+  const behindWatch = JSON.parse((await run(['--format', 'json', '--rules', watched,
+    sampleLog])).stdout);
+  assert.ok(!behindWatch.suggestions.some((s: JsonSuggestion) =>
+    s.rule.includes('/usr/bin/env')));
+  assert.match(behindWatch.alreadyInForce.join('\n'),
+    new RegExp(`/usr/bin/env: ${watched}:2 already`));
 });
