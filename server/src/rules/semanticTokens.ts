@@ -11,6 +11,7 @@ import {
   syscallTable,
   uringOpTable,
 } from '../tables';
+import { readSyscallNumber } from './checks/syscalls';
 import { argumentSubrange, listOfLine, machineForSyscallsAt, splitFieldArgument } from './cursor';
 import type { RulesDocument } from './parse';
 
@@ -71,8 +72,10 @@ export function semanticTokens(
           if (word !== '' && word !== 'all') {
             const range = argumentSubrange(argument, start, end);
             const numeric = /^[0-9]/.test(word);
+            // A number as -S reads it: 4294967355 is 59, and 59abc is 59 too.
+            const read = numeric ? readSyscallNumber(word) : undefined;
             const known = !table ? false : numeric
-              ? table.byNumber.has(Number(word))
+              ? read !== undefined && table.byNumber.has(read.number)
               : table.byName.has(word.toLowerCase());
             const modifiers: SemanticTokenModifier[] = [];
             if (numeric) modifiers.push('numeric');

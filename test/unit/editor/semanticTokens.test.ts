@@ -65,3 +65,14 @@ test('the relative encoding', () => {
   ]);
   assert.deepEqual(data, [2, 5, 3, 0, 1, 0, 5, 2, 2, 0, 2, 1, 4, 1, 2]);
 });
+
+test('a -S number is known as -S reads it: cut to 32 bits, trailing characters ignored', () => {
+  const line = '-a always,exit -F arch=b64 -S 4294967355,59abc,0x10000003b,4294967295 -k x';
+  const tokens = semanticTokens(parseRulesDocument(line), x86).filter((t) => t.type === 'syscall');
+  assert.deepEqual(tokens.map((t) => [line.substr(t.character, t.length), t.modifiers]), [
+    ['4294967355', ['numeric']],
+    ['59abc', ['numeric']],
+    ['0x10000003b', ['numeric']],
+    ['4294967295', ['numeric', 'unavailable']],
+  ]);
+});

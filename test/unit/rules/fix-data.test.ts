@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkRulesText } from '../../../server/src/rules/check';
 import type { FixData, FixEdit, FixOption } from '../../../server/src/rules/codes';
+import { twinSyscallEdits } from '../../../server/src/rules/checks/twin';
+import { parseRulesLine } from '../../../server/src/rules/parse';
 import { syscallTable } from '../../../server/src/tables';
 
 /** Applies fix edits to a text as an editor does (none overlap). */
@@ -124,4 +126,71 @@ test('a rule without -F arch is offered -F arch=b64 alone, or with its b32 twin'
 test('no twin is offered when the b32 table has none of the syscalls', () => {
   const fixes = fixesOf('-a always,exit -S kexec_file_load -k x', 'missing-arch');
   assert.deepEqual(fixes.map((fix) => fix.title), ['Add -F arch=b64 before -S']);
+});
+
+test('the b32 twin names the syscall a -S number is read as, cut or with trailing characters',
+  () => {
+    // 4294967355 keeps its low 32 bits, 59 (execve on x86_64); execve is 11 on i386.
+    const execve = syscallTable('i386', '4.2')!.byName.get('execve')!;
+    const text = '-a always,exit -F arch=b64 -S 4294967355 -k b\n' +
+      '-a always,exit -F arch=b64 -S 4294967355\n';
+    const found = checkRulesText(text).diagnostics.filter((d) => d.code === 'missing-b32-twin');
+    assert.equal(found.length, 2);
+    assert.equal(applyEdits(text, (found[0].data as FixData).fixes[0].edits),
+      '-a always,exit -F arch=b64 -S 4294967355 -k b\n' +
+      `-a always,exit -F arch=b32 -S ${execve} -k b\n` +
+      '-a always,exit -F arch=b64 -S 4294967355\n');
+    assert.equal(applyEdits(text, (found[1].data as FixData).fixes[0].edits),
+      `${text}-a always,exit -F arch=b32 -S ${execve}\n`);
+
+    const trailing = '-a always,exit -F arch=b64 -S 59abc,0x10000003b -k b';
+    const [fix] = fixesOf(trailing, 'missing-b32-twin');
+    assert.equal(applyEdits(trailing, fix.edits),
+      `${trailing}\n-a always,exit -F arch=b32 -S ${execve},${execve} -k b`);
+
+    // The missing-arch fix writes the same twin, beside a name it keeps.
+    const noArch = '-a always,exit -S open,4294967355 -k k';
+    const [, withTwin] = fixesOf(noArch, 'missing-arch');
+    assert.equal(applyEdits(noArch, withTwin.edits),
+      '-a always,exit -F arch=b64 -S open,4294967355 -k k\n' +
+      `-a always,exit -F arch=b32 -S open,${execve} -k k`);
+    const alone = '-a always,exit -S 4294967355 -k k';
+    const [, aloneTwin] = fixesOf(alone, 'missing-arch');
+    assert.equal(applyEdits(alone, aloneTwin.edits),
+      '-a always,exit -F arch=b64 -S 4294967355 -k k\n' +
+      `-a always,exit -F arch=b32 -S ${execve} -k k`);
+  });
+
+test('no twin fix writes a rule without -S where the rule had one', () => {
+  const rules = [
+    '-a always,exit -F arch=b64 -S 4294967355 -k b',
+    '-a always,exit -F arch=b64 -S 4294967355',
+    '-a always,exit -F arch=b64 -S 0x10000003b,kexec_file_load -S 4294967296',
+    '-a always,exit -F arch=b64 -S 59abc -F auid>=1000',
+    '-a always,exit -S 4294967355 -k k',
+    '-a always,exit -S open,4294967355',
+    '-a always,exit -S 0100000000073 -S kexec_file_load -k k',
+    '-a always,exit -S 2046,263 -k k',
+  ];
+  for (const rule of rules) {
+    for (const code of ['missing-b32-twin', 'missing-arch']) {
+      const found = checkRulesText(rule).diagnostics.filter((d) => d.code === code);
+      for (const fix of found.flatMap((d) => (d.data as FixData | undefined)?.fixes ?? [])) {
+        const fixed = applyEdits(rule, fix.edits);
+        for (const line of fixed.split('\n')) {
+          assert.match(line, / -S [^ ]/, `${fix.title} of ${rule}: ${line}`);
+        }
+        assert.equal(checkRulesText(fixed).diagnostics.some((d) => d.severity === 'error'),
+          false, `${fix.title} of ${rule}`);
+      }
+    }
+  }
+
+  // Given syscalls the 32-bit table lacks, the twin's -S edits are refused, not emptied.
+  const text = '-a always,exit -F arch=b64 -S kexec_file_load -k x';
+  const line = parseRulesLine(text, 0);
+  const [rule] = checkRulesText(text).rules;
+  const twinTable = syscallTable('i386', '4.2')!;
+  assert.equal(twinSyscallEdits(line, rule, syscallTable('x86_64', '4.2'), twinTable,
+    new Set(['kexec_file_load'])), undefined);
 });

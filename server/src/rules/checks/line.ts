@@ -790,10 +790,10 @@ function missingArchTwin(
   const keep = new Set(rule.syscalls.names.filter((name) => twinTable.byName.has(name)));
   if (keep.size === 0) return undefined;
 
-  const edits = [
-    { from: insertAt, to: insertAt, text: '-F arch=b32 ' },
-    ...twinSyscallEdits(state.line, rule, syscallTable(machine, version), twinTable, keep),
-  ];
+  const syscallEdits =
+    twinSyscallEdits(state.line, rule, syscallTable(machine, version), twinTable, keep);
+  if (!syscallEdits) return undefined;
+  const edits = [{ from: insertAt, to: insertAt, text: '-F arch=b32 ' }, ...syscallEdits];
   const text = state.line.text;
   return applyLineEdits(text.endsWith('\r') ? text.slice(0, -1) : text, edits);
 }

@@ -311,9 +311,13 @@ function twinFix(
   const arch = rule.arches[0];
   const archValueEnd = arch.range.end.character;
   const table = syscallTable(arch.machine, options.auditVersion);
+  const syscallEdits = twinSyscallEdits(line, rule, table, twinTable, new Set(missing));
+  // Every syscall the rule names is read again here as it was when checked, so none is
+  // dropped; a twin with no -S left would load as every 32-bit syscall, so none is offered.
+  if (!syscallEdits) return { fixes: [] };
   const edits: LineEdit[] = [
     { from: archValueEnd - arch.raw.length, to: archValueEnd, text: 'b32' },
-    ...twinSyscallEdits(line, rule, table, twinTable, new Set(missing)),
+    ...syscallEdits,
   ];
   const text = line.text.endsWith('\r') ? line.text.slice(0, -1) : line.text;
   return {

@@ -8,7 +8,7 @@ import type { SyscallTable } from '../../tables';
 import type { FixEdit } from '../codes';
 import type { RuleModel } from '../model';
 import type { RulesLine } from '../parse';
-import { readSigned, startsWithDigit } from './numbers';
+import { readSyscallNumber } from './syscalls';
 
 /** An edit of one line's text, in columns. */
 export interface LineEdit {
@@ -20,7 +20,8 @@ export interface LineEdit {
 /**
  * The edits that turn each `-S` of the rule into its twin's: a word the twin keeps stays
  * as written, a number becomes the twin table's number, and an `-S` left with no syscall
- * is removed with its argument.
+ * is removed with its argument. Undefined when no syscall is left at all: auditctl refuses
+ * a twin with no -S before its -k, and loads one without -k as every 32-bit syscall.
  */
 export function twinSyscallEdits(
   line: RulesLine,
@@ -28,9 +29,10 @@ export function twinSyscallEdits(
   table: SyscallTable | undefined,
   twinTable: SyscallTable,
   keep: ReadonlySet<string>,
-): LineEdit[] {
+): LineEdit[] | undefined {
   const edits: LineEdit[] = [];
   const text = line.text;
+  let keptCount = 0;
 
   for (const option of line.options) {
     if (option.name !== '-S' || !option.argument) continue;
@@ -46,6 +48,7 @@ export function twinSyscallEdits(
       const twinWord = twinSyscallWord(entry.text, table, twinTable, keep);
       if (twinWord !== undefined) kept.push(twinWord);
     }
+    keptCount += kept.length;
     const unchanged = kept.length === written.length &&
       kept.every((word, index) => word === written[index].text);
     if (unchanged) continue;
@@ -65,10 +68,14 @@ export function twinSyscallEdits(
     }
     edits.push({ from: start, to: end, text: '' });
   }
-  return edits;
+  return keptCount > 0 ? edits : undefined;
 }
 
-/** One `-S` element as the twin writes it, or undefined when the twin drops it. */
+/**
+ * One `-S` element as the twin writes it, or undefined when the twin drops it. A number is
+ * read as -S reads it (4294967355 and 59abc are 59), so the twin names the syscall the
+ * rule loads with.
+ */
 function twinSyscallWord(
   word: string,
   table: SyscallTable | undefined,
@@ -77,11 +84,9 @@ function twinSyscallWord(
 ): string | undefined {
   const lower = word.toLowerCase();
   if (keep.has(lower) && twinTable.byName.has(lower)) return word;
-  if (!startsWithDigit(word)) return undefined;
-
-  const read = readSigned(word);
-  if (read.overflow || read.length !== word.length) return undefined;
-  const name = table?.byNumber.get(Number(read.value));
+  const read = readSyscallNumber(word);
+  if (!read) return undefined;
+  const name = table?.byNumber.get(read.number);
   if (name === undefined || !keep.has(name)) return undefined;
   const twinNumber = twinTable.byName.get(name);
   return twinNumber === undefined ? undefined : String(twinNumber);
