@@ -6,6 +6,7 @@ import {
   accessSync, closeSync, constants, createReadStream, existsSync, openSync, readFileSync,
   readSync, statSync,
 } from 'node:fs';
+import { resolve } from 'node:path';
 import { analyzeLogs, type LogInput } from '../log/analyze';
 import { looksLikeMdatpStatistics } from '../log/mdatp';
 import { printMdatpReport } from './mdatp';
@@ -326,12 +327,13 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
   // audit.log.2 beside audit.log.2.gz is most often one rotation kept twice, as written and
   // compressed: its records would be counted twice (and its events joined, as repeats of
   // the same serials), so say so rather than guess which one to drop.
-  const given = new Set(distinct.inputs);
+  const given = new Map(distinct.inputs.map((input) => [resolve(input), input]));
   for (const input of distinct.inputs) {
-    if (input.endsWith('.gz') && given.has(input.slice(0, -3))) {
-      io.stderr(`auditd-tools noise: note: ${terminalSafe(input.slice(0, -3))} and ` +
-        `${terminalSafe(input)} are both read; if one is the other compressed, its records ` +
-        'are counted twice: name one of them\n');
+    const written = input === '-' ? undefined : given.get(resolve(input).replace(/\.gz$/, ''));
+    if (input.endsWith('.gz') && written !== undefined) {
+      io.stderr(`auditd-tools noise: note: ${terminalSafe(written)} and ` +
+        `${terminalSafe(input)} are both read;\n  if one is the other compressed, its ` +
+        'records are counted twice: name one of them\n');
     }
   }
   // A pipe (process substitution, a FIFO) cannot be sought: it is read as a stream, the way
@@ -525,18 +527,21 @@ export function textReport(
     out.add('');
     if (section === 'exe') {
       out.add(`Executables (events; log bytes)`);
-      out.addSafe(table(['events', 'share', 'bytes', 'executable'],
-        report.byExe.slice(0, top).map((row) => [
-          formatCount(row.events), share(row.events, events), size(row.bytes),
-          row.exe + (row.deleted ? ' (deleted)' : ''),
-        ]), 3));
-      // aureport lists these as "(null)"; the ranking leaves them out, so the shares above
-      // would not add up without this line.
-      if (report.eventsWithoutExe > 0) {
-        out.add(`  and ${counted(report.eventsWithoutExe, 'event')} ` +
-          `(${share(report.eventsWithoutExe, events).trim()}) that ` +
-          `${report.eventsWithoutExe === 1 ? 'names' : 'name'} no executable ` +
-          '(exe=(null), or no record naming one)');
+      if (report.byExe.length === 0) out.add('  no event names an executable');
+      else {
+        out.addSafe(table(['events', 'share', 'bytes', 'executable'],
+          report.byExe.slice(0, top).map((row) => [
+            formatCount(row.events), share(row.events, events), size(row.bytes),
+            row.exe + (row.deleted ? ' (deleted)' : ''),
+          ]), 3));
+      }
+      // aureport lists these as "(null)"; the ranking leaves them out, so its shares would
+      // not add up without this line.
+      if (report.eventsWithoutExe > 0 && report.byExe.length > 0) {
+        const without = report.eventsWithoutExe;
+        out.add(`  not ranked: ${counted(without, 'event')} ` +
+          `(${share(without, events).trim()}) that ${without === 1 ? 'names' : 'name'} ` +
+          'no executable (exe=(null), or no record naming one)');
       }
     } else if (section === 'syscall') {
       out.add(`Syscalls (events)`);

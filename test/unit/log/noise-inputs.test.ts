@@ -90,9 +90,13 @@ test('a rotation given both as written and compressed is named in a note', async
   const both = await run(['--format', 'json', ...['audit.log', 'audit.log.1', 'audit.log.1.gz']
     .map((name) => join(dir, name))]);
   assert.equal(both.status, 0, both.stderr);
-  assert.match(both.stderr, /note: .*audit\.log\.1 and .*audit\.log\.1\.gz are both read; if one /);
+  assert.match(both.stderr, /note: .*audit\.log\.1 and .*audit\.log\.1\.gz are both read;\n  if /);
   const one = await run(['--format', 'json', join(dir, 'audit.log'), join(dir, 'audit.log.1')]);
   assert.equal(one.stderr, '');
+  // The pair however its paths are spelled.
+  const spelled = await run(['--format', 'json', join(dir, 'audit.log.1'),
+    join(dir, '.', 'audit.log.1.gz')]);
+  assert.match(spelled.stderr, /audit\.log\.1 and .*audit\.log\.1\.gz are both read/);
 });
 
 test('a damaged .gz among the logs is named alone in the message', async (t) => {

@@ -60,5 +60,12 @@ test('events that name no executable are counted under the executables', async (
   const { status, stdout } = await run(['--by', 'exe', '-'], log);
   assert.equal(status, 0);
   assert.match(stdout, /^ +1 +33\.3% .* \/usr\/bin\/cat$/m);
-  assert.match(stdout, /^ {2}and 2 events \(66\.7%\) that name no executable \(exe=\(null\)/m);
+  assert.match(stdout,
+    /^ {2}not ranked: 2 events \(66\.7%\) that name no executable \(exe=\(null\)/m);
+
+  // With none that names one, the table says so instead of standing empty.
+  const none = await run(['--by', 'exe', '-'], log.split('\n').slice(0, 2).join('\n') + '\n');
+  assert.match(none.stdout,
+    /^Executables \(events; log bytes\)\n {2}no event names an executable\n/m);
+  assert.doesNotMatch(none.stdout, /not ranked/);
 });
