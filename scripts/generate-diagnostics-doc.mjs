@@ -170,7 +170,11 @@ const examples = {
       'fchmodat2): auditctl accepts the number, and the rule matches it on kernels that have ' +
       'fchmodat2." Keep the number while 3.0.9 loads the rules; write the name once every ' +
       'host has auditctl 4.2. Nor is 2032 to 2047: the kernel reads them as syscall classes ' +
-      '(`-S 2039` loads as kill,tkill,tgkill on x86_64); name the syscalls instead.',
+      '(`-S 2039` loads as kill,tkill,tgkill on x86_64); name the syscalls instead. The ' +
+      'kernel adds a class\'s numbers whatever the rule\'s arch, and the odd classes hold ' +
+      'the 32-bit compat numbers: `-F arch=b64 -S 2046` (dir_write_32, i386\'s creat,link,...) ' +
+      'loads as lseek,mmap,mprotect,...; the message says so and names the class of the ' +
+      'rule\'s own width.',
   },
   'syscall-number-trailing': { example: `${b64} -S 2abc`, fix: `${b64} -S open` },
   'syscall-number-wrapped': { example: `${b64} -S 4294967355`, fix: `${b64} -S execve` },

@@ -3,7 +3,7 @@
  * name of a number, on the chosen arch and side by side on every other arch.
  */
 import {
-  auditVersions, defaultAuditVersion, machines, syscallTable, versionsWithSyscall,
+  auditVersions, defaultAuditVersion, machines, nativeMachine, syscallTable, versionsWithSyscall,
   type AuditVersion, type Machine,
 } from '../tables';
 import {
@@ -80,7 +80,9 @@ async function runSyscall(args: readonly string[], io: CommandIo): Promise<numbe
     lines.push(`${query}: no such syscall on ${chosen} in auditctl ${version}${why}`);
     // -S takes such a number all the same: say what the checker says of it (a syscall a
     // newer auditctl names, a syscall class, or a number that never matches).
-    if (read) lines.push(unassignedDetail(read.number, chosen, version));
+    // The target is the 64-bit machine of a 32-bit arch, as b32 is on an x86_64 host.
+    const target = nativeMachine(chosen) ?? chosen;
+    if (read) lines.push(unassignedDetail(read.number, chosen, version, target));
   } else {
     lines.push(`${shown} on ${chosen} is ${primary}`);
   }

@@ -339,8 +339,9 @@ const table: CodeInfo[] = [
   {
     code: 'syscall-number-unassigned', severity: 'warning', title: 'Unassigned syscall number',
     // {detail}: that no table names the number, which newer table does, or that the kernel
-    // reads it as a syscall class (see syscalls.ts).
-    message: '{detail}',
+    // reads it as a syscall class (see syscalls.ts); {width}: what a class of the other
+    // width than the rule adds, or empty.
+    message: '{detail}{width}',
   },
   {
     code: 'syscall-number-trailing', severity: 'warning', title: 'Trailing characters in number',

@@ -6,8 +6,8 @@
  * exists).
  */
 import {
-  auditVersions, compatMachine, nativeMachine, syscallTable, uringOpTable, type AuditVersion,
-  type Machine, type SyscallTable,
+  auditVersions, compatMachine, machineBits, nativeMachine, syscallTable, uringOpTable,
+  type AuditVersion, type Machine, type SyscallTable,
 } from '../../tables';
 import { diagnostic } from '../codes';
 import type { ParsedOption } from '../parse';
@@ -117,9 +117,8 @@ function numberWarnings(
       data: replaceFix(`Replace ${number} with ${name}`, range, name),
     }));
   } else {
-    report(state, diagnostic('syscall-number-unassigned', range, {
-      detail: unassignedDetail(number, machine, version),
-    }));
+    report(state, diagnostic('syscall-number-unassigned', range,
+      unassignedParts(number, machine, version, state.options.hostMachine)));
   }
 }
 
@@ -149,28 +148,63 @@ export function syscallClassDetail(number: number): string | undefined {
 }
 
 /**
- * Why a number the version's table does not name matters. The table only names numbers
- * for auditctl; the kernel matches the number itself. So where another table of the
- * machine names it (a syscall newer than auditctl 3.0.9, such as fchmodat2), the rule
- * matches it on every kernel that has that syscall. The top 16 numbers are no syscall of any
- * table but classes the kernel expands.
+ * What a class of the other width than the rule's machine adds, or ''. The kernel adds a
+ * class's numbers to the rule's mask whatever its arch: classes 0, 2, 4, 6 and 8 hold the
+ * target's native numbers, 1, 3, 5, 7 and 9 those of its 32-bit compat machine, so on the
+ * other machine they are other syscalls (b64 2046, i386's creat, link, ..., loads as
+ * lseek,mmap,mprotect,...). A rule without -F arch is native. Targets without a compat
+ * machine are left out: what their kernels register for the 32-bit classes is not known
+ * here.
  */
-export function unassignedDetail(
-  number: number, machine: Machine, version: AuditVersion,
-): string {
+export function syscallClassWidth(number: number, machine: Machine, target: Machine): string {
+  const index = maxSyscallNumber - number;
+  const compat = compatMachine(target);
+  if (index < 0 || syscallClassNames[index] === undefined || !compat) return '';
+  const classCompat = index % 2 === 1;
+  const ruleCompat = machine !== target && machineBits(machine) === 32;
+  if (classCompat === ruleCompat) return '';
+  const holds = classCompat ? `${compat} (32-bit compat)` : `${target} (native)`;
+  const sibling = index ^ 1;
+  return ` Class ${index} holds ${holds} numbers, and the kernel adds them unchanged to a ` +
+    `rule for ${machine}, where they are unrelated syscalls: write ` +
+    `${maxSyscallNumber - sibling} (${syscallClassNames[sibling]}) for ${machine}, or name ` +
+    'the syscalls.';
+}
+
+/**
+ * Why a number the version's table does not name matters, and, for a syscall class of the
+ * other width, what it adds (`width`, '' for others). The table only names numbers for
+ * auditctl; the kernel matches the number itself. So where another table of the machine
+ * names it (a syscall newer than auditctl 3.0.9, such as fchmodat2), the rule matches it on
+ * every kernel that has that syscall. The top 16 numbers are no syscall of any table but
+ * classes the kernel expands.
+ */
+export function unassignedParts(
+  number: number, machine: Machine, version: AuditVersion, target: Machine,
+): { detail: string; width: string } {
   const asClass = syscallClassDetail(number);
-  if (asClass) return asClass;
+  if (asClass) return { detail: asClass, width: syscallClassWidth(number, machine, target) };
   const newestFirst = [...auditVersions].reverse();
   for (const other of newestFirst) {
     if (other === version) continue;
     const name = syscallTable(machine, other)?.byNumber.get(number);
     if (name === undefined) continue;
-    return `auditctl ${version}'s ${machine} table has no name for syscall ${number} ` +
-      `(auditctl ${other}'s names it ${name}): auditctl accepts the number, and the rule ` +
-      `matches it on kernels that have ${name}.`;
+    const detail = `auditctl ${version}'s ${machine} table has no name for syscall ` +
+      `${number} (auditctl ${other}'s names it ${name}): auditctl accepts the number, and ` +
+      `the rule matches it on kernels that have ${name}.`;
+    return { detail, width: '' };
   }
-  return `No syscall has number ${number} on ${machine}; auditctl accepts it but it never ` +
-    'matches.';
+  const detail = `No syscall has number ${number} on ${machine}; auditctl accepts it but ` +
+    'it never matches.';
+  return { detail, width: '' };
+}
+
+/** The checker's syscall-number-unassigned text for a number, in one string. */
+export function unassignedDetail(
+  number: number, machine: Machine, version: AuditVersion, target: Machine,
+): string {
+  const { detail, width } = unassignedParts(number, machine, version, target);
+  return detail + width;
 }
 
 function reportUnknownSyscall(
