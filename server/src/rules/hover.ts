@@ -23,6 +23,8 @@ import {
   versionsWithSyscall,
 } from '../tables';
 import { syscallDescription } from '../tables/descriptions';
+import { maxSyscallNumber, readSyscallNumber, unassignedDetail } from './checks/syscalls';
+import { formatMessage } from './codes';
 import { describeRule } from './describe';
 import { markdownCode, markdownText } from './hoverText';
 import { shellWord } from './shellWord';
@@ -250,10 +252,23 @@ function hoverSyscallNumber(
   archNote: string | undefined,
   options: HoverOptions,
 ): RulesHover {
-  // auditctl reads a number with strtol(..., 0): decimal, 0x hex, leading-0 octal.
-  const number = word.startsWith('0x') || word.startsWith('0X')
-    ? parseInt(word.slice(2), 16)
-    : /^0[0-7]+/.test(word) ? parseInt(word, 8) : parseInt(word, 10);
+  // The number as -S reads it, so the hover says what the checker says: 4294967355 is 59
+  // (the low 32 bits), 59abc is 59, and 4294967295 (-1) is refused.
+  const read = readSyscallNumber(word);
+  if (!read) {
+    const refused = `auditctl refuses ${markdownCode(word)} as a syscall: -S takes numbers ` +
+      `from 0 to ${maxSyscallNumber}, after keeping their low 32 bits as a signed int.`;
+    return { contents: refused, range };
+  }
+  const number = read.number;
+  const named = machine && syscallTable(machine, options.auditVersion)?.byNumber.get(number);
+  const readAs = read.wrapped
+    ? formatMessage('syscall-number-wrapped', {
+      value: word.slice(0, read.length), number, named: named ? ` (${named} on ${machine})` : '',
+    })
+    : read.length < word.length
+      ? formatMessage('syscall-number-trailing', { value: word, number })
+      : undefined;
 
   const nameOn = (each: Machine) => syscallTable(each, options.auditVersion)?.byNumber.get(number);
   const rows = syscallTableRows(`syscall ${number}`, machine, options.hostMachine, nameOn);
@@ -262,19 +277,27 @@ function hoverSyscallNumber(
   if (machine) {
     const name = nameOn(machine);
     const label = archLabel(machine, options.hostMachine);
-    headline = name
-      ? `**${number}** on ${label} is **${name}**`
-      : `**${number}** is no syscall on ${label}`;
     const twin = compatMachine(machine) ?? nativeMachine(machine);
     const twinName = twin && nameOn(twin);
-    if (twin && twinName) {
-      headline += `; on ${archLabel(twin, options.hostMachine)} it is **${twinName}**`;
+    const onTwin = twin && twinName
+      ? `on ${archLabel(twin, options.hostMachine)} it is **${twinName}**`
+      : undefined;
+    if (name) {
+      headline = `**${number}** on ${label} is **${name}**`;
+      if (onTwin) headline += `; ${onTwin}`;
+    } else {
+      // The checker's syscall-number-unassigned text: a syscall class, a number another
+      // auditctl's table names, or one that never matches.
+      headline = markdownText(
+        unassignedDetail(number, machine, options.auditVersion, options.hostMachine));
+      if (onTwin) headline += ` On ${onTwin.slice(3)}.`;
     }
     const description = name ? syscallDescription(name) : undefined;
     if (description) headline += `\n\n${name}: ${description}`;
   }
 
-  const parts = [headline, '', ...rows];
+  const parts = readAs ? [markdownText(readAs), '', headline] : [headline];
+  parts.push('', ...rows);
   if (archNote) parts.push('', archNote);
   parts.push('', 'Names are portable across arches; numbers are not.');
   return { contents: parts.join('\n'), range };
@@ -318,7 +341,8 @@ function hoverUringOp(word: string, range: Range, version: AuditVersion): RulesH
   if (!table) {
     return { contents: `audit ${version} has no io_uring list.`, range };
   }
-  const number = /^[0-9]/.test(word) ? Number(word) : table.byName.get(word.toLowerCase());
+  const number = /^[0-9]/.test(word)
+    ? readSyscallNumber(word)?.number : table.byName.get(word.toLowerCase());
   const name = typeof number === 'number' ? table.byNumber.get(number) : undefined;
   return {
     contents: name !== undefined

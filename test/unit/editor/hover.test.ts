@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseRulesDocument } from '../../../server/src/rules/parse';
 import { HoverOptions, hoverAt } from '../../../server/src/rules/hover';
 import { checkRulesText } from '../../../server/src/rules/check';
+import { plainHoverText } from '../../../server/src/rules/hoverText';
 
 const x86: HoverOptions = { auditVersion: '4.2', hostMachine: 'x86_64' };
 
@@ -174,4 +175,49 @@ test('comments, blank lines and positions past the end have no hover', () => {
   assert.equal(hover('', 0, 0), undefined);
   assert.equal(hover('-D', 5, 0), undefined);
   assert.equal(hover('-a always,exit -S open', 0, 100), undefined);
+});
+
+test('a syscall number reads as -S reads it, and says what the checker says of it', () => {
+  const cases: [string, string, RegExp][] = [
+    ['-a always,exit -F arch=b64 -S 4294967355 -k a', '4294967355',
+      /^auditctl keeps the low 32 bits of 4294967355 as a signed int and reads it as syscall 59 /],
+    ['-a always,exit -F arch=b64 -S 0x100000003b -k a', '0x100000003b',
+      /reads it as syscall 59 \(execve on x86_64\)\.\n\n59 on b64 \(x86_64\) is execve;/],
+    ['-a always,exit -F arch=b64 -S 59abc -k a', '59abc',
+      /^auditctl reads "59abc" as syscall 59 and ignores the rest\.\n\n59 on b64 \(x86_64\) is /],
+    ['-a always,exit -F arch=b64 -S 2039 -k a', '2039',
+      /^2039 is a syscall class, not a syscall: .*\(class 8, signal\)/],
+    ['-a always,exit -F arch=b64 -S 2046 -k a', '2046',
+      /\(class 1, dir_write_32\).* they are unrelated syscalls/],
+    ['-a always,exit -F arch=b64 -S 452 -k a', '452',
+      /^auditctl 3\.0\.9's x86_64 table has no name for syscall 452 \(auditctl 4\.2's names it /],
+  ];
+  for (const [line, word, expected] of cases) {
+    const options = word === '452' ? { ...x86, auditVersion: '3.0.9' as const } : x86;
+    const result = hover(line, 0, col(line, word, 1), options);
+    assert.ok(result, line);
+    const plain = plainHoverText(result.contents);
+    assert.match(plain, expected, plain);
+    assert.doesNotMatch(plain, /is no syscall/, line);
+
+    // Word for word what the checker reports on the number.
+    const checked = checkRulesText(line, options).diagnostics.filter((entry) =>
+      ['syscall-number-wrapped', 'syscall-number-trailing', 'syscall-number-unassigned']
+        .includes(entry.code));
+    assert.ok(checked.length > 0, line);
+    for (const entry of checked) assert.ok(plain.includes(entry.message), entry.message);
+  }
+
+  const refused = '-a always,exit -F arch=b64 -S 4294967295 -k a';
+  const result = hover(refused, 0, col(refused, '4294967295', 1));
+  assert.match(plainHoverText(result!.contents), /^auditctl refuses 4294967295 as a syscall/);
+});
+
+test('an io_uring operation number reads as -S reads it', () => {
+  const plain = '-a always,io_uring -S 18';
+  const named = hover(plain, 0, col(plain, '18'))!.contents;
+  assert.match(named, /^io_uring operation \*\*\w+\*\* \(18\)$/);
+  for (const line of ['-a always,io_uring -S 4294967314', '-a always,io_uring -S 18abc']) {
+    assert.equal(hover(line, 0, col(line, 'S ', 3))!.contents, named, line);
+  }
 });
