@@ -7,7 +7,7 @@ import {
   type AuditVersion, type Machine,
 } from '../tables';
 import {
-  maxSyscallNumber, readSyscallNumber, unassignedDetail,
+  cutSyscallNumber, maxSyscallNumber, readSyscallNumber, unassignedDetail,
 } from '../rules/checks/syscalls';
 import { startsWithDigit } from '../rules/checks/numbers';
 import { archMachine, parseCommandArgs } from './arguments';
@@ -57,14 +57,21 @@ async function runSyscall(args: readonly string[], io: CommandIo): Promise<numbe
     return number === undefined ? undefined : String(number);
   };
 
-  // 0x3b is shown with the number -S makes of it, and 2abc with what auditctl ignores.
+  // 0x3b is shown with the number -S makes of it, 4294967355 with the cut to 32 bits and
+  // 2abc with what auditctl ignores, on the first line whether a syscall has it or not.
+  // A number -S refuses is shown as the int it was cut to (4294967295 is -1).
   let shown = byNumber ? query : query.toLowerCase();
-  if (read && read.length < query.length) {
-    shown = `${query} (read as ${read.number}; auditctl ignores "${query.slice(read.length)}")`;
-  } else if (read?.wrapped) {
-    shown = `${query} (read as ${read.number}; auditctl keeps the low 32 bits)`;
-  } else if (read && query !== String(read.number)) {
-    shown = `${query} (${read.number})`;
+  const cut = byNumber ? cutSyscallNumber(query) : undefined;
+  if (cut) {
+    const how: string[] = [];
+    if (cut.saturated) how.push('stops at LONG_MAX and keeps its low 32 bits');
+    else if (cut.wrapped) how.push('keeps the low 32 bits');
+    if (cut.length < query.length) how.push(`ignores "${query.slice(cut.length)}"`);
+    if (how.length > 0) {
+      shown = `${query} (read as ${cut.number}; auditctl ${how.join(' and ')})`;
+    } else if (query !== String(cut.number)) {
+      shown = `${query} (${cut.number})`;
+    }
   }
 
   const primary = lookup(chosen);
@@ -77,7 +84,7 @@ async function runSyscall(args: readonly string[], io: CommandIo): Promise<numbe
     } else if (!read) {
       why = ` (-S takes numbers from 0 to ${maxSyscallNumber})`;
     }
-    lines.push(`${query}: no such syscall on ${chosen} in auditctl ${version}${why}`);
+    lines.push(`${shown}: no such syscall on ${chosen} in auditctl ${version}${why}`);
     // -S takes such a number all the same: say what the checker says of it (a syscall a
     // newer auditctl names, a syscall class, or a number that never matches).
     // The target is the 64-bit machine of a 32-bit arch, as b32 is on an x86_64 host.
@@ -97,8 +104,34 @@ async function runSyscall(args: readonly string[], io: CommandIo): Promise<numbe
     lines.push(`${mark} ${machine.padEnd(width)}  ${found ?? '-'}`);
   }
 
-  io.stdout(`${lines.join('\n')}\n`);
+  io.stdout(`${lines.flatMap((line) => wrapLine(line)).join('\n')}\n`);
   return primary === undefined ? 1 : 0;
+}
+
+/** The widest line the command prints; longer ones go on at an indent. */
+const outputColumns = 100;
+const continuationIndent = '  ';
+
+/**
+ * One line of output wrapped at spaces to the output width, each later part indented. A
+ * word longer than the width (a long query) stays whole on a line of its own.
+ */
+function wrapLine(line: string): string[] {
+  if (line.length <= outputColumns) return [line];
+  const parts: string[] = [];
+  let current: string | undefined;
+  for (const word of line.split(' ')) {
+    if (current === undefined) {
+      current = word;
+    } else if (current.length + 1 + word.length <= outputColumns) {
+      current += ` ${word}`;
+    } else {
+      parts.push(current);
+      current = continuationIndent + word;
+    }
+  }
+  parts.push(current!);
+  return parts;
 }
 
 export const syscallCommand: Command = {

@@ -6,6 +6,9 @@ import { syscallTable } from '../../../server/src/tables';
 
 const run = (...args: string[]) => runCli(args);
 
+/** The output with each wrapped line joined again. */
+const unwrapped = (stdout: string) => stdout.replace(/\n {2}(?=\S)/g, ' ');
+
 test('syscall takes a hex number as -S does: 0x3b is execve on x86_64', async () => {
   const result = await run('syscall', '0x3b');
   assert.equal(result.status, 0, result.stdout);
@@ -30,12 +33,51 @@ test('syscall reads each number form to the syscall the checker reads from -S', 
 });
 
 test('a number -S refuses is no syscall, with the range -S takes', async () => {
-  for (const form of ['2048', '0x800', '99999999999999999999']) {
+  for (const [form, shown] of [
+    ['2048', '2048'],
+    ['0x800', '0x800 \\(2048\\)'],
+    ['4294967295', '4294967295 \\(read as -1; auditctl keeps the low 32 bits\\)'],
+    ['99999999999999999999', '99999999999999999999 \\(read as -1; auditctl stops at ' +
+      'LONG_MAX and keeps its low 32 bits\\)'],
+  ]) {
     const result = await run('syscall', form);
     assert.equal(result.status, 1, form);
-    assert.match(result.stdout,
-      new RegExp(`^${form}: no such syscall on x86_64 in auditctl 4\\.2 ` +
+    assert.match(unwrapped(result.stdout),
+      new RegExp(`^${shown}: no such syscall on x86_64 in auditctl 4\\.2 ` +
         '\\(-S takes numbers from 0 to 2047\\)$', 'm'));
   }
   assert.match((await run('syscall', '--help')).stdout, /decimal, 0x hex or 0 octal/);
+});
+
+test('the first line says what a number is read as, found or not', async () => {
+  const both = await run('syscall', '4294967355abc');
+  assert.equal(both.status, 0);
+  assert.match(both.stdout, new RegExp('^4294967355abc \\(read as 59; auditctl keeps the ' +
+    'low 32 bits and ignores "abc"\\) on x86_64 is execve$', 'm'));
+
+  const cutToClass = await run('syscall', '4294969343');
+  assert.equal(cutToClass.status, 1);
+  const [first, ...rest] = unwrapped(cutToClass.stdout).split('\n');
+  assert.equal(first, '4294969343 (read as 2047; auditctl keeps the low 32 bits): no such ' +
+    'syscall on x86_64 in auditctl 4.2');
+  assert.match(rest[0], /^2047 is a syscall class, not a syscall: /);
+});
+
+test('syscall keeps its lines within 100 columns, wrapped at spaces with an indent', async () => {
+  for (const args of [
+    ['2047'], ['2032'], ['452', '--audit-version', '3.0.9'], ['2046'], ['2047', '--arch', 'b32'],
+    ['4294969343'], ['99999999999999999999'],
+  ]) {
+    const result = await run('syscall', ...args);
+    const lines = result.stdout.split('\n');
+    for (const line of lines) assert.ok(line.length <= 100, `${args.join(' ')}: ${line}`);
+    assert.ok(lines.some((line) => /^ {2}\S/.test(line) && !/^ {2}[a-z0-9_]+ +\S+$/.test(line)),
+      `${args.join(' ')} wraps:\n${result.stdout}`);
+  }
+
+  // Joined again, the explanation is the checker's message word for word.
+  const result = await run('syscall', '2047', '--arch', 'b32');
+  const [checked] = checkRulesText('-a always,exit -F arch=b32 -S 2047 -k x').diagnostics
+    .filter((entry) => entry.code === 'syscall-number-unassigned');
+  assert.equal(unwrapped(result.stdout).split('\n')[1], checked.message);
 });

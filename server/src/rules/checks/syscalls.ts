@@ -32,12 +32,26 @@ const maxLong = (1n << 63n) - 1n;
  */
 export function readSyscallNumber(element: string):
   { number: number; length: number; wrapped: boolean } | undefined {
+  const cut = cutSyscallNumber(element);
+  if (!cut || cut.number < 0 || cut.number > maxSyscallNumber) return undefined;
+  return { number: cut.number, length: cut.length, wrapped: cut.wrapped };
+}
+
+/**
+ * The int libaudit makes of a -S element that starts with a digit, before the range check
+ * (4294967295 is -1): what the syscall command shows for a number -S refuses. `saturated`
+ * says strtol stopped at LONG_MAX.
+ */
+export function cutSyscallNumber(element: string):
+  { number: number; length: number; wrapped: boolean; saturated: boolean } | undefined {
   if (!startsWithDigit(element)) return undefined;
   const read = readSigned(element);
   const long = read.overflow ? maxLong : read.value;
   const number = Number(BigInt.asIntN(32, long));
-  if (number < 0 || number > maxSyscallNumber) return undefined;
-  return { number, length: read.length, wrapped: long !== BigInt(number) };
+  return {
+    number, length: read.length, wrapped: read.value !== BigInt(number),
+    saturated: read.overflow,
+  };
 }
 
 export function applySyscalls(state: LineState, option: ParsedOption): void {
