@@ -4,9 +4,8 @@
  */
 import {
   accessSync, closeSync, constants, createReadStream, existsSync, openSync, readFileSync,
-  readSync, statSync,
+  readSync, realpathSync, statSync,
 } from 'node:fs';
-import { resolve } from 'node:path';
 import { analyzeLogs, type LogInput } from '../log/analyze';
 import { looksLikeMdatpStatistics } from '../log/mdatp';
 import { printMdatpReport } from './mdatp';
@@ -327,10 +326,25 @@ export async function runNoise(args: readonly string[], io: NoiseIo): Promise<nu
   // audit.log.2 beside audit.log.2.gz is most often one rotation kept twice, as written and
   // compressed: its records would be counted twice (and its events joined, as repeats of
   // the same serials), so say so rather than guess which one to drop.
-  const given = new Map(distinct.inputs.map((input) => [resolve(input), input]));
+  // Compared as the files they are (links and linked folders followed), as distinctLogFiles
+  // compares them; a pipe or '-' has no such twin.
+  const realPath = (input: string) => {
+    try {
+      return input === '-' ? undefined : realpathSync(input);
+    } catch {
+      return undefined;
+    }
+  };
+  const given = new Map<string, string>();
   for (const input of distinct.inputs) {
-    const written = input === '-' ? undefined : given.get(resolve(input).replace(/\.gz$/, ''));
-    if (input.endsWith('.gz') && written !== undefined) {
+    const real = realPath(input);
+    if (real !== undefined) given.set(real, input);
+  }
+  for (const input of distinct.inputs) {
+    const real = realPath(input);
+    const gz = real === undefined ? undefined : /\.gz$/i.exec(real);
+    const written = gz ? given.get(real!.slice(0, gz.index)) : undefined;
+    if (written !== undefined) {
       io.stderr(`auditd-tools noise: note: ${terminalSafe(written)} and ` +
         `${terminalSafe(input)} are both read;\n  if one is the other compressed, its ` +
         'records are counted twice: name one of them\n');
@@ -545,10 +559,13 @@ export function textReport(
       }
     } else if (section === 'syscall') {
       out.add(`Syscalls (events)`);
-      out.addSafe(table(['events', 'share', 'syscall'],
-        report.bySyscall.slice(0, top).map((row) => [
-          formatCount(row.events), share(row.events, events), syscallLabel(row),
-        ]), 2));
+      if (report.bySyscall.length === 0) out.add('  no event carries a syscall');
+      else {
+        out.addSafe(table(['events', 'share', 'syscall'],
+          report.bySyscall.slice(0, top).map((row) => [
+            formatCount(row.events), share(row.events, events), syscallLabel(row),
+          ]), 2));
+      }
     } else if (section === 'key') {
       out.add(`Keys (events)`);
       if (report.byKey.length === 0) out.add('  no event carries a key');

@@ -93,10 +93,19 @@ test('a rotation given both as written and compressed is named in a note', async
   assert.match(both.stderr, /note: .*audit\.log\.1 and .*audit\.log\.1\.gz are both read;\n  if /);
   const one = await run(['--format', 'json', join(dir, 'audit.log'), join(dir, 'audit.log.1')]);
   assert.equal(one.stderr, '');
-  // The pair however its paths are spelled.
-  const spelled = await run(['--format', 'json', join(dir, 'audit.log.1'),
-    join(dir, '.', 'audit.log.1.gz')]);
-  assert.match(spelled.stderr, /audit\.log\.1 and .*audit\.log\.1\.gz are both read/);
+  // The pair however its paths are spelled: ./, a linked folder, a link, .GZ.
+  symlinkSync(dir, `${dir}-link`);
+  t.after(() => rmSync(`${dir}-link`, { force: true }));
+  symlinkSync(join(dir, 'audit.log.1'), join(dir, 'alias.1'));
+  writeFileSync(join(dir, 'upper.1'), log);
+  writeFileSync(join(dir, 'upper.1.GZ'), gzipSync(log));
+  for (const pair of [[join(dir, 'audit.log.1'), join(dir, '.', 'audit.log.1.gz')],
+    [join(`${dir}-link`, 'audit.log.1'), join(dir, 'audit.log.1.gz')],
+    [join(dir, 'alias.1'), join(dir, 'audit.log.1.gz')],
+    [join(dir, 'upper.1'), join(dir, 'upper.1.GZ')]]) {
+    const spelled = await run(['--format', 'json', ...pair]);
+    assert.match(spelled.stderr, /note: .* and .* are both read;/, pair.join(' '));
+  }
 });
 
 test('a damaged .gz among the logs is named alone in the message', async (t) => {

@@ -68,4 +68,11 @@ test('events that name no executable are counted under the executables', async (
   assert.match(none.stdout,
     /^Executables \(events; log bytes\)\n {2}no event names an executable\n/m);
   assert.doesNotMatch(none.stdout, /not ranked/);
+
+  // A log of user-space messages only: no syscall table, a line that says why.
+  const userOnly = 'type=USER_LOGIN msg=audit(1700000000.001:1): pid=1 uid=0 auid=0 ses=1 ' +
+    'msg=\'op=login acct="root" exe="/usr/sbin/sshd" res=success\'\n';
+  const users = await run(['--by', 'syscall', '-'], userOnly);
+  assert.equal(users.status, 0);
+  assert.match(users.stdout, /^Syscalls \(events\)\n {2}no event carries a syscall\n/m);
 });
