@@ -121,6 +121,15 @@ function taskNeverForAll(rules: readonly RuleModel[]): RuleModel | undefined {
 
 const taskNeverText = 'a task rule without fields: no task gets syscall auditing';
 
+/** Fields the overlap test does not weigh: which files a syscall touches, and how. */
+const fileFields = new Set(['path', 'dir', 'perm', 'filetype']);
+
+/** Whether a rule narrows its events only by files (a watch), besides arch and syscalls. */
+function testsFilesOnly(rule: RuleModel): boolean {
+  return rule.fields.length > 0 && rule.comparisons.length === 0 &&
+    rule.fields.every((condition) => fileFields.has(condition.field));
+}
+
 /** The in-force verdict on a syscall event, the task list's before the exit list's. */
 function inForceMatch(
   existing: readonly InForce[],
@@ -148,31 +157,29 @@ function inForceEffects(
   const taskNever = taskNeverForAll(existingRules);
   // A never rule covers a generated one where it decides: proven when no rule that may
   // match the same events comes before it in the kernel's order (first match wins).
-  // mayOverlap cannot see that a watch's path and perm keep it off these syscalls, so a
-  // never rule behind one covers when, besides, the rules in force exclude every event of
-  // this log the generated rules match.
+  // mayOverlap cannot see that a watch's path and perm keep it off these syscalls: a never
+  // rule behind such rules only (and no other that may overlap) also covers when the rules
+  // in force exclude every event of this log the generated rules match.
   const inOrder = kernelOrder(existingRules);
-  const decidingCover = (generated: GeneratedRule) => {
+  const coverOf = (generated: GeneratedRule, behindUnseen: boolean) => {
     if (generated.model.list === 'exit' && taskNever !== undefined) return taskNever;
     for (const rule of inOrder) {
       if (rule.list !== generated.model.list) continue;
       if (rule.action === 'never' && subsumes(rule, generated.model)) return rule;
-      if (rule.action !== 'never' && mayOverlap(rule, generated.model)) return undefined;
+      if (rule.action === 'never' || !mayOverlap(rule, generated.model)) continue;
+      if (!behindUnseen || !testsFilesOnly(rule)) return undefined;
     }
     return undefined;
   };
-  const anyCover = (generated: GeneratedRule) => inOrder.find((rule) =>
-    rule.list === generated.model.list && rule.action === 'never' &&
-    subsumes(rule, generated.model));
   const covering = (covers: (RuleModel | undefined)[]) => {
     const sources = [...new Set(covers.map((rule) => ruleSource(rule!) +
       (rule === taskNever ? ` (${taskNeverText})` : '')))];
     return `${sources.join(', ')} already exclude${sources.length > 1 ? '' : 's'}` +
       ` every event the suggested rule${proposal.rules.length > 1 ? 's' : ''} would`;
   };
-  const proven = proposal.rules.map(decidingCover);
+  const proven = proposal.rules.map((rule) => coverOf(rule, false));
   if (proven.every((rule) => rule !== undefined)) return { covering: covering(proven), notes: [] };
-  const subsumed = proposal.rules.map((rule) => decidingCover(rule) ?? anyCover(rule));
+  const subsumed = proposal.rules.map((rule) => coverOf(rule, true));
 
   const existing: InForce[] = existingRules.map((rule) => ({ ...rule, existing: rule }));
   const generated: InForce[] = proposal.rules.map((rule) => ({ ...rule.model,

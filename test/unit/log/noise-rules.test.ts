@@ -288,4 +288,13 @@ test('--rules: a never rule behind an always rule that decides first does not co
     s.rule.includes('/usr/bin/env')));
   assert.match(behindWatch.alreadyInForce.join('\n'),
     new RegExp(`/usr/bin/env: ${watched}:2 already`));
+
+  // Behind an always rule on other facts (a uid this log never shows), nothing is proven:
+  // on the host it logs those events first.
+  const byUid = join(dir, 'by-uid.rules');
+  writeFileSync(byUid, `-a always,exit -F arch=b64 -S execve -F uid=12345 -k nobody\n${envRule}\n`);
+  const behindUid = JSON.parse((await run(['--format', 'json', '--rules', byUid, sampleLog]))
+    .stdout);
+  assert.deepEqual(behindUid.alreadyInForce, []);
+  assert.ok(behindUid.suggestions.some((s: JsonSuggestion) => s.rule.includes('/usr/bin/env')));
 });
