@@ -9,9 +9,10 @@ import {
   auditVersions, compatMachine, machineBits, nativeMachine, syscallTable, uringOpTable,
   type AuditVersion, type Machine, type SyscallTable,
 } from '../../tables';
-import { diagnostic } from '../codes';
+import { diagnostic, type FixData } from '../codes';
 import type { ParsedOption } from '../parse';
 import { readSigned, startsWithDigit } from './numbers';
+import { splitFieldPair } from './fields';
 import { argumentPartRange } from './ranges';
 import { LineState, fail, report } from './state';
 import { closestNames, didYouMeanFixes, replaceFix } from './suggest';
@@ -92,7 +93,7 @@ export function applySyscalls(state: LineState, option: ParsedOption): void {
       numberWarnings(state, element, read, name, machine, version, range);
     },
     onUnknown(element, range) {
-      reportUnknownSyscall(state, element, text, machine, version, range);
+      reportUnknownSyscall(state, option, element, text, machine, version, table, range);
     },
   });
 
@@ -223,14 +224,16 @@ export function unassignedDetail(
 
 function reportUnknownSyscall(
   state: LineState,
+  option: ParsedOption,
   element: string,
   whole: string,
   machine: Machine,
   version: AuditVersion,
+  table: SyscallTable | undefined,
   range: ReturnType<typeof argumentPartRange>,
 ): void {
   const lower = element.toLowerCase();
-  const removal = removeElementFix(state, element, range);
+  const removal = removeElementFix(state, option, element, range, table);
 
   const since = auditVersions.find((other) =>
     other !== version && syscallTable(machine, other)?.byName.has(lower));
@@ -266,17 +269,49 @@ function reportUnknownSyscall(
   fail(state, diagnostic('unknown-syscall', range, { detail, value: element }, { data }));
 }
 
-/** Removes one element of a comma list (with its comma), or the whole -S if it is alone. */
+/**
+ * Removes one element of a comma list, with the commas up to the next element (or back to
+ * the one before, for the last): two unknown elements of one list then overlap, so a
+ * fix-all never empties the list. An element alone in its -S takes the whole option away
+ * (`-S qqq` and one space), but only where another -S still names a syscall: auditctl
+ * refuses an empty or bare -S, and a rule left without -S is every syscall (with -k, it
+ * refuses the key). Undefined when no removal leaves a rule auditctl loads as meant.
+ */
 function removeElementFix(
   state: LineState,
+  option: ParsedOption,
   element: string,
-  range: ReturnType<typeof argumentPartRange>,
-) {
+  range: PartRange,
+  table: SyscallTable | undefined,
+): FixData | undefined {
   const text = state.line.text;
+  const argument = option.argument!.range;
+  const first = argument.start.character;
+  const last = argument.end.character;
   let start = range.start.character;
   let end = range.end.character;
-  if (text[end] === ',') end++;
-  else if (text[start - 1] === ',') start--;
+
+  // Columns of the line, not of the argument text: -S words have no escapes that matter
+  // here, and a comma is a comma either way.
+  let next = end;
+  while (next < last && text[next] === ',') next++;
+  let previous = start;
+  while (previous > first && text[previous - 1] === ',') previous--;
+
+  if (next < last) {
+    end = next;
+  } else if (previous > first) {
+    start = previous;
+    end = next;
+  } else {
+    if (!otherSyscallOption(state, option, table)) return undefined;
+    start = option.range.start.character;
+    end = last;
+    // One separating space, after the argument, or before the option at the line's end.
+    const separate = start === 0 || text[start - 1] === ' ';
+    if (separate && text[end] === ' ') end++;
+    else if (separate && start > 0) start--;
+  }
   return {
     fixes: [{
       title: `Remove ${element}`,
@@ -289,6 +324,48 @@ function removeElementFix(
       }],
     }],
   };
+}
+
+/**
+ * Whether another -S of the line names a syscall (`all`, a name of the table, or a number
+ * -S takes), so that the rule keeps one once `option` is gone. One after it counts only
+ * with no key and no -F arch between: a key needs a syscall before it, and an arch changes
+ * the table the later names resolve against.
+ */
+function otherSyscallOption(
+  state: LineState,
+  option: ParsedOption,
+  table: SyscallTable | undefined,
+): boolean {
+  let after = false;
+  for (const other of state.line.options) {
+    if (other === option) {
+      after = true;
+      continue;
+    }
+    if (after && (other.name === '-k' || (other.name === '-F' && keyOrArchField(other)))) {
+      return false;
+    }
+    if (other.name !== '-S' || !other.argument) continue;
+    if (namesSyscall(other.argument.text, table)) return true;
+  }
+  return false;
+}
+
+function keyOrArchField(option: ParsedOption): boolean {
+  const pair = option.argument ? splitFieldPair(option.argument.text) : undefined;
+  const name = pair?.name.toLowerCase();
+  return name === 'key' || name === 'arch';
+}
+
+/** Whether some element of a -S argument is one auditctl takes. */
+function namesSyscall(text: string, table: SyscallTable | undefined): boolean {
+  for (const element of text.split(',')) {
+    if (element.length === 0) continue;
+    if (element === 'all' || table?.byName.has(element.toLowerCase())) return true;
+    if (readSyscallNumber(element)) return true;
+  }
+  return false;
 }
 
 function applyUringOps(state: LineState, option: ParsedOption): void {
