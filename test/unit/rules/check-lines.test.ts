@@ -307,6 +307,15 @@ test('a b64 rule without its b32 twin, and the twin that satisfies it', () => {
     d.code === 'missing-b32-twin'), true);
 });
 
+test('the missing twin names each syscall once, in the order first written', () => {
+  const twice = (rule: string) =>
+    expectOne(rule, { code: 'missing-b32-twin', severity: 'warning', range: [18, 26] }).message;
+  // 59 is execve on x86_64, and 4294967298abc is read as 2, open.
+  assert.match(twice(`${b64} -S 59,execve -k x`), /calling execve escape/);
+  assert.match(twice(`${b64} -S 2 -S 4294967298abc -k x`), /calling open escape/);
+  assert.match(twice(`${b64} -S close,open,2,close -k x`), /calling close, open escape/);
+});
+
 test('a never rule for one ABI is a deliberate exclusion, not a missing twin', () => {
   const exclusion = '-a never,exit -F arch=b64 -S finit_module -F exe=/usr/bin/kmod -k x';
   assert.equal(diagnosticsOf(exclusion).some((d) => d.code === 'missing-b32-twin'), false);
