@@ -29,6 +29,23 @@ export function startsWithDigit(text: string): boolean {
 
 /** strtoul(text, NULL, 0) for a text that starts with a digit (no sign, no spaces). */
 export function readUnsigned(text: string): CNumber {
+  const first = text.charCodeAt(0);
+  if (first >= 0x31 && first <= 0x39) {
+    // Decimal, the common case (uids, a0=, perm bits): up to 15 digits fit a double
+    // exactly, so only a longer number needs the general reading below.
+    let value = first - 0x30;
+    let index = 1;
+    while (index < text.length && index < 15) {
+      const code = text.charCodeAt(index);
+      if (!isDigit(code)) break;
+      value = value * 10 + (code - 0x30);
+      index++;
+    }
+    if (index === text.length || !isDigit(text.charCodeAt(index))) {
+      return { value: BigInt(value), length: index, overflow: false };
+    }
+  }
+
   let index = 0;
   let base = 10n;
   let digits = '';
@@ -74,5 +91,6 @@ export function readSigned(text: string): CNumber {
 
 /** The low 32 bits, as the kernel's __u32 receives them. */
 export function low32(value: bigint): number {
+  if (value >= 0n && value <= 0xffffffffn) return Number(value);
   return Number(BigInt.asUintN(32, value));
 }
