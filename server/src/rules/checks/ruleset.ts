@@ -210,17 +210,21 @@ function missingTwins(
   for (const result of results) {
     if (result.rule && !result.failed) rules.push(result.rule);
   }
+  // Each rule's twin signature, read once here for both passes below.
+  const signatures: (string | undefined)[] = new Array(rules.length);
   // The syscalls named by the rules of each machine and signature: most signatures belong
   // to one rule, whose own list of names stands for them until a second rule joins it.
   const byMachine = new Map<Machine, TwinNames>();
   // The 32-bit table of each 64-bit machine, looked up once per check.
   const twinTables = new Map<Machine, SyscallTable | null>();
-  for (const rule of rules) {
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index];
     if (rule.arches.length !== 1 || rule.arches[0].operator !== '=') continue;
     const machine = rule.arches[0].machine;
     let twins = byMachine.get(machine);
     if (!twins) byMachine.set(machine, (twins = { names: new Map(), all: new Set() }));
     const key = twinSignatureOf(rule);
+    signatures[index] = key;
     const added = rule.syscalls.names;
     if (rule.syscalls.all) twins.all.add(key);
     const names = twins.names.get(key);
@@ -235,7 +239,8 @@ function missingTwins(
     }
   }
 
-  for (const rule of rules) {
+  for (let index = 0; index < rules.length; index++) {
+    const rule = rules[index];
     if (rule.list !== 'exit' || rule.operation === 'delete') continue;
     // A never rule covering one ABI is a deliberate exclusion: without its twin the other
     // ABI's events are still logged, which loses nothing.
@@ -252,7 +257,8 @@ function missingTwins(
     }
     if (!twinTable) continue;
 
-    const twinKey = twinSignatureOf(rule);
+    // Set in the first pass: this rule has one arch, written with `=`.
+    const twinKey = signatures[index]!;
     const twins = byMachine.get(compatMachine(machine)!);
     if (twins?.all.has(twinKey)) continue;
     const covered = twins?.names.get(twinKey);
