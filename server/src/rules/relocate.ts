@@ -8,7 +8,6 @@
 import { allCodes, deferFixData, deferredFixData, type FixData } from './codes';
 import { LineRange, type Range, type RuleDiagnostic } from './diagnostics';
 import type { LineResult } from './checks/line';
-import { keepTwinVerdicts } from './checks/ruleset';
 import type {
   ArchCondition, FieldComparison, FieldCondition, RuleModel, WatchSpec,
 } from './model';
@@ -53,13 +52,17 @@ export function movedLineResult(result: LineResult, delta: number): LineResult |
     diagnostics = moved;
   }
   const rule = result.rule && movedRule(result.rule, delta);
-  if (rule) keepTwinVerdicts(rule, result.rule!, (entry) => movedDiagnostic(entry, delta));
+  // The twin check's findings hold no line but the diagnostic's, which moves along.
+  const finding = result.twinFinding;
+  const twinDiagnostic = finding && movedDiagnostic(finding.diagnostic, delta);
   return {
     diagnostics,
     rule,
     identity: result.identity,
     effects: result.effects,
     failed: result.failed,
+    twinSignature: result.twinSignature,
+    twinFinding: twinDiagnostic ? { names: finding!.names, diagnostic: twinDiagnostic } : undefined,
   };
 }
 

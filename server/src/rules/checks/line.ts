@@ -33,6 +33,15 @@ export interface LineResult {
    * list, action, syscall mask, every field in order with operator and value, the key.
    */
   identity?: string;
+  /**
+   * What the whole-file twin check (checks/ruleset.ts) found for the rule, kept for a later
+   * check that reuses the line: its twin signature, and the diagnostic made when it lacked
+   * a twin, with the syscalls that diagnostic named. A result is reused only for an
+   * unchanged line under the same options, so while the same syscalls lack a twin the
+   * diagnostic and its fix are the same too.
+   */
+  twinSignature?: string;
+  twinFinding?: { names: string; diagnostic: RuleDiagnostic };
   effects: ControlEffect[];
   /** Whether auditctl (or the kernel) fails this line, host-independent errors only. */
   failed: boolean;
@@ -146,7 +155,7 @@ function interpretWith(state: LineState): LineResult {
 
   return {
     diagnostics: kept(state.diagnostics), rule, identity, effects: kept(effects),
-    failed: state.failed,
+    failed: state.failed, twinSignature: undefined, twinFinding: undefined,
   };
 }
 

@@ -156,43 +156,18 @@ function twinSignature(rule: RuleModel): string {
 }
 
 /**
- * A rule's signature among possible twins (its machine is its arch's). Kept per rule
- * object, since an editor's re-check reuses the rules of unchanged lines and the long key
+ * A rule's signature among possible twins (its machine is its arch's). Kept on the line's
+ * result, since an editor's re-check reuses the results of unchanged lines and the long key
  * strings would otherwise be rebuilt and hashed again.
  */
-const twinSignatures = new WeakMap<RuleModel, string>();
-
-function twinSignatureOf(rule: RuleModel): string {
-  let signature = twinSignatures.get(rule);
+function twinSignatureOf(result: LineResult): string {
+  let signature = result.twinSignature;
   if (signature === undefined) {
-    signature = twinSignature(rule);
-    twinSignatures.set(rule, signature);
+    signature = twinSignature(result.rule!);
+    result.twinSignature = signature;
   }
   return signature;
 }
-
-/**
- * A rule moved to another line keeps what the twin check found for the rule it was: its
- * twin signature (it holds no line) and its twin diagnostic, moved along by `move`.
- */
-export function keepTwinVerdicts(
-  moved: RuleModel,
-  original: RuleModel,
-  move: (diagnostic: RuleDiagnostic) => RuleDiagnostic | undefined,
-): void {
-  const signature = twinSignatures.get(original);
-  if (signature !== undefined) twinSignatures.set(moved, signature);
-  const earlier = twinDiagnostics.get(original);
-  const diagnostic = earlier && move(earlier.diagnostic);
-  if (diagnostic) twinDiagnostics.set(moved, { names: earlier!.names, diagnostic });
-}
-
-/**
- * The twin diagnostic last made for a rule, with the syscalls it named. A rule object is
- * reused only for an unchanged line under the same options, so while the same syscalls
- * lack a twin its diagnostic and fix are the same too.
- */
-const twinDiagnostics = new WeakMap<RuleModel, { names: string; diagnostic: RuleDiagnostic }>();
 
 /** The syscalls the rules of one machine name, by signature; `all` for `-S all` rules. */
 interface TwinNames {
@@ -206,25 +181,22 @@ function missingTwins(
   options: CheckOptions,
 ): RuleDiagnostic[] {
   const diagnostics: RuleDiagnostic[] = [];
-  const rules: RuleModel[] = [];
+  const ruled: LineResult[] = [];
   for (const result of results) {
-    if (result.rule && !result.failed) rules.push(result.rule);
+    if (result.rule && !result.failed) ruled.push(result);
   }
-  // Each rule's twin signature, read once here for both passes below.
-  const signatures: (string | undefined)[] = new Array(rules.length);
   // The syscalls named by the rules of each machine and signature: most signatures belong
   // to one rule, whose own list of names stands for them until a second rule joins it.
   const byMachine = new Map<Machine, TwinNames>();
   // The 32-bit table of each 64-bit machine, looked up once per check.
   const twinTables = new Map<Machine, SyscallTable | null>();
-  for (let index = 0; index < rules.length; index++) {
-    const rule = rules[index];
+  for (let index = 0; index < ruled.length; index++) {
+    const rule = ruled[index].rule!;
     if (rule.arches.length !== 1 || rule.arches[0].operator !== '=') continue;
     const machine = rule.arches[0].machine;
     let twins = byMachine.get(machine);
     if (!twins) byMachine.set(machine, (twins = { names: new Map(), all: new Set() }));
-    const key = twinSignatureOf(rule);
-    signatures[index] = key;
+    const key = twinSignatureOf(ruled[index]);
     const added = rule.syscalls.names;
     if (rule.syscalls.all) twins.all.add(key);
     const names = twins.names.get(key);
@@ -239,8 +211,9 @@ function missingTwins(
     }
   }
 
-  for (let index = 0; index < rules.length; index++) {
-    const rule = rules[index];
+  for (let index = 0; index < ruled.length; index++) {
+    const result = ruled[index];
+    const rule = result.rule!;
     if (rule.list !== 'exit' || rule.operation === 'delete') continue;
     // A never rule covering one ABI is a deliberate exclusion: without its twin the other
     // ABI's events are still logged, which loses nothing.
@@ -258,7 +231,7 @@ function missingTwins(
     if (!twinTable) continue;
 
     // Set in the first pass: this rule has one arch, written with `=`.
-    const twinKey = signatures[index]!;
+    const twinKey = result.twinSignature!;
     const twins = byMachine.get(compatMachine(machine)!);
     if (twins?.all.has(twinKey)) continue;
     const covered = twins?.names.get(twinKey);
@@ -277,7 +250,7 @@ function missingTwins(
     if (missing.length === 0) continue;
 
     const names = missing.join(', ');
-    const earlier = twinDiagnostics.get(rule);
+    const earlier = result.twinFinding;
     if (earlier?.names === names) {
       diagnostics.push(earlier.diagnostic);
       continue;
@@ -287,7 +260,7 @@ function missingTwins(
     const found = diagnostic('missing-b32-twin', rule.arches[0].range, { machine, names }, {
       deferredData: new TwinFix(document.lines[rule.line].text, rule, missing, twinTable, options),
     });
-    twinDiagnostics.set(rule, { names, diagnostic: found });
+    result.twinFinding = { names, diagnostic: found };
     diagnostics.push(found);
   }
   return diagnostics;
