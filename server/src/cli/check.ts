@@ -120,9 +120,9 @@ async function runCheck(args: readonly string[], io: CommandIo): Promise<number>
   }
 
   const all = inputs.flatMap((input) => input.diagnostics);
-  if (format === 'json') io.stdout(`${JSON.stringify(all.map(jsonDiagnostic), null, 2)}\n`);
-  else if (format === 'sarif') io.stdout(`${JSON.stringify(sarifLog(all), null, 2)}\n`);
-  else io.stdout(textReport(inputs));
+  if (format === 'json') writeJsonReport(all, io.stdout);
+  else if (format === 'sarif') writeSarifReport(all, io.stdout);
+  else writeTextReport(inputs, io.stdout);
 
   return all.some((entry) => entry.severity === 'error') ? 1 : 0;
 }
@@ -263,9 +263,50 @@ export function jsonDiagnostic(entry: RuleDiagnostic): JsonDiagnostic {
   };
 }
 
+/**
+ * Collects output and writes it in pieces of about 64 KiB. A file of junk gets several
+ * diagnostics per line, each printed with its line: made as one string, the report of a
+ * 50 MB file took more memory than the process had.
+ */
+class ChunkedWriter {
+  private pending: string[] = [];
+  private size = 0;
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  line(text: string): void {
+    this.pending.push(text);
+    this.size += text.length + 1;
+    if (this.size >= 64 * 1024) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    this.write(`${this.pending.join('\n')}\n`);
+    this.pending = [];
+    this.size = 0;
+  }
+}
+
+/** The JSON array JSON.stringify(all, null, 2) makes, written entry by entry. */
+function writeJsonReport(all: RuleDiagnostic[], write: (text: string) => void): void {
+  if (all.length === 0) {
+    write('[]\n');
+    return;
+  }
+  const out = new ChunkedWriter(write);
+  out.line('[');
+  for (let index = 0; index < all.length; index++) {
+    const entry = JSON.stringify(jsonDiagnostic(all[index]), null, 2).replace(/\n/g, '\n  ');
+    out.line(`  ${entry}${index + 1 < all.length ? ',' : ''}`);
+  }
+  out.line(']');
+  out.flush();
+}
+
 /** Compiler-style text: `file:line:col: severity code: message`, the line, a caret. */
-function textReport(inputs: CheckedInput[]): string {
-  const out: string[] = [];
+function writeTextReport(inputs: CheckedInput[], write: (text: string) => void): void {
+  const out = new ChunkedWriter(write);
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   let fileCount = 0;
 
@@ -275,22 +316,22 @@ function textReport(inputs: CheckedInput[]): string {
     for (const entry of input.diagnostics) {
       counts[entry.severity]++;
       const { start, end } = entry.range;
-      out.push(terminalSafe(`${entry.file}:${start.line + 1}:${start.character + 1}: ` +
+      out.line(terminalSafe(`${entry.file}:${start.line + 1}:${start.character + 1}: ` +
         `${entry.severity} ${entry.code}: ${entry.message}`));
       const source = linesOf.get(entry.file ?? '')?.[start.line];
       if (source === undefined) continue;
       const line = source.replace(/\r$/, '');
       const lastColumn = start.line === end.line ? end.character : line.length;
       const excerpt = sourceExcerpt(line, start.character, lastColumn);
-      out.push(`  ${excerpt.text}`);
-      out.push(`  ${excerpt.indent}^${'~'.repeat(excerpt.width - 1)}`);
+      out.line(`  ${excerpt.text}`);
+      out.line(`  ${excerpt.indent}^${'~'.repeat(excerpt.width - 1)}`);
     }
   }
 
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-  out.push(`${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ` +
+  out.line(`${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ` +
     `${plural(counts.information + counts.hint, 'note')} in ${plural(fileCount, 'file')}`);
-  return `${out.join('\n')}\n`;
+  out.flush();
 }
 
 const sarifLevels: Record<Severity, 'error' | 'warning' | 'note'> = {
@@ -314,6 +355,13 @@ function sarifArtifact(file: string, root: string): { uri: string; uriBaseId?: s
 
 /** SARIF 2.1.0 for code scanning: one run, the code table as the rules. */
 export function sarifLog(diagnostics: RuleDiagnostic[], root = process.cwd()): object {
+  const frame = sarifFrame(diagnostics, root);
+  frame.runs[0].results = diagnostics.map((entry) => sarifResult(entry, frame.ruleIndex, root));
+  return { $schema: frame.$schema, version: frame.version, runs: frame.runs };
+}
+
+/** The SARIF log without its results: the rules of the codes used, and where paths start. */
+function sarifFrame(diagnostics: readonly RuleDiagnostic[], root: string) {
   const used = [...new Set(diagnostics.map((entry) => entry.code))];
   const rules = used.map((code) => {
     const info = codeInfo(code);
@@ -326,8 +374,6 @@ export function sarifLog(diagnostics: RuleDiagnostic[], root = process.cwd()): o
       defaultConfiguration: { level: sarifLevels[info.severity] },
     };
   });
-  const ruleIndex = new Map(used.map((code, index) => [code, index]));
-
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -340,25 +386,57 @@ export function sarifLog(diagnostics: RuleDiagnostic[], root = process.cwd()): o
         },
       },
       originalUriBaseIds: { SRCROOT: { uri: pathToFileURL(`${resolve(root)}${sep}`).href } },
-      results: diagnostics.map((entry) => ({
-        ruleId: entry.code,
-        ruleIndex: ruleIndex.get(entry.code),
-        level: sarifLevels[entry.severity],
-        message: { text: entry.message },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: sarifArtifact(entry.file ?? '<stdin>', resolve(root)),
-            region: {
-              startLine: entry.range.start.line + 1,
-              startColumn: entry.range.start.character + 1,
-              endLine: entry.range.end.line + 1,
-              endColumn: entry.range.end.character + 1,
-            },
-          },
-        }],
-      })),
+      results: [] as object[],
+    }],
+    ruleIndex: new Map(used.map((code, index) => [code, index])),
+  };
+}
+
+function sarifResult(entry: RuleDiagnostic, ruleIndex: Map<string, number>, root: string) {
+  return {
+    ruleId: entry.code,
+    ruleIndex: ruleIndex.get(entry.code),
+    level: sarifLevels[entry.severity],
+    message: { text: entry.message },
+    locations: [{
+      physicalLocation: {
+        artifactLocation: sarifArtifact(entry.file ?? '<stdin>', resolve(root)),
+        region: {
+          startLine: entry.range.start.line + 1,
+          startColumn: entry.range.start.character + 1,
+          endLine: entry.range.end.line + 1,
+          endColumn: entry.range.end.character + 1,
+        },
+      },
     }],
   };
+}
+
+/**
+ * The text JSON.stringify(sarifLog(...), null, 2) makes, its results written one by one
+ * (see ChunkedWriter): the frame is made with no results, and they go where its empty list
+ * stands (the last key of the run).
+ */
+function writeSarifReport(diagnostics: RuleDiagnostic[], write: (text: string) => void): void {
+  const root = process.cwd();
+  const frame = sarifFrame(diagnostics, root);
+  const text = JSON.stringify({ $schema: frame.$schema, version: frame.version, runs: frame.runs },
+    null, 2);
+  const emptyResults = '"results": []';
+  const at = text.lastIndexOf(emptyResults);
+  if (diagnostics.length === 0 || at === -1) {
+    write(`${JSON.stringify(sarifLog(diagnostics, root), null, 2)}\n`);
+    return;
+  }
+  const out = new ChunkedWriter(write);
+  out.line(`${text.slice(0, at)}"results": [`);
+  for (let index = 0; index < diagnostics.length; index++) {
+    const result = JSON.stringify(sarifResult(diagnostics[index], frame.ruleIndex, root), null, 2)
+      .replace(/\n/g, '\n        ');
+    out.line(`        ${result}${index + 1 < diagnostics.length ? ',' : ''}`);
+  }
+  out.line(`      ]${text.slice(at + emptyResults.length)}`);
+  out.flush();
 }
 
 export const checkCommand: Command = {
