@@ -60,6 +60,13 @@ const examples = {
     args: { reason: 'a symbolic link to nothing' },
     fix: 'Remove the entry or make it a readable file: augenrules\'s `cat` fails on it.',
   },
+  'rules-file-not-checked': {
+    // Found while the CLI reads a folder, before the engine sees any text.
+    listing: '$ ls -l rules.d\n-rw-r----- 1 root root      1843 30-stig.rules\n' +
+      '-rw------- 1 root root       312 40-local.rules\n$ auditd-tools check rules.d   # as a user',
+    args: { reason: 'permission denied' },
+    fix: 'Check the folder as a user who can read every file in it (root, as augenrules runs).',
+  },
   'sibling-not-read': {
     // Found by the language server when it lists the folder of the file being edited.
     listing: '$ ls -l rules.d\n-rw-r----- 1 root root      1843 30-stig.rules\n' +

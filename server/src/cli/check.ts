@@ -84,15 +84,19 @@ async function runCheck(args: readonly string[], io: CommandIo): Promise<number>
   }
 
   const inputs: CheckedInput[] = [];
+  const notRead: string[] = [];
   for (const path of parsed.positionals) {
     const input = path === '-' ? await readStandardInput(io) : readInput(path);
     if (typeof input === 'string') {
       io.stderr(`auditd-tools check: ${terminalSafe(input)}\n`);
       return 2;
     }
-    if (input.directory && input.files.length === 0) {
+    if (input.directory && (input.names?.length ?? 0) === 0) {
+      // Nothing to check is a mistake in the command (a typo, the wrong folder), not a pass.
       io.stderr(`auditd-tools check: ${terminalSafe(path)} holds no *.rules file\n`);
+      return 2;
     }
+    for (const file of input.notChecked ?? []) notRead.push(file);
     if (!input.directory && looksLikeAuditLog(input.files[0]?.text ?? '')) {
       // One line instead of an error on every line of the log.
       io.stderr(`auditd-tools check: ${terminalSafe(path)} is an audit log, not a rules ` +
@@ -122,8 +126,15 @@ async function runCheck(args: readonly string[], io: CommandIo): Promise<number>
   const all = inputs.flatMap((input) => input.diagnostics);
   if (format === 'json') writeJsonReport(all, io.stdout);
   else if (format === 'sarif') writeSarifReport(all, io.stdout);
-  else writeTextReport(inputs, io.stdout);
+  else writeTextReport(inputs, io.stdout, notRead.length);
 
+  if (notRead.length > 0) {
+    // The verdicts above stand, but the check is partial: an input error, as for a file
+    // named on the command line that cannot be read.
+    io.stderr(`auditd-tools check: ${notRead.length === 1 ? '1 file was' : `${notRead.length} ` +
+      'files were'} not read: ${notRead.map((file) => terminalSafe(file)).join(', ')}\n`);
+    return 2;
+  }
   return all.some((entry) => entry.severity === 'error') ? 1 : 0;
 }
 
@@ -179,7 +190,11 @@ function unreadableReason(error: unknown): string {
 
 export interface ReadInput {
   directory: boolean;
+  /** A folder's entries that augenrules lists (`*.rules`), checked or not. */
+  names?: string[];
   files: RulesFileText[];
+  /** Files of a folder that could not be read here: the check of the folder is partial. */
+  notChecked?: string[];
   /**
    * Diagnostics on whole files, found while reading them: rules.d entries augenrules
    * lists but cannot read, and files any user may write.
@@ -219,21 +234,40 @@ export function readInput(path: string): ReadInput | string {
   }
   const files: RulesFileText[] = [];
   const fileDiagnostics: RuleDiagnostic[] = [];
+  const notChecked: string[] = [];
   for (const name of names) {
     const file = join(path, name);
+    let entry: Stats;
     try {
-      // augenrules's cat fails on such an entry, and the other files still load.
-      const entry = statSync(file);
-      if (!entry.isFile()) continue;
+      entry = statSync(file);
+    } catch (error) {
+      // augenrules's cat fails on a link to nothing, and the other files still load.
+      fileDiagnostics.push(diagnostic('unreadable-rules-file', lineRange(0, 0, 0), {
+        reason: unreadableReason(error),
+      }, { file }));
+      continue;
+    }
+    if (entry.isDirectory()) {
+      // augenrules lists it by name, and its cat fails on it.
+      fileDiagnostics.push(diagnostic('unreadable-rules-file', lineRange(0, 0, 0), {
+        reason: 'a directory',
+      }, { file }));
+      continue;
+    }
+    if (!entry.isFile()) continue;
+    try {
       files.push({ file, text: readRulesFile(file) });
       fileDiagnostics.push(...worldWritable(file, entry, 'augenrules'));
     } catch (error) {
-      fileDiagnostics.push(diagnostic('unreadable-rules-file', lineRange(0, 0, 0), {
+      // Unreadable here (another user, a file too large to be rules), not for augenrules:
+      // it runs as root and copies whatever the file holds.
+      notChecked.push(file);
+      fileDiagnostics.push(diagnostic('rules-file-not-checked', lineRange(0, 0, 0), {
         reason: unreadableReason(error),
       }, { file }));
     }
   }
-  return { directory: true, files, fileDiagnostics };
+  return { directory: true, names, files, fileDiagnostics, notChecked };
 }
 
 /**
@@ -305,7 +339,11 @@ function writeJsonReport(all: RuleDiagnostic[], write: (text: string) => void): 
 }
 
 /** Compiler-style text: `file:line:col: severity code: message`, the line, a caret. */
-function writeTextReport(inputs: CheckedInput[], write: (text: string) => void): void {
+function writeTextReport(
+  inputs: CheckedInput[],
+  write: (text: string) => void,
+  notRead: number,
+): void {
   const out = new ChunkedWriter(write);
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   let fileCount = 0;
@@ -330,7 +368,8 @@ function writeTextReport(inputs: CheckedInput[], write: (text: string) => void):
 
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
   out.line(`${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ` +
-    `${plural(counts.information + counts.hint, 'note')} in ${plural(fileCount, 'file')}`);
+    `${plural(counts.information + counts.hint, 'note')} in ${plural(fileCount, 'file')}` +
+    (notRead > 0 ? ` (${notRead} not read)` : ''));
   out.flush();
 }
 

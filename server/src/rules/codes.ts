@@ -96,6 +96,11 @@ const table: CodeInfo[] = [
       'loads the other files without its rules.',
   },
   {
+    code: 'rules-file-not-checked', severity: 'warning', title: 'Rules file not checked',
+    message: 'This rules file was not checked ({reason}). augenrules, run as root, still ' +
+      'loads it: the verdicts on the files after it are made without its rules.',
+  },
+  {
     code: 'byte-order-mark', severity: 'error', title: 'UTF-8 byte-order mark',
     message: 'The file starts with a UTF-8 byte-order mark (an editor saved it as "UTF-8 with ' +
       'BOM"): auditctl reads its three invisible bytes as part of the first word, so line 1 ' +

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync,
+  chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -93,5 +93,35 @@ test('a world-writable rules file: an error alone (auditctl -R refuses it), a wa
       chmodSync(file, 0o640);
       const safe = (await check('--format', 'json', file)).stdout;
       assert.ok(!safe.includes('world-writable'), safe);
+    });
+  });
+
+test('a folder with no *.rules file is an input error, not a pass', async () => {
+  await withFolder(async (folder) => {
+    writeFileSync(join(folder, 'audit.conf'), 'max_log_file = 8\n');
+    const result = await check(folder);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /holds no \*\.rules file/);
+  });
+});
+
+test('a rules.d file not read here is reported, the others checked, and the status is 2',
+  async () => {
+    await withFolder(async (folder) => {
+      writeFileSync(join(folder, '10-good.rules'), '-w /etc/passwd -p wa -k identity\n');
+      // Sparse: over the 64 MiB a rules file is read to, without writing it.
+      writeFileSync(join(folder, '50-big.rules'), '');
+      truncateSync(join(folder, '50-big.rules'), 65 * 1024 * 1024);
+      mkdirSync(join(folder, '60-folder.rules'));
+
+      const result = await check(folder);
+      assert.equal(result.status, 2, result.stdout + result.stderr);
+      assert.match(result.stdout, new RegExp('50-big\\.rules:1:1: warning ' +
+        'rules-file-not-checked: This rules file was not checked \\(it is larger than 64 MiB'));
+      assert.match(result.stdout, /augenrules, run as root, still loads it/);
+      assert.match(result.stdout,
+        /60-folder\.rules:1:1: warning unreadable-rules-file: .*\(a directory\)/);
+      assert.match(result.stdout, /in 1 file \(1 not read\)\n$/);
+      assert.match(result.stderr, /1 file was not read: .*50-big\.rules/);
     });
   });

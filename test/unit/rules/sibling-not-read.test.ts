@@ -35,7 +35,7 @@ test('the folder check refuses a file one byte above the size the message names'
       stdout: (chunk) => { stdout += chunk; },
       stderr: () => {},
     });
-    assert.match(stdout, /unreadable-rules-file/);
+    assert.match(stdout, /rules-file-not-checked/);
     assert.match(stdout, new RegExp(`larger than ${mebibytes} MiB`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
