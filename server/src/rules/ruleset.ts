@@ -164,6 +164,8 @@ export function checkRuleset(
       if (found.code === 'after-immutable' && mode === 'augenrules' && !load.lockStaysInPlace) {
         continue;
       }
+      // A file augenrules never reads loads nothing: no rule of it meets another.
+      if (unread.has(file) && loadOrderCodes.has(found.code)) continue;
       diagnostics.push(found.file !== undefined ? found : diagnosticInFile(found, file));
     }
   }
@@ -183,6 +185,11 @@ export function checkRuleset(
     diagnostics,
   };
 }
+
+/** The per-file verdicts that follow the kernel's list as the file's lines load. */
+const loadOrderCodes: ReadonlySet<string> = new Set([
+  'after-immutable', 'duplicate-rule', 'delete-unknown-rule',
+]);
 
 /** "1 rule", "3 rules": a count with its noun in the right number. */
 function counted(count: number, noun: string): string {

@@ -66,3 +66,15 @@ test('check --audit-version 3.0.9 on a folder names the split file', async () =>
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('3.0.9: a file never read gets no load-order verdicts, only those of its own lines', () => {
+  const result = checkRuleset(folder({
+    '10-ok.rules': passwd, '20 sp.rules': `${shadow}${shadow}-a always,exit -S bogus\n`,
+  }), { auditVersion: '3.0.9' });
+  const inSplit = result.diagnostics.filter((d) => d.file === '/etc/audit/rules.d/20 sp.rules')
+    .map((d) => d.code);
+  assert.ok(inSplit.includes('file-name-split'), inSplit.join());
+  assert.ok(!inSplit.includes('duplicate-rule'), inSplit.join());
+  // Its lines are still read as rules: the name is the mistake to fix first, not the last.
+  assert.ok(inSplit.includes('unknown-syscall'), inSplit.join());
+});
