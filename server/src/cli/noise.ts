@@ -445,6 +445,14 @@ function counted(count: number, word: string, plural = `${word}s`): string {
   return `${formatCount(count)} ${count === 1 ? word : plural}`;
 }
 
+/**
+ * How often the log rotates, in the words every line of the report uses: a sparse log
+ * (a few records over weeks) gets no projection of centuries.
+ */
+function rotationInterval(minutes: number): string {
+  return minutes > 365 * 1440 ? 'less than once a year' : `every ${duration(minutes)}`;
+}
+
 function duration(minutes: number): string {
   if (minutes < 1) {
     const seconds = Math.round(minutes * 60);
@@ -516,9 +524,8 @@ export function textReport(
     // centuries.
     const rate = rotation.bytesPerMinute >= 1 ? `${size(rotation.bytesPerMinute)} per minute`
       : `${size(rotation.bytesPerMinute * 1440)} per day`;
-    const every = rotation.minutesPerRotation > 365 * 1440 ? 'less than once a year'
-      : `every ${duration(rotation.minutesPerRotation)}`;
-    out.add(`At ${rate} the log rotates ${every} (max_log_file = ${rotation.maxLogFileMB} MB)`);
+    out.add(`At ${rate} the log rotates ${rotationInterval(rotation.minutesPerRotation)} ` +
+      `(max_log_file = ${rotation.maxLogFileMB} MB)`);
   }
   if (report.lostRecords > 0 || report.restarts > 0) {
     out.add(`Lost serials: ${formatCount(report.lostRecords)}; auditd starts: ` +
@@ -576,13 +583,17 @@ export function textReport(
       }
     } else if (section === 'type') {
       out.add(`Record types (records)`);
-      out.addSafe(table(['records', 'share', 'type'], report.byType.slice(0, top).map((row) => [
-        formatCount(row.records), share(row.records, report.records),
-        row.knownAs ? `${row.type} (${row.knownAs})` : row.type,
-      ]), 2));
+      if (report.byType.length === 0) out.add('  no record was read');
+      else {
+        out.addSafe(table(['records', 'share', 'type'], report.byType.slice(0, top).map((row) => [
+          formatCount(row.records), share(row.records, report.records),
+          row.knownAs ? `${row.type} (${row.knownAs})` : row.type,
+        ]), 2));
+      }
     } else {
       out.add(`Executable x syscall (events)`);
-      out.addSafe(table(['events', 'share', 'syscall', 'executable'],
+      if (report.byExeSyscall.length === 0) out.add('  no event names an executable and a syscall');
+      else out.addSafe(table(['events', 'share', 'syscall', 'executable'],
         report.byExeSyscall.slice(0, top).map((row) => [
           formatCount(row.events), share(row.events, events), syscallLabel(row), row.exe,
         ]), 2));
@@ -635,12 +646,16 @@ export function suggestionSummary(suggested: SuggestionSet, report: NoiseReport)
       inForceRotation(out, inForce, report, true);
     } else if (combined.bytes === 0 && before !== null) {
       out.add('  the log would rotate as often as before');
-    } else if (before !== null && after !== null && duration(after) === duration(before)) {
-      out.add(`  the log would still rotate about every ${duration(before)}: the suggestions ` +
-        'remove too few bytes to change that');
+    } else if (before !== null && after !== null &&
+      rotationInterval(after) === rotationInterval(before)) {
+      const interval = rotationInterval(before);
+      out.add(interval.startsWith('every ')
+        ? `  the log would still rotate about ${interval}: the suggestions remove too few ` +
+          'bytes to change that'
+        : `  the log would still rotate ${interval}`);
     } else if (before !== null && after !== null) {
-      out.add(`  the log would rotate every ${duration(after)} instead of every ` +
-        `${duration(before)}`);
+      out.add(`  the log would rotate ${rotationInterval(after)} instead of ` +
+        `${rotationInterval(before)}`);
     } else if (before !== null) {
       out.add(`  the log would stop growing from these events`);
     }
@@ -680,18 +695,18 @@ function inForceRotation(
   if (asRecorded === null) return;
   const loaded = inForce.minutesPerRotation;
   const rotation = loaded === null ? 'with them the log would stop growing from these events'
-    : `with them the log would rotate every ${duration(loaded)} instead of every ` +
-      `${duration(asRecorded)} as recorded`;
+    : `with them the log would rotate ${rotationInterval(loaded)} instead of ` +
+      `${rotationInterval(asRecorded)} as recorded`;
   if (!withSuggestions) {
     out.add(`  ${rotation}`);
     return;
   }
   const both = inForce.withSuggestions.minutesPerRotation;
-  if (loaded !== null && both !== null && duration(both) === duration(loaded)) {
+  if (loaded !== null && both !== null && rotationInterval(both) === rotationInterval(loaded)) {
     out.add(`  ${rotation}; the suggestions would not change that much`);
   } else {
     out.add(`  ${rotation};`);
     out.add(both === null ? '  with the suggestions too it would stop growing from these events'
-      : `  with the suggestions too, every ${duration(both)}`);
+      : `  with the suggestions too, ${rotationInterval(both)}`);
   }
 }

@@ -224,16 +224,17 @@ function inForceEffects(
 
   const notes: string[] = [];
   for (const [source, events] of excludedBy) {
-    notes.push(`${source} already excludes ${events} of these events (the log was recorded ` +
-      'without it)');
+    notes.push(`${source} already excludes ${grouped(events)} of these events (the log was ` +
+      'recorded without it)');
   }
   for (const [source, events] of mayDecideBy) {
-    notes.push(`${source} comes first and may log ${events} of these events: it tests facts ` +
-      'the log does not keep (such as saddr_fam or a path), so they count as undecided');
+    notes.push(`${source} comes first and may log ${grouped(events)} of these events: it ` +
+      'tests facts the log does not keep (such as saddr_fam or a path), so they count as ' +
+      'undecided');
   }
   for (const [source, events] of decidedBy) {
-    notes.push(`${source} decides first for ${events} of these events and logs them (an -A ` +
-      'rule, or a rule loaded above): the suggestion removes them only from above it');
+    notes.push(`${source} decides first for ${grouped(events)} of these events and logs them ` +
+      '(an -A rule, or a rule loaded above): the suggestion removes them only from above it');
   }
   return { notes };
 }
@@ -349,4 +350,9 @@ export function suggestExclusions(
       combined.rotation.minutesPerRotationBefore)
     : undefined;
   return { suggestions, combined, refused, alreadyInForce, inForce };
+}
+
+/** A count as every other count of the report prints it (2,950). */
+function grouped(count: number): string {
+  return count.toLocaleString('en-US');
 }

@@ -127,3 +127,35 @@ test('dist/cli.js noise runs on a corpus log', (t) => {
   assert.equal(report.events, 5);
   assert.equal(report.records, 17);
 });
+
+test('the rotation reads the same in the header and the summary, however rare', async () => {
+  const sample = join(repoRoot, 'samples', 'audit.log');
+  const rare = await run(['--max-log-file', '1000000000', sample]);
+  assert.equal(rare.status, 0, rare.stderr);
+  assert.match(rare.stdout, /the log rotates less than once a year/);
+  assert.match(rare.stdout, /the log would still rotate less than once a year\n/);
+  assert.doesNotMatch(rare.stdout, /\d days/);
+  const usual = await run([sample]);
+  assert.match(usual.stdout, /the log rotates every \d+\.\d minutes/);
+  assert.match(usual.stdout, /the log would rotate every \d+\.\d minutes instead of every /);
+});
+
+test('an empty log prints no empty table', async () => {
+  for (const by of ['type', 'exe-syscall']) {
+    const { status, stdout } = await run(['--by', by, '-'], '');
+    assert.equal(status, 0);
+    assert.doesNotMatch(stdout, /^ +records +share +type$|^ +events +share +syscall/m, by);
+  }
+  const { stdout } = await run(['-'], '');
+  assert.match(stdout, /Record types \(records\)\n {2}no record was read\n/);
+});
+
+test('counts in the notes on rules in force are grouped like every other count', async (t) => {
+  const rules = join(repoRoot, '..', 'shared', 'corpus', 'rules', 'neo23x0', 'audit.rules');
+  if (!existsSync(rules)) return t.skip('the corpus is not beside the repository');
+  const sample = join(repoRoot, 'samples', 'audit.log');
+  const { status, stdout } = await run(['--rules', rules, '--place', 'after', sample]);
+  assert.equal(status, 0);
+  assert.match(stdout, /comes first and may log 2,950 of these events/);
+  assert.doesNotMatch(stdout, /\b\d{4,} of these events/);
+});
