@@ -69,9 +69,9 @@ function verbOf(rule: RuleModel): string {
   const never = rule.action === 'never';
   switch (rule.list) {
     case 'exit':
-      return never ? 'never logs' : 'logs';
+      return never ? 'keeps out of the log' : 'logs';
     case 'io_uring':
-      return never ? 'never logs' : 'logs';
+      return never ? 'keeps out of the log' : 'logs';
     case 'exclude':
       return 'drops';
     case 'user':

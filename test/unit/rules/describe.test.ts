@@ -36,7 +36,7 @@ test('watches name their permissions and object', () => {
 
 test('never, exclude, user, task and filesystem rules', () => {
   assert.equal(describe('-a never,exit -F arch=b64 -S all -F exe=/usr/bin/vmtoolsd'),
-    'never logs every syscall run by /usr/bin/vmtoolsd on 64-bit');
+    'keeps out of the log every syscall run by /usr/bin/vmtoolsd on 64-bit');
   assert.equal(describe('-a always,exclude -F msgtype=CWD'), 'drops records whose type is CWD');
   assert.equal(describe('-a never,user -F subj_type=crond_t'),
     'drops every user-space message where subj_type = crond_t');
