@@ -33,6 +33,7 @@ import { lineRange } from '../rules/diagnostics';
 import { maxSyscallNumber } from '../rules/checks/syscalls';
 import type { EventProfile, EventProfileBucket } from './report';
 import { exeFieldWord, keyFromExe } from './ruleWords';
+import { visibleText } from '../rules/visibleText';
 import { SafetyWarning, isLoginProgram, safetyWarnings } from './safety';
 
 export interface SyscallRef {
@@ -262,7 +263,7 @@ function exitRulesForProgram(
   const installed = activity.deleted ? installedPath(activity.exe) : activity.exe;
   const exeWord = exeFieldWord(installed);
   if (!exeWord.ok) {
-    result.refused.push(`no rule for ${JSON.stringify(activity.exe)}: ${exeWord.reason}`);
+    result.refused.push(`no rule for ${quoted(activity.exe)}: ${exeWord.reason}`);
     return result;
   }
   const key = keyFromExe(keyPrefix, installed);
@@ -321,7 +322,7 @@ function exitRulesForProgram(
     const fixed = Buffer.byteLength(head) + Buffer.byteLength(tail);
     const longest = Math.max(...words.map((w) => Buffer.byteLength(w.word)));
     if (fixed + longest > maxRuleLineBytes) {
-      result.refused.push(`no rule for ${JSON.stringify(activity.exe)}: the line would be ` +
+      result.refused.push(`no rule for ${quoted(activity.exe)}: the line would be ` +
         `longer than auditctl's ${maxRuleLineBytes}-byte line buffer, which cuts it in two`);
       return result;
     }
@@ -415,7 +416,7 @@ function proposeForKey(
   };
   const keyed = profile.buckets.filter((b) => b.keys.includes(selection.key));
   if (keyed.length === 0) {
-    proposal.refused.push(`the log has no events with key ${JSON.stringify(selection.key)}`);
+    proposal.refused.push(`the log has no events with key ${quoted(selection.key)}`);
     return proposal;
   }
 
@@ -508,7 +509,7 @@ function proposeForType(
       `${selection.type}; give it by number with -F msgtype=N`);
     return proposal;
   } else {
-    proposal.refused.push(`${JSON.stringify(selection.type)} is not a record type name`);
+    proposal.refused.push(`${quoted(selection.type)} is not a record type name`);
     return proposal;
   }
 
@@ -548,4 +549,12 @@ export function proposeExclusion(
 export function hostMachineOf(profile: EventProfile): Machine {
   const abis = logMachines(profile);
   return abis.native ?? abis.compat ?? 'x86_64';
+}
+
+/**
+ * A name from the log in quotes, escaped as the rankings print it (`\x0a` for a newline),
+ * so that a note and a table row show one executable the same way.
+ */
+function quoted(name: string): string {
+  return `"${visibleText(name)}"`;
 }

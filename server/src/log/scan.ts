@@ -15,6 +15,7 @@
  */
 
 import { readSync } from 'node:fs';
+import { visibleText } from '../rules/visibleText';
 import { recordScanWasm } from './recordScanWasm';
 
 const LF = 0x0a;
@@ -733,10 +734,30 @@ export function printableLine(buf: Buffer, start: number, end: number, max = 120
   const stop = Math.min(end, start + max);
   for (let i = start; i < stop; i++) {
     const c = buf[i];
-    if (c >= SPACE && c < 0x7f) out += String.fromCharCode(c);
-    else out += '\\x' + c.toString(16).padStart(2, '0');
+    if (c >= SPACE && c < 0x7f) {
+      out += String.fromCharCode(c);
+      continue;
+    }
+    // A whole UTF-8 character is shown as itself (unless it is one a person cannot see),
+    // as the rankings show names; any other byte as \xNN.
+    const length = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
+      : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+    if (length > 0 && i + length <= stop && continuationBytes(buf, i + 1, i + length)) {
+      const character = buf.toString('utf8', i, i + length);
+      if (!character.includes('\ufffd')) {
+        out += visibleText(character);
+        i += length - 1;
+        continue;
+      }
+    }
+    out += '\\x' + c.toString(16).padStart(2, '0');
   }
   return end > stop ? out + '...' : out;
+}
+
+function continuationBytes(buf: Buffer, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if ((buf[i] & 0xc0) !== 0x80) return false;
+  return true;
 }
 
 // --- fields ---------------------------------------------------------------------------

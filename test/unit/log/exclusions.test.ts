@@ -177,13 +177,13 @@ test('hostile executables: escaped as auditctl reads them, or refused with the r
   assert.deepEqual(outcome, [
     '-a never,exit -F arch=b64 -S open -F exe=/x\\ -k\\ y -k exclude_x_k_y_@',
     '-a never,exit -F arch=b64 -S open -F exe=/a\\\\\\ b -k exclude_a_b_@',
-    'no rule for "/tmp/new\\nline": it contains a newline, which ends a rules line',
+    'no rule for "/tmp/new\\x0aline": it contains a newline, which ends a rules line',
     '-a never,exit -F arch=b64 -S open -F exe=/tmp/-F -k exclude_F_@',
     '-a never,exit -F arch=b64 -S open -F exe=/tmp/evil\\ -F\\ exe=/bin/true ' +
       '-k exclude_evil_F_exe_bin_true_@',
-    'no rule for "/tmp/key\\u0001two": it contains the control character 0x01, which a ' +
+    'no rule for "/tmp/key\\x01two": it contains the control character 0x01, which a ' +
       'rules file cannot hold unambiguously',
-    'no rule for "/tmp/tab\\there": it contains the control character 0x09, which a rules ' +
+    'no rule for "/tmp/tab\there": it contains the control character 0x09, which a rules ' +
       'file cannot hold unambiguously',
     'no rule for "/tmp/bad�utf8": its bytes in the log are not valid UTF-8, so the rules ' +
       'file cannot name it',
