@@ -12,6 +12,7 @@ import {
   ProposedFeatures, StreamMessageReader, StreamMessageWriter, createConnection,
 } from 'vscode-languageserver/node';
 import { reportEncoder } from './lsp/diagnosticWire';
+import { GuardedReader } from './lsp/messageGuard';
 import { startLanguageServer } from './lsp/languageServer';
 
 const usage = 'usage: auditd-language-server --stdio | --node-ipc | --socket=PORT | --pipe=NAME\n';
@@ -35,8 +36,10 @@ if (process.argv.includes('--stdio')) {
     console[name] = (...args: unknown[]) => process.stderr.write(`${format(...args)}\n`);
   }
   const writer = new StreamMessageWriter(process.stdout, { contentTypeEncoder: reportEncoder });
-  const connection = createConnection(
-    ProposedFeatures.all, new StreamMessageReader(process.stdin), writer);
+  // Requests the handlers cannot read are answered with the protocol's own errors.
+  const reader = new GuardedReader(new StreamMessageReader(process.stdin), writer,
+    (line) => process.stderr.write(`${line}\n`));
+  const connection = createConnection(ProposedFeatures.all, reader, writer);
 
   // As vscode-languageserver does for its own stdio transport: when the client goes away,
   // so does the server, with status 0 only after a shutdown request.
