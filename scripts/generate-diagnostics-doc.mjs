@@ -348,6 +348,10 @@ const examples = {
     files: { 'audit.rules': '-D\n-f 3\n-w /etc/passwd -p wa\n' }, mode: 'file',
     fix: 'Fix the failing line, or put -c in 12-cont-fail.rules.',
   },
+  'load-stopped-earlier': {
+    files: { '10-base.rules': '-D\n-f 3\n', '30-local.rules': '-w /etc/passwd -p wa\n' },
+    fix: 'Fix the failing line of the earlier file, or put -c before it.',
+  },
   'delete-all-not-first': {
     files: { 'audit.rules': '-w /etc/passwd -p wa\n-D\n' }, mode: 'file',
     fix: 'Put -D first (augenrules moves the last bare -D to the top).',

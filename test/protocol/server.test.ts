@@ -751,6 +751,27 @@ describe('a file in a rules.d folder is checked with its siblings', () => {
       after.join(', '));
   });
 
+  test('a file the load never reaches because an earlier sibling stops it is told so',
+    async (t) => {
+      const folder = join(tempFolder('lsp-'), 'audit', 'rules.d');
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, '00-junk.rules'), 'garbage line\n');
+      const own = join(folder, '10-a.rules');
+      const text = '-w /etc/passwd -p wa -k a\n';
+      writeFileSync(own, text);
+
+      const client = await LspTestClient.start();
+      t.after(() => client.stop());
+      const name = pathToFileURL(own).href;
+      await client.open(name, text);
+      const diagnostics = await client.pullDiagnostics(name);
+      const stopped = diagnostics.find((d) => d.code === 'load-stopped-earlier');
+      assert.ok(stopped, codesOf(diagnostics).join(', '));
+      assert.match(stopped.message, /stops loading at 00-junk\.rules:1 .*nothing here loads/);
+      assert.ok((stopped.relatedInformation ?? []).some((r) =>
+        r.location.uri === pathToFileURL(join(folder, '00-junk.rules')).href));
+    });
+
   test('a file outside rules.d is checked on its own', async (t) => {
     const folder = tempFolder('lsp-');
     writeFileSync(join(folder, '10-base.rules'), '-w /etc/passwd -p wa -k identity\n');

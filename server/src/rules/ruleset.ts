@@ -520,6 +520,24 @@ function simulateLoad(
       file: stoppedAt.file,
       related: lost.slice(0, 10).map((e) => related(e, `never loaded: ${e.text.trim()}`)),
     }));
+    // Each later file is told too, at its first line not loaded: an editor shows a file's
+    // own problems, and the stop is in another file.
+    const lostByFile = new Map<string, StreamEntry[]>();
+    for (const entry of lost) {
+      if (entry.file === stoppedAt.file) continue;
+      const entries = lostByFile.get(entry.file);
+      if (entries) entries.push(entry);
+      else lostByFile.set(entry.file, [entry]);
+    }
+    for (const [file, entries] of lostByFile) {
+      diagnostics.push(diagnostic('load-stopped-earlier', wholeLine(entries[0]), {
+        place: place(stoppedAt), reason: stopReason,
+        count: counted(entries.length, 'line'),
+      }, {
+        file,
+        related: [related(stoppedAt, 'the load stops here')],
+      }));
+    }
   }
 
   const loadedRules = [...loaded.values()].map((entry) => entry.rule!);

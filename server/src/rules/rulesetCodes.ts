@@ -49,6 +49,11 @@ export const rulesetCodeTable: readonly CodeInfo[] = [
     auditctl: 'There was an error in line {line} of {file}',
   },
   {
+    code: 'load-stopped-earlier', severity: 'warning', title: 'Load stopped in an earlier file',
+    message: 'auditctl never reaches this file: it stops loading at {place} ({reason}), so ' +
+      'nothing here loads ({count}).',
+  },
+  {
     code: 'delete-all-not-first', severity: 'warning', title: '-D after rules',
     message: '-D deletes every rule, including the {count} loaded above it (from {first}).',
   },
