@@ -86,3 +86,9 @@ export async function closeEditorsDiscardingEdits(): Promise<void> {
   }
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+/** A diagnostic's code as text, whether given alone or with its documentation link. */
+export function codeOf(diagnostic: vscode.Diagnostic): string {
+  const code = diagnostic.code;
+  return String(typeof code === 'object' ? code.value : code);
+}

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import {
-  closeEditorsDiscardingEdits, eventually, extensionId, missingExtension,
+  closeEditorsDiscardingEdits, codeOf, eventually, extensionId, missingExtension,
 } from './editor-state';
 import { expectOnScreen, skipWith } from './exchange';
 
@@ -58,11 +58,6 @@ function cliCheck(text: string): { severity: string; code: string; message: stri
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function codeOf(diagnostic: vscode.Diagnostic): string {
-  const code = diagnostic.code;
-  return String(typeof code === 'object' ? code.value : code);
 }
 
 suite('the noise view', () => {
