@@ -158,8 +158,9 @@ export function parseNoiseArguments(args: readonly string[]): NoiseArguments | s
       case '--max-log-file': {
         const text = value();
         const megabytes = Number(text);
-        // auditd.conf's max_log_file is a whole number of megabytes.
-        if (!text || !Number.isInteger(megabytes) || megabytes <= 0) {
+        // auditd.conf's max_log_file is a whole number of megabytes; one past 2^53 could not
+        // be read back as written (99999999999999999999 would print as 1e20).
+        if (!text || !Number.isSafeInteger(megabytes) || megabytes <= 0) {
           return `--max-log-file takes a whole number of MB (auditd.conf max_log_file), not ` +
             `${text ?? 'nothing'}`;
         }

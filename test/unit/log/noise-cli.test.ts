@@ -95,6 +95,10 @@ test('bad arguments and missing files: a clear message and status 2', async () =
   assert.match(String(parseNoiseArguments(['--by', 'pid', 'x'])), /--by takes one of/);
   assert.match(String(parseNoiseArguments(['--top', '0', 'x'])), /--top takes a positive/);
   assert.match(String(parseNoiseArguments([])), /no log given/);
+  assert.match(String(parseNoiseArguments(['--max-log-file', '99999999999999999999', 'x'])),
+    /--max-log-file takes a whole number of MB .*not 99999999999999999999/);
+  assert.equal(typeof parseNoiseArguments(['--max-log-file', '9007199254740991', 'x']),
+    'object');
 
   const missing = await run(['/nonexistent/audit.log']);
   assert.equal(missing.status, 2);
