@@ -64,6 +64,8 @@ if (require.main === module) {
   const io: CommandIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
+    stdoutReady: () => (process.stdout.writableNeedDrain
+      ? new Promise((resolve) => process.stdout.once('drain', resolve)) : Promise.resolve()),
     stdin: process.stdin,
   };
   main(process.argv.slice(2), io).then(

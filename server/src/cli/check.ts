@@ -124,9 +124,9 @@ async function runCheck(args: readonly string[], io: CommandIo): Promise<number>
   }
 
   const all = inputs.flatMap((input) => input.diagnostics);
-  if (format === 'json') writeJsonReport(all, io.stdout);
-  else if (format === 'sarif') writeSarifReport(all, io.stdout);
-  else writeTextReport(inputs, io.stdout, notRead.length);
+  if (format === 'json') await writeJsonReport(all, io);
+  else if (format === 'sarif') await writeSarifReport(all, io);
+  else await writeTextReport(inputs, io, notRead.length);
 
   if (notRead.length > 0) {
     // The verdicts above stand, but the check is partial: an input error, as for a file
@@ -306,45 +306,47 @@ class ChunkedWriter {
   private pending: string[] = [];
   private size = 0;
 
-  constructor(private readonly write: (text: string) => void) {}
+  constructor(private readonly io: Pick<CommandIo, 'stdout' | 'stdoutReady'>) {}
 
-  line(text: string): void {
+  /** Adds a line; once a piece is full, writes it and waits until stdout takes more. */
+  async line(text: string): Promise<void> {
     this.pending.push(text);
     this.size += text.length + 1;
-    if (this.size >= 64 * 1024) this.flush();
+    if (this.size >= 64 * 1024) await this.flush();
   }
 
-  flush(): void {
+  async flush(): Promise<void> {
     if (this.pending.length === 0) return;
-    this.write(`${this.pending.join('\n')}\n`);
+    this.io.stdout(`${this.pending.join('\n')}\n`);
     this.pending = [];
     this.size = 0;
+    await this.io.stdoutReady?.();
   }
 }
 
 /** The JSON array JSON.stringify(all, null, 2) makes, written entry by entry. */
-function writeJsonReport(all: RuleDiagnostic[], write: (text: string) => void): void {
+async function writeJsonReport(all: RuleDiagnostic[], io: CommandIo): Promise<void> {
   if (all.length === 0) {
-    write('[]\n');
+    io.stdout('[]\n');
     return;
   }
-  const out = new ChunkedWriter(write);
-  out.line('[');
+  const out = new ChunkedWriter(io);
+  await out.line('[');
   for (let index = 0; index < all.length; index++) {
     const entry = JSON.stringify(jsonDiagnostic(all[index]), null, 2).replace(/\n/g, '\n  ');
-    out.line(`  ${entry}${index + 1 < all.length ? ',' : ''}`);
+    await out.line(`  ${entry}${index + 1 < all.length ? ',' : ''}`);
   }
-  out.line(']');
-  out.flush();
+  await out.line(']');
+  await out.flush();
 }
 
 /** Compiler-style text: `file:line:col: severity code: message`, the line, a caret. */
-function writeTextReport(
+async function writeTextReport(
   inputs: CheckedInput[],
-  write: (text: string) => void,
+  io: CommandIo,
   notRead: number,
-): void {
-  const out = new ChunkedWriter(write);
+): Promise<void> {
+  const out = new ChunkedWriter(io);
   const counts: Record<Severity, number> = { error: 0, warning: 0, information: 0, hint: 0 };
   let fileCount = 0;
 
@@ -354,23 +356,23 @@ function writeTextReport(
     for (const entry of input.diagnostics) {
       counts[entry.severity]++;
       const { start, end } = entry.range;
-      out.line(terminalSafe(`${entry.file}:${start.line + 1}:${start.character + 1}: ` +
+      await out.line(terminalSafe(`${entry.file}:${start.line + 1}:${start.character + 1}: ` +
         `${entry.severity} ${entry.code}: ${entry.message}`));
       const source = linesOf.get(entry.file ?? '')?.[start.line];
       if (source === undefined) continue;
       const line = source.replace(/\r$/, '');
       const lastColumn = start.line === end.line ? end.character : line.length;
       const excerpt = sourceExcerpt(line, start.character, lastColumn);
-      out.line(`  ${excerpt.text}`);
-      out.line(`  ${excerpt.indent}^${'~'.repeat(excerpt.width - 1)}`);
+      await out.line(`  ${excerpt.text}`);
+      await out.line(`  ${excerpt.indent}^${'~'.repeat(excerpt.width - 1)}`);
     }
   }
 
   const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
-  out.line(`${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ` +
+  await out.line(`${plural(counts.error, 'error')}, ${plural(counts.warning, 'warning')}, ` +
     `${plural(counts.information + counts.hint, 'note')} in ${plural(fileCount, 'file')}` +
     (notRead > 0 ? ` (${notRead} not read)` : ''));
-  out.flush();
+  await out.flush();
 }
 
 const sarifLevels: Record<Severity, 'error' | 'warning' | 'note'> = {
@@ -456,7 +458,7 @@ function sarifResult(entry: RuleDiagnostic, ruleIndex: Map<string, number>, root
  * (see ChunkedWriter): the frame is made with no results, and they go where its empty list
  * stands (the last key of the run).
  */
-function writeSarifReport(diagnostics: RuleDiagnostic[], write: (text: string) => void): void {
+async function writeSarifReport(diagnostics: RuleDiagnostic[], io: CommandIo): Promise<void> {
   const root = process.cwd();
   const frame = sarifFrame(diagnostics, root);
   const text = JSON.stringify({ $schema: frame.$schema, version: frame.version, runs: frame.runs },
@@ -464,18 +466,18 @@ function writeSarifReport(diagnostics: RuleDiagnostic[], write: (text: string) =
   const emptyResults = '"results": []';
   const at = text.lastIndexOf(emptyResults);
   if (diagnostics.length === 0 || at === -1) {
-    write(`${JSON.stringify(sarifLog(diagnostics, root), null, 2)}\n`);
+    io.stdout(`${JSON.stringify(sarifLog(diagnostics, root), null, 2)}\n`);
     return;
   }
-  const out = new ChunkedWriter(write);
-  out.line(`${text.slice(0, at)}"results": [`);
+  const out = new ChunkedWriter(io);
+  await out.line(`${text.slice(0, at)}"results": [`);
   for (let index = 0; index < diagnostics.length; index++) {
     const result = JSON.stringify(sarifResult(diagnostics[index], frame.ruleIndex, root), null, 2)
       .replace(/\n/g, '\n        ');
-    out.line(`        ${result}${index + 1 < diagnostics.length ? ',' : ''}`);
+    await out.line(`        ${result}${index + 1 < diagnostics.length ? ',' : ''}`);
   }
-  out.line(`      ]${text.slice(at + emptyResults.length)}`);
-  out.flush();
+  await out.line(`      ]${text.slice(at + emptyResults.length)}`);
+  await out.flush();
 }
 
 export const checkCommand: Command = {

@@ -19,23 +19,39 @@ function junk(): string {
   return block.repeat(Math.ceil(2_000_000 / block.length));
 }
 
-async function run(args: string[]): Promise<{ status: number; writes: string[] }> {
+async function run(args: string[]) {
   const writes: string[] = [];
+  // A pipe to a slow reader: each piece waits until the reader has taken the one before.
+  let waiting = false;
+  let writtenWhileWaiting = 0;
+  let waits = 0;
   const status = await main(args, {
-    stdout: (text) => { writes.push(text); },
+    stdout: (text) => {
+      if (waiting) writtenWhileWaiting++;
+      writes.push(text);
+    },
     stderr: () => undefined,
+    stdoutReady: async () => {
+      waits++;
+      waiting = true;
+      await new Promise((resolve) => setImmediate(resolve));
+      waiting = false;
+    },
   });
-  return { status, writes };
+  return { status, writes, waits, writtenWhileWaiting };
 }
 
-test('a large check report is written in pieces of bounded size', async () => {
+test('a large check report is written in bounded pieces, each once stdout is ready', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'auditd-tools-large-report-'));
   try {
     const file = join(dir, 'junk.rules');
     writeFileSync(file, junk(), { mode: 0o644 });
     for (const format of ['text', 'json', 'sarif']) {
-      const { status, writes } = await run(['check', '--format', format, file]);
+      const { status, writes, waits, writtenWhileWaiting } =
+        await run(['check', '--format', format, file]);
       assert.equal(status, 1, format);
+      assert.equal(writtenWhileWaiting, 0, `${format}: written before stdout was ready`);
+      assert.equal(waits, writes.length, `${format}: a wait after each piece`);
       const whole = writes.join('');
       assert.ok(whole.length > 4_000_000, `${format}: ${whole.length} characters`);
       assert.ok(writes.length > 10, `${format}: ${writes.length} writes`);
