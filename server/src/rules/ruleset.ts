@@ -164,8 +164,12 @@ export function checkRuleset(
       if (found.code === 'after-immutable' && mode === 'augenrules' && !load.lockStaysInPlace) {
         continue;
       }
-      // A file augenrules never reads loads nothing: no rule of it meets another.
-      if (unread.has(file) && loadOrderCodes.has(found.code)) continue;
+      // A file augenrules never reads loads nothing, nor does a file after the one whose
+      // line stops the load (it gets load-stopped-earlier instead): no rule of them meets
+      // another. Within the file that stops, the verdicts stay, to be fixed in one pass.
+      if (loadOrderCodes.has(found.code) && (unread.has(file) || load.lostFiles.has(file))) {
+        continue;
+      }
       diagnostics.push(found.file !== undefined ? found : diagnosticInFile(found, file));
     }
   }
@@ -368,6 +372,8 @@ function missingNewlines(
 interface LoadResult {
   loaded: RuleModel[];
   lockStaysInPlace: boolean;
+  /** The files after the one whose line stops the load: nothing of them loads. */
+  lostFiles: Set<string>;
 }
 
 type ErrorMode = 'stop' | 'continue' | 'ignore';
@@ -542,7 +548,9 @@ function simulateLoad(
 
   const loadedRules = [...loaded.values()].map((entry) => entry.rule!);
   const lockStaysInPlace = lock !== undefined && lock.moved !== 'enable';
-  return { loaded: loadedRules, lockStaysInPlace };
+  const lostFiles = new Set<string>();
+  for (const entry of lost) if (entry.file !== stoppedAt?.file) lostFiles.add(entry.file);
+  return { loaded: loadedRules, lockStaysInPlace, lostFiles };
 }
 
 function optionFor(mode: ErrorMode): string {

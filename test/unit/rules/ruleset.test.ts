@@ -296,3 +296,19 @@ test('thousands of rules on one syscall are compared in near-linear time', () =>
   assert.ok(seconds < 60, `took ${seconds} s`);
   assert.equal(found.filter((d) => d.code === 'shadowed-rule').length, 20000);
 });
+
+test('a file the load never reaches gets no load-order verdicts, only load-stopped-earlier', () => {
+  const watch = '-w /etc/shadow -p wa -k s\n';
+  const found = checkRuleset([
+    { file: '/etc/audit/rules.d/10-a.rules', text: 'garbage\n' },
+    { file: '/etc/audit/rules.d/20-b.rules', text: `${watch}${watch}` },
+  ]).diagnostics;
+  const inLater = found.filter((d) => d.file === '/etc/audit/rules.d/20-b.rules')
+    .map((d) => `${d.range.start.line}:${d.code}`);
+  assert.ok(inLater.includes('0:load-stopped-earlier'), inLater.join());
+  assert.ok(!inLater.some((entry) => entry.endsWith(':duplicate-rule')), inLater.join());
+  // Loaded as written, the same file still tells its duplicate.
+  const alone = checkRuleset([{ file: '/etc/audit/rules.d/20-b.rules', text: `${watch}${watch}` }])
+    .diagnostics.map((d) => d.code);
+  assert.ok(alone.includes('duplicate-rule'), alone.join());
+});
