@@ -534,7 +534,7 @@ export function textReport(
   }
   if (report.skippedLines > 0) {
     const reasons = Object.entries(report.skippedByReason)
-      .map(([reason, count]) => `${reason} ${count}`).join(', ');
+      .map(([reason, count]) => `${reason} ${formatCount(count)}`).join(', ');
     out.add(`Skipped ${report.skippedLines === 1 ? '1 line that is not an audit record'
       : `${formatCount(report.skippedLines)} lines that are not audit records`} ` +
       `(${reasons}):`);

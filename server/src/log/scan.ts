@@ -734,17 +734,19 @@ export function printableLine(buf: Buffer, start: number, end: number, max = 120
   const stop = Math.min(end, start + max);
   for (let i = start; i < stop; i++) {
     const c = buf[i];
-    if (c >= SPACE && c < 0x7f) {
+    // Printable ASCII and tabs as they are, as the rankings show names (visibleText).
+    if ((c >= SPACE && c < 0x7f) || c === 0x09) {
       out += String.fromCharCode(c);
       continue;
     }
-    // A whole UTF-8 character is shown as itself (unless it is one a person cannot see),
-    // as the rankings show names; any other byte as \xNN.
+    // A whole UTF-8 character is shown as itself (unless it is one a person cannot see);
+    // any other byte as \xNN. A character the cut would split ends the preview before it.
     const length = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3
       : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    if (length > 0 && i + length <= stop && continuationBytes(buf, i + 1, i + length)) {
+    if (length > 0 && i + length <= end && continuationBytes(buf, i + 1, i + length)) {
       const character = buf.toString('utf8', i, i + length);
       if (!character.includes('\ufffd')) {
+        if (i + length > stop) return `${out}...`;
         out += visibleText(character);
         i += length - 1;
         continue;

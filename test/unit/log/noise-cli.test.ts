@@ -163,3 +163,9 @@ test('counts in the notes on rules in force are grouped like every other count',
   assert.match(stdout, /comes first and may log 2,950 of these events/);
   assert.doesNotMatch(stdout, /\b\d{4,} of these events/);
 });
+
+test('the count of each kind of skipped line is grouped too', async () => {
+  const junk = 'not an audit record\n'.repeat(1200);
+  const { stdout } = await run(['-'], busyLog + junk);
+  assert.match(stdout, /Skipped 1,200 lines that are not audit records \([a-z-]+ 1,200\)/);
+});

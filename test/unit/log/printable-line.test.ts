@@ -12,14 +12,18 @@ function preview(bytes: Buffer, max?: number): string {
 test('valid UTF-8 in a skipped line is shown as text, other bytes as \\xNN', () => {
   assert.equal(preview(Buffer.from('syslog: done… café ✓ 𝄞')), 'syslog: done… café ✓ 𝄞');
   assert.equal(preview(Buffer.from([0x61, 0xe2, 0x80, 0x62])), 'a\\xe2\\x80b');
-  assert.equal(preview(Buffer.from([0xc0, 0xaf, 0xff, 0x09, 0x1b])),
-    '\\xc0\\xaf\\xff\\x09\\x1b');
+  assert.equal(preview(Buffer.from([0xc0, 0xaf, 0xff, 0x09, 0x1b])), '\\xc0\\xaf\\xff\t\\x1b');
   // C1 controls and bidi overrides are characters a person cannot see: escaped.
   assert.equal(preview(Buffer.from('x\u202ey\u0085')), 'x\\u202ey\\x85');
 });
 
 test('a preview cut at its limit never shows half a character', () => {
-  const bytes = Buffer.from('ab…');
-  assert.equal(preview(bytes, 3), 'ab\\xe2...');
-  assert.equal(preview(bytes, 5), 'ab…');
+  const bytes = Buffer.from('ab…é');
+  assert.equal(preview(bytes, 3), 'ab...');
+  assert.equal(preview(bytes, 4), 'ab...');
+  assert.equal(preview(bytes, 5), 'ab…...');
+  assert.equal(preview(bytes, 6), 'ab…...');
+  assert.equal(preview(bytes, 7), 'ab…é');
+  // A character cut short by the end of the line itself is bytes, not text.
+  assert.equal(preview(Buffer.from([0x61, 0xe2, 0x80])), 'a\\xe2\\x80');
 });
