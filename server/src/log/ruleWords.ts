@@ -9,6 +9,9 @@
  * - it holds a newline (the line would end there) or another control character (a tab is
  *   an ordinary character to auditctl, but an editor or a later reader sees a separator);
  * - it is not valid text (the log's bytes were not UTF-8; the rules file is UTF-8 text);
+ * - it holds a character a person cannot see or that reorders text (C1 controls, bidi
+ *   overrides, zero-width spaces): printed for an admin to paste, it would look like
+ *   another rule, and escaped it would name nothing;
  * - `-F name<op>value` would split at the wrong place: libaudit looks for `!=`, `>=`,
  *   `<=`, `&=` anywhere in the argument before it looks for `=` (audit_rule_fieldpair_data),
  *   so a value holding one of them is read as another field and operator;
@@ -16,6 +19,7 @@
  */
 
 import { createHash } from 'node:crypto';
+import { hasHiddenCharacters } from '../rules/visibleText';
 
 export type RuleWord = { ok: true; text: string } | { ok: false; reason: string };
 
@@ -46,6 +50,16 @@ export function escapeRuleValue(value: string): RuleWord {
     }
     if (code >= 0xd800 && code <= 0xdfff) {
       return { ok: false, reason: 'it is not valid text (a lone surrogate)' };
+    }
+    if (code >= 0x80 && hasHiddenCharacters(value[i])) {
+      // Written as it is, the rule would look like another one in an editor or a terminal
+      // (a bidi override reorders what follows); written escaped, it would name nothing.
+      return {
+        ok: false,
+        reason: `it contains U+${code.toString(16).toUpperCase().padStart(4, '0')}, a ` +
+          'character a person cannot see or that reorders the text around it, which a ' +
+          'rules file cannot show as it is',
+      };
     }
   }
   return { ok: true, text: value.replace(/\\/g, '\\\\').replace(/ /g, '\\ ') };

@@ -163,7 +163,8 @@ test('hostile executables: escaped as auditctl reads them, or refused with the r
   const exes = [
     '/x -k y', '/a\\ b', '/tmp/new\nline', '/tmp/-F', '/tmp/evil -F exe=/bin/true',
     '/tmp/key\u0001two', '/tmp/tab\there', '/tmp/bad\ufffdutf8', '/opt/a!=b', '/opt/x>=1',
-    'relative/path', '/tmp/dir/', '/opt/My Tools/run me',
+    'relative/path', '/tmp/dir/', '/opt/My Tools/run me', '/tmp/bidi\u202eevil',
+    '/tmp/c1\u0085nel', '/tmp/zero\u200bwidth', '/opt/café/run',
   ];
   const hostile: EventProfile = {
     buckets: exes.map((exe, i) => bucket({ exe, syscall: 2, events: i + 1 })),
@@ -194,6 +195,13 @@ test('hostile executables: escaped as auditctl reads them, or refused with the r
     'no rule for "/tmp/dir/": it ends with / (the kernel refuses exe= values that do)',
     '-a never,exit -F arch=b64 -S open -F exe=/opt/My\\ Tools/run\\ me ' +
       '-k exclude_My_Tools_run_me_@',
+    'no rule for "/tmp/bidi\\u202eevil": it contains U+202E, a character a person cannot ' +
+      'see or that reorders the text around it, which a rules file cannot show as it is',
+    'no rule for "/tmp/c1\\x85nel": it contains U+0085, a character a person cannot ' +
+      'see or that reorders the text around it, which a rules file cannot show as it is',
+    'no rule for "/tmp/zero\\u200bwidth": it contains U+200B, a character a person cannot ' +
+      'see or that reorders the text around it, which a rules file cannot show as it is',
+    '-a never,exit -F arch=b64 -S open -F exe=/opt/café/run -k exclude_caf_run_@',
   ]);
 });
 
