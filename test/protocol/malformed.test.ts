@@ -43,6 +43,8 @@ test('malformed requests get -32602, requests before initialize -32002', async (
     assert.equal(await codeOf(connection.sendRequest('textDocument/hover', {
       textDocument: { uri: 'file:///a.rules' }, position: { line: -1 },
     })), -32602);
+    // A body that is not JSON: one line in the log, and the next message is read as usual.
+    server.stdin.write('Content-Length: 9\r\n\r\n{not json');
     // A didOpen without its text is dropped with one line in the log, no stack trace.
     await connection.sendNotification('textDocument/didOpen', {
       textDocument: { uri: 'file:///a.rules', languageId: 'audit-rules', version: 1, text: null },
@@ -56,6 +58,7 @@ test('malformed requests get -32602, requests before initialize -32002', async (
     }) as { contents: unknown } | null;
     assert.ok(answer?.contents, 'the server still answers');
     assert.match(stderr, /ignored a notification that cannot be read: textDocument\/didOpen/);
+    assert.match(stderr, /a message from the client could not be read: /);
     assert.doesNotMatch(stderr, /TypeError|    at /);
   } finally {
     connection.dispose();

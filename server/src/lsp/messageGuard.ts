@@ -13,6 +13,7 @@ import type {
 
 const invalidParams = -32602;
 const serverNotInitialized = -32002;
+const parseError = -32700;
 
 /** Document requests whose params also carry a position. */
 const positionRequests = new Set([
@@ -77,7 +78,18 @@ export class GuardedReader implements MessageReader {
     private readonly inner: MessageReader,
     private readonly writer: MessageWriter,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    // A body that is not JSON cannot be answered by its id: JSON-RPC answers it with id
+    // null. Either way the client's log and the server's stderr say what happened.
+    inner.onError((error) => {
+      this.log(`a message from the client could not be read: ${error.message}`);
+      if (error instanceof SyntaxError) this.answer(null, parseError, 'the message is not JSON');
+    });
+    inner.onPartialMessage((info) => {
+      this.log(`a message from the client is cut short: still waiting for its end after ` +
+        `${info.waitingTime} ms`);
+    });
+  }
 
   get onError() { return this.inner.onError; }
   get onClose() { return this.inner.onClose; }
@@ -117,7 +129,7 @@ export class GuardedReader implements MessageReader {
     return true;
   }
 
-  private answer(id: number | string, code: number, message: string): void {
+  private answer(id: number | string | null, code: number, message: string): void {
     void this.writer.write({ jsonrpc: '2.0', id, error: { code, message } } as Message);
   }
 }
