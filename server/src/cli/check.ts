@@ -185,6 +185,7 @@ function unreadableReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT') return 'a symbolic link to nothing';
   if (code === 'EACCES') return 'permission denied';
+  if (code === 'ELOOP') return 'a loop of symbolic links';
   return (error as Error).message;
 }
 
@@ -213,8 +214,9 @@ export function readInput(path: string): ReadInput | string {
   let stats;
   try {
     stats = statSync(path);
-  } catch {
-    return `cannot read ${path}: no such file or directory`;
+  } catch (error) {
+    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
+    return `cannot read ${path}: ${missing ? 'no such file or directory' : unreadableReason(error)}`;
   }
 
   if (!stats.isDirectory()) {

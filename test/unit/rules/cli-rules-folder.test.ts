@@ -125,3 +125,15 @@ test('a rules.d file not read here is reported, the others checked, and the stat
       assert.match(result.stderr, /1 file was not read: .*50-big\.rules/);
     });
   });
+
+test('a loop of symbolic links is named as one, alone or in a folder', async () => {
+  await withFolder(async (folder) => {
+    symlinkSync('b.rules', join(folder, 'a.rules'));
+    symlinkSync('a.rules', join(folder, 'b.rules'));
+    const alone = await check(join(folder, 'a.rules'));
+    assert.equal(alone.status, 2);
+    assert.match(alone.stderr, /cannot read .*a\.rules: a loop of symbolic links/);
+    const inFolder = await check(folder);
+    assert.match(inFolder.stdout, /unreadable-rules-file: .*\(a loop of symbolic links\)/);
+  });
+});
