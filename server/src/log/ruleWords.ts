@@ -48,15 +48,18 @@ export function escapeRuleValue(value: string): RuleWord {
         reason: 'its bytes in the log are not valid UTF-8, so the rules file cannot name it',
       };
     }
-    if (code >= 0xd800 && code <= 0xdfff) {
+    // A character past U+FFFF is a pair of UTF-16 units: valid text, read as one.
+    const point = value.codePointAt(i)!;
+    if (point > 0xffff) i++;
+    else if (code >= 0xd800 && code <= 0xdfff) {
       return { ok: false, reason: 'it is not valid text (a lone surrogate)' };
     }
-    if (code >= 0x80 && hasHiddenCharacters(value[i])) {
+    if (point >= 0x80 && hasHiddenCharacters(String.fromCodePoint(point))) {
       // Written as it is, the rule would look like another one in an editor or a terminal
       // (a bidi override reorders what follows); written escaped, it would name nothing.
       return {
         ok: false,
-        reason: `it contains U+${code.toString(16).toUpperCase().padStart(4, '0')}, a ` +
+        reason: `it contains U+${point.toString(16).toUpperCase().padStart(4, '0')}, a ` +
           'character a person cannot see or that reorders the text around it, which a ' +
           'rules file cannot show as it is',
       };

@@ -164,7 +164,8 @@ test('hostile executables: escaped as auditctl reads them, or refused with the r
     '/x -k y', '/a\\ b', '/tmp/new\nline', '/tmp/-F', '/tmp/evil -F exe=/bin/true',
     '/tmp/key\u0001two', '/tmp/tab\there', '/tmp/bad\ufffdutf8', '/opt/a!=b', '/opt/x>=1',
     'relative/path', '/tmp/dir/', '/opt/My Tools/run me', '/tmp/bidi\u202eevil',
-    '/tmp/c1\u0085nel', '/tmp/zero\u200bwidth', '/opt/café/run',
+    '/tmp/c1\u0085nel', '/tmp/zero\u200bwidth', '/opt/café/run', '/opt/\u{1d11e}/run',
+    '/opt/tag\u{e0041}/run', '/opt/soft\u00adhyphen', '/opt/lone\ud834/run',
   ];
   const hostile: EventProfile = {
     buckets: exes.map((exe, i) => bucket({ exe, syscall: 2, events: i + 1 })),
@@ -202,6 +203,12 @@ test('hostile executables: escaped as auditctl reads them, or refused with the r
     'no rule for "/tmp/zero\\u200bwidth": it contains U+200B, a character a person cannot ' +
       'see or that reorders the text around it, which a rules file cannot show as it is',
     '-a never,exit -F arch=b64 -S open -F exe=/opt/café/run -k exclude_caf_run_@',
+    '-a never,exit -F arch=b64 -S open -F exe=/opt/\u{1d11e}/run -k exclude_run_@',
+    'no rule for "/opt/tag\\u{e0041}/run": it contains U+E0041, a character a person ' +
+      'cannot see or that reorders the text around it, which a rules file cannot show as it is',
+    'no rule for "/opt/soft\\xadhyphen": it contains U+00AD, a character a person cannot ' +
+      'see or that reorders the text around it, which a rules file cannot show as it is',
+    'no rule for "/opt/lone\ud834/run": it is not valid text (a lone surrogate)',
   ]);
 });
 
