@@ -2,10 +2,10 @@
  * Text from a rules file or a log shown to a person: control characters (tab aside), bidi
  * overrides and marks, line separators and characters that show as nothing or as a plain
  * space (zero-width spaces, a soft hyphen, a no-break space, fillers, tag characters, a
- * byte-order mark) are written as escapes such as `\x1b` or `\u202e`. Printed raw, ESC sequences would set a terminal's
- * title, clear its screen or rewrite earlier lines, bidi overrides reorder what an editor
- * shows, and an invisible character makes a word look right that is not. The CLI's output
- * and the hovers both go through this one function.
+ * byte-order mark) are written as escapes such as `\x1b` or `\u202e`. Printed raw, ESC
+ * sequences would set a terminal's title, clear its screen or rewrite earlier lines, bidi
+ * overrides reorder what an editor shows, and an invisible character makes a word look
+ * right that is not. The CLI's output and the hovers both go through this one function.
  */
 const hiddenClass = '[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u00a0\\u00ad\\u061c\\u180e' +
   '\\u200b-\\u200f\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\u3164\\ufeff' +
