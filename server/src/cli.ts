@@ -57,8 +57,13 @@ if (require.main === module) {
   // with the status a process killed by SIGPIPE has (128 + 13), as cat and grep do.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-      process.exit(141);
+      if (error.code === 'EPIPE') process.exit(141);
+      // A report that could not be written (a full disk) is an output error, status 2: not
+      // the 1 that says what was read has errors.
+      if (stream === process.stdout) {
+        process.stderr.write(`auditd-tools: cannot write the output: ${error.message}\n`);
+      }
+      process.exit(2);
     });
   }
   const io: CommandIo = {
