@@ -45,6 +45,10 @@ test('malformed requests get -32602, requests before initialize -32002', async (
     })), -32602);
     // A body that is not JSON: one line in the log, and the next message is read as usual.
     server.stdin.write('Content-Length: 9\r\n\r\n{not json');
+    // JSON that is not a message: answered as an invalid request, and logged.
+    for (const body of ['null', '[]', '42']) {
+      server.stdin.write(`Content-Length: ${body.length}\r\n\r\n${body}`);
+    }
     // A didOpen without its text is dropped with one line in the log, no stack trace.
     await connection.sendNotification('textDocument/didOpen', {
       textDocument: { uri: 'file:///a.rules', languageId: 'audit-rules', version: 1, text: null },
@@ -59,6 +63,7 @@ test('malformed requests get -32602, requests before initialize -32002', async (
     assert.ok(answer?.contents, 'the server still answers');
     assert.match(stderr, /ignored a notification that cannot be read: textDocument\/didOpen/);
     assert.match(stderr, /a message from the client could not be read: /);
+    assert.equal(stderr.match(/ignored a message that is not a JSON object/g)?.length, 3);
     assert.doesNotMatch(stderr, /TypeError|    at /);
   } finally {
     connection.dispose();

@@ -14,6 +14,7 @@ import type {
 const invalidParams = -32602;
 const serverNotInitialized = -32002;
 const parseError = -32700;
+const invalidRequest = -32600;
 
 /** Document requests whose params also carry a position. */
 const positionRequests = new Set([
@@ -106,6 +107,12 @@ export class GuardedReader implements MessageReader {
   }
 
   private admits(message: Message): boolean {
+    if (!isObject(message)) {
+      // JSON, but not a message (null, a number, an array): nothing to answer it by.
+      this.answer(null, invalidRequest, 'a message must be a JSON object');
+      this.log('ignored a message that is not a JSON object');
+      return false;
+    }
     const { id, method, params } = message as Partial<RequestMessage>;
     if (typeof method !== 'string') return true;
     if (id !== undefined && id !== null) {
