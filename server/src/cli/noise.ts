@@ -674,7 +674,10 @@ export function suggestionSummary(suggested: SuggestionSet, report: NoiseReport)
     out.add('No suggestion is left: the rules in force already exclude what would be suggested');
     inForceRotation(out, inForce, report, false);
   }
-  for (const reason of suggested.refused) out.add(`  no rule: ${reason}`);
+  // A reason that names its executable says "no rule for" itself.
+  for (const reason of suggested.refused) {
+    out.add(reason.startsWith('no rule for ') ? `  ${reason}` : `  no rule: ${reason}`);
+  }
   return out.toString();
 }
 

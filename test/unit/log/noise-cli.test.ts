@@ -169,3 +169,13 @@ test('the count of each kind of skipped line is grouped too', async () => {
   const { stdout } = await run(['-'], busyLog + junk);
   assert.match(stdout, /Skipped 1,200 lines that are not audit records \([a-z-]+ 1,200\)/);
 });
+
+test('a refused executable is named once: "no rule for", not "no rule: no rule for"', async () => {
+  const log = [
+    ...Array.from({ length: 5 }, (_, i) =>
+      syscallRecord(`1700000000.${i}:${i + 1}`, { exe: '"/tmp/dir/"', syscall: '44' })),
+  ].join('\n') + '\n';
+  const { stdout } = await run(['-'], log);
+  assert.match(stdout, /^ {2}no rule for "\/tmp\/dir\/": it ends with \//m);
+  assert.doesNotMatch(stdout, /no rule: no rule for/);
+});
