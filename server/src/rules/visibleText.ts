@@ -13,10 +13,14 @@ const hiddenClass = '[\\u0000-\\u0008\\u000a-\\u001f\\u007f-\\u00a0\\u00ad\\u061
 const hiddenCharacter = new RegExp(hiddenClass, 'u');
 const hiddenCharacters = new RegExp(hiddenClass, 'gu');
 
-/** One character as an escape: `\x1b` up to U+00FF, `\u202e` above, `\u{e0041}` past U+FFFF. */
+/**
+ * One character as an escape: `\x1b` for ASCII, `\u0085` or `\u202e` above, `\u{e0041}`
+ * past U+FFFF. Only ASCII takes the `\xNN` form, which previews of raw log bytes also use
+ * for bytes that are not UTF-8: a character and an invalid byte never read alike.
+ */
 function escapeOf(character: string): string {
   const code = character.codePointAt(0)!;
-  if (code <= 0xff) return `\\x${code.toString(16).padStart(2, '0')}`;
+  if (code <= 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
   if (code <= 0xffff) return `\\u${code.toString(16).padStart(4, '0')}`;
   return `\\u{${code.toString(16)}}`;
 }

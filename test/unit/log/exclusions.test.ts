@@ -198,7 +198,7 @@ test('hostile executables: escaped as auditctl reads them, or refused with the r
       '-k exclude_My_Tools_run_me_@',
     'no rule for "/tmp/bidi\\u202eevil": it contains U+202E, a character a person cannot ' +
       'see or that reorders the text around it, which a rules file cannot show as it is',
-    'no rule for "/tmp/c1\\x85nel": it contains U+0085, a character a person cannot ' +
+    'no rule for "/tmp/c1\\u0085nel": it contains U+0085, a character a person cannot ' +
       'see or that reorders the text around it, which a rules file cannot show as it is',
     'no rule for "/tmp/zero\\u200bwidth": it contains U+200B, a character a person cannot ' +
       'see or that reorders the text around it, which a rules file cannot show as it is',
@@ -206,7 +206,7 @@ test('hostile executables: escaped as auditctl reads them, or refused with the r
     '-a never,exit -F arch=b64 -S open -F exe=/opt/\u{1d11e}/run -k exclude_run_@',
     'no rule for "/opt/tag\\u{e0041}/run": it contains U+E0041, a character a person ' +
       'cannot see or that reorders the text around it, which a rules file cannot show as it is',
-    'no rule for "/opt/soft\\xadhyphen": it contains U+00AD, a character a person cannot ' +
+    'no rule for "/opt/soft\\u00adhyphen": it contains U+00AD, a character a person cannot ' +
       'see or that reorders the text around it, which a rules file cannot show as it is',
     'no rule for "/opt/lone\ud834/run": it is not valid text (a lone surrogate)',
   ]);

@@ -14,7 +14,7 @@ test('valid UTF-8 in a skipped line is shown as text, other bytes as \\xNN', () 
   assert.equal(preview(Buffer.from([0x61, 0xe2, 0x80, 0x62])), 'a\\xe2\\x80b');
   assert.equal(preview(Buffer.from([0xc0, 0xaf, 0xff, 0x09, 0x1b])), '\\xc0\\xaf\\xff\t\\x1b');
   // C1 controls and bidi overrides are characters a person cannot see: escaped.
-  assert.equal(preview(Buffer.from('x\u202ey\u0085')), 'x\\u202ey\\x85');
+  assert.equal(preview(Buffer.from('x\u202ey\u0085')), 'x\\u202ey\\u0085');
 });
 
 test('a preview cut at its limit never shows half a character', () => {

@@ -106,7 +106,7 @@ test('terminalSafe escapes C0, DEL, C1 and bidi overrides, and keeps tabs and te
   assert.equal(terminalSafe('plain /etc/passwd é'), 'plain /etc/passwd é');
   assert.equal(terminalSafe('a\tb'), 'a\tb');
   assert.equal(terminalSafe('\u001b[2J\u0007\u007f\u009b\u202e'),
-    '\\x1b[2J\\x07\\x7f\\x9b\\u202e');
+    '\\x1b[2J\\x07\\x7f\\u009b\\u202e');
 });
 
 test('messages quote at most 200 characters of a word; the range covers all of it', () => {

@@ -8,9 +8,9 @@ import { hasHiddenCharacters, visibleText } from '../../../server/src/rules/visi
 test('controls, bidi marks and characters that show as nothing or a space are escaped', () => {
   const cases: [string, string][] = [
     ['a\u001bb', 'a\\x1bb'],
-    ['a\u0085b', 'a\\x85b'],
-    ['a\u00a0b', 'a\\xa0b'],
-    ['soft\u00adhyphen', 'soft\\xadhyphen'],
+    ['a\u0085b', 'a\\u0085b'],
+    ['a\u00a0b', 'a\\u00a0b'],
+    ['soft\u00adhyphen', 'soft\\u00adhyphen'],
     ['arabic\u061cmark', 'arabic\\u061cmark'],
     ['line\u2028break', 'line\\u2028break'],
     ['bidi\u202eevil', 'bidi\\u202eevil'],
