@@ -37,6 +37,9 @@ test('malformed requests get -32602, requests before initialize -32002', async (
       processId: null, rootUri: null, capabilities: {},
     })), 'answered');
     await connection.sendNotification('initialized', {});
+    assert.equal(await codeOf(connection.sendRequest('initialize', {
+      processId: null, rootUri: null, capabilities: {},
+    })), -32600);
 
     assert.equal(await codeOf(connection.sendRequest('textDocument/hover', {})), -32602);
     assert.equal(await codeOf(connection.sendRequest('textDocument/hover', null)), -32602);

@@ -120,6 +120,11 @@ export class GuardedReader implements MessageReader {
         this.answer(id, serverNotInitialized, `${method} before initialize`);
         return false;
       }
+      if (this.initialized && method === 'initialize') {
+        // The protocol allows one initialize per connection.
+        this.answer(id, invalidRequest, 'initialize was already received');
+        return false;
+      }
       const problem = requestProblem(method, params);
       if (problem !== undefined) {
         this.answer(id, invalidParams, problem);
