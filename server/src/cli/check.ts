@@ -216,7 +216,8 @@ export function readInput(path: string): ReadInput | string {
     stats = statSync(path);
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    return `cannot read ${path}: ${missing ? 'no such file or directory' : unreadableReason(error)}`;
+    const reason = missing ? 'no such file or directory' : unreadableReason(error);
+    return `cannot read ${path}: ${reason}`;
   }
 
   if (!stats.isDirectory()) {
@@ -326,6 +327,22 @@ class ChunkedWriter {
   }
 }
 
+/**
+ * The items of a JSON array as JSON.stringify(..., null, 2) writes them inside a document,
+ * at `indent` spaces, one item made and written at a time.
+ */
+async function writeJsonItems(
+  out: ChunkedWriter,
+  count: number,
+  indent: string,
+  item: (index: number) => unknown,
+): Promise<void> {
+  for (let index = 0; index < count; index++) {
+    const text = JSON.stringify(item(index), null, 2).replace(/\n/g, `\n${indent}`);
+    await out.line(`${indent}${text}${index + 1 < count ? ',' : ''}`);
+  }
+}
+
 /** The JSON array JSON.stringify(all, null, 2) makes, written entry by entry. */
 async function writeJsonReport(all: RuleDiagnostic[], io: CommandIo): Promise<void> {
   if (all.length === 0) {
@@ -334,10 +351,7 @@ async function writeJsonReport(all: RuleDiagnostic[], io: CommandIo): Promise<vo
   }
   const out = new ChunkedWriter(io);
   await out.line('[');
-  for (let index = 0; index < all.length; index++) {
-    const entry = JSON.stringify(jsonDiagnostic(all[index]), null, 2).replace(/\n/g, '\n  ');
-    await out.line(`  ${entry}${index + 1 < all.length ? ',' : ''}`);
-  }
+  await writeJsonItems(out, all.length, '  ', (index) => jsonDiagnostic(all[index]));
   await out.line(']');
   await out.flush();
 }
@@ -465,19 +479,16 @@ async function writeSarifReport(diagnostics: RuleDiagnostic[], io: CommandIo): P
   const frame = sarifFrame(diagnostics, root);
   const text = JSON.stringify({ $schema: frame.$schema, version: frame.version, runs: frame.runs },
     null, 2);
-  const emptyResults = '"results": []';
-  const at = text.lastIndexOf(emptyResults);
-  if (diagnostics.length === 0 || at === -1) {
-    io.stdout(`${JSON.stringify(sarifLog(diagnostics, root), null, 2)}\n`);
+  if (diagnostics.length === 0) {
+    io.stdout(`${text}\n`);
     return;
   }
+  const emptyResults = '"results": []';
+  const at = text.lastIndexOf(emptyResults);
   const out = new ChunkedWriter(io);
   await out.line(`${text.slice(0, at)}"results": [`);
-  for (let index = 0; index < diagnostics.length; index++) {
-    const result = JSON.stringify(sarifResult(diagnostics[index], frame.ruleIndex, root), null, 2)
-      .replace(/\n/g, '\n        ');
-    await out.line(`        ${result}${index + 1 < diagnostics.length ? ',' : ''}`);
-  }
+  await writeJsonItems(out, diagnostics.length, '        ',
+    (index) => sarifResult(diagnostics[index], frame.ruleIndex, root));
   await out.line(`      ]${text.slice(at + emptyResults.length)}`);
   await out.flush();
 }
