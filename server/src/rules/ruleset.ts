@@ -516,6 +516,15 @@ function simulateLoad(
     }));
   }
 
+  // The lines of each file after the one whose line stops the load: none of them loads.
+  const lostByFile = new Map<string, StreamEntry[]>();
+  for (const entry of lost) {
+    if (entry.file === stoppedAt?.file) continue;
+    const entries = lostByFile.get(entry.file);
+    if (entries) entries.push(entry);
+    else lostByFile.set(entry.file, [entry]);
+  }
+
   if (stoppedAt && lost.length > 0) {
     diagnostics.push(diagnostic('load-stops', stoppedAt.rule?.range ?? wholeLine(stoppedAt), {
       reason: stopReason, first: place(lost[0]),
@@ -528,13 +537,6 @@ function simulateLoad(
     }));
     // Each later file is told too, at its first line not loaded: an editor shows a file's
     // own problems, and the stop is in another file.
-    const lostByFile = new Map<string, StreamEntry[]>();
-    for (const entry of lost) {
-      if (entry.file === stoppedAt.file) continue;
-      const entries = lostByFile.get(entry.file);
-      if (entries) entries.push(entry);
-      else lostByFile.set(entry.file, [entry]);
-    }
     for (const [file, entries] of lostByFile) {
       diagnostics.push(diagnostic('load-stopped-earlier', wholeLine(entries[0]), {
         place: place(stoppedAt), reason: stopReason,
@@ -548,9 +550,7 @@ function simulateLoad(
 
   const loadedRules = [...loaded.values()].map((entry) => entry.rule!);
   const lockStaysInPlace = lock !== undefined && lock.moved !== 'enable';
-  const lostFiles = new Set<string>();
-  for (const entry of lost) if (entry.file !== stoppedAt?.file) lostFiles.add(entry.file);
-  return { loaded: loadedRules, lockStaysInPlace, lostFiles };
+  return { loaded: loadedRules, lockStaysInPlace, lostFiles: new Set(lostByFile.keys()) };
 }
 
 function optionFor(mode: ErrorMode): string {
