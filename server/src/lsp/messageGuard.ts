@@ -7,8 +7,7 @@
  * read is dropped with one line in the log. Everything else passes as it came.
  */
 import type {
-  DataCallback, Disposable, Message, MessageReader, MessageWriter, NotificationMessage,
-  RequestMessage,
+  DataCallback, Disposable, Message, MessageReader, MessageWriter, RequestMessage,
 } from 'vscode-languageserver/node';
 
 const invalidParams = -32602;
@@ -133,7 +132,7 @@ export class GuardedReader implements MessageReader {
       if (method === 'initialize') this.initialized = true;
       return true;
     }
-    const problem = notificationProblem(method, (message as NotificationMessage).params);
+    const problem = notificationProblem(method, params);
     if (problem !== undefined) {
       this.log(`ignored a notification that cannot be read: ${problem}`);
       return false;
