@@ -776,8 +776,7 @@ const deferredAccessor: PropertyDescriptor = {
 
 /** Gives a diagnostic its `data` as made by `deferred` when first read. */
 export function deferFixData(target: RuleDiagnostic, deferred: DeferredFixData): void {
-  // A plain assignment: a symbol key is seen by no key walk, JSON or `in` on a name.
-  (target as Deferring)[deferredKey] = deferred;
+  Object.defineProperty(target, deferredKey, { value: deferred, writable: true });
   Object.defineProperty(target, 'data', deferredAccessor);
 }
 
